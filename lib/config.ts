@@ -1,0 +1,105 @@
+import { type QueueName, type TableName, Tables } from './resources'
+
+/**
+ * The one typed view of the environment. Each process calls `loadConfig()` once at start-up and passes
+ * slices down; no other module reads `process.env`. Tests pass a plain object.
+ */
+
+/** Env var names, shared with infra/ (CDK sets them on functions and tasks, the local stack on processes). */
+export const EnvKeys = {
+  dynamoEndpoint: 'DYNAMO_ENDPOINT', // set only by the local stack
+  sqsEndpoint: 'SQS_ENDPOINT', // set only by the local stack
+  region: 'AWS_REGION',
+  table: (t: TableName) => `TABLE_${t.toUpperCase()}`,
+  queue: (q: QueueName) => `QUEUE_${q.toUpperCase()}_URL`,
+  callbackQueuePrefix: 'CALLBACK_QUEUE_PREFIX', // physical name prefix for the nodes' callback queues
+  callbackQueueUrl: 'CALLBACK_QUEUE_URL', // a node given its queue; otherwise it creates `${prefix}<nodeId>`
+  nodeId: 'NODE_ID',
+} as const
+
+export interface SmppConfig {
+  port: number
+  tlsPort: number
+  host: string
+  /** PEM files; TLS listener disabled when either is unset. */
+  tlsCertFile?: string
+  tlsKeyFile?: string
+  /** Read a PROXY protocol v2 header first (behind the AWS NLB). */
+  proxyProtocol: boolean
+  bindTimeoutMs: number
+  responseTimeoutMs: number
+  enquireLinkIntervalMs: number
+  windowSize: number
+  maxPduLength: number
+  verdictDeadlineMs: number
+  drainTimeoutMs: number
+  healthPort: number
+  /** Failed binds from one address before it is locked out, and for how long. */
+  bindFailureLimit: number
+  bindLockoutMs: number
+  systemId: string
+}
+
+export interface Config {
+  region: string
+  endpoints: { dynamo?: string; sqs?: string }
+  tables: Record<TableName, string>
+  queues: Record<QueueName, string>
+  callbackQueuePrefix: string
+  callbackQueueUrl?: string
+  nodeId: string
+  smpp: SmppConfig
+  /** Days a message record and its guards are kept (TTL). */
+  retentionDays: number
+  /** Default validity of a receipt or MO waiting for a receiver session. */
+  pendingValidityHours: number
+}
+
+const fail = (msg: string): never => {
+  throw new Error(`config: ${msg}`)
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const need = (k: string) => env[k]?.trim() || fail(`missing env ${k}`)
+  const opt = (k: string) => env[k]?.trim() || undefined
+  const int = (k: string, d: number) => {
+    const n = Number(env[k] ?? d)
+    return Number.isInteger(n) && n >= 0 ? n : fail(`${k}: not a non-negative integer`)
+  }
+  const bool = (k: string, d: boolean) => (env[k] === undefined ? d : ['1', 'true', 'yes'].includes(env[k]!.toLowerCase()))
+  const tables = Object.fromEntries(Object.keys(Tables).map((t) => [t, need(EnvKeys.table(t as TableName))])) as Record<TableName, string>
+  return Object.freeze({
+    region: env[EnvKeys.region]?.trim() || 'us-east-1',
+    endpoints: { dynamo: opt(EnvKeys.dynamoEndpoint), sqs: opt(EnvKeys.sqsEndpoint) },
+    tables,
+    queues: {
+      submit: need(EnvKeys.queue('submit')),
+      dispatch: need(EnvKeys.queue('dispatch')),
+      receipts: need(EnvKeys.queue('receipts')),
+    },
+    callbackQueuePrefix: env[EnvKeys.callbackQueuePrefix]?.trim() || 'smpp-callback-',
+    callbackQueueUrl: opt(EnvKeys.callbackQueueUrl),
+    nodeId: opt(EnvKeys.nodeId) ?? `node-${process.pid}`,
+    smpp: {
+      port: int('SMPP_PORT', 2775),
+      tlsPort: int('SMPP_TLS_PORT', 3443),
+      host: env.SMPP_HOST?.trim() || '0.0.0.0',
+      tlsCertFile: opt('SMPP_TLS_CERT_FILE'),
+      tlsKeyFile: opt('SMPP_TLS_KEY_FILE'),
+      proxyProtocol: bool('SMPP_PROXY_PROTOCOL', false),
+      bindTimeoutMs: int('BIND_TIMEOUT_MS', 10_000),
+      responseTimeoutMs: int('RESPONSE_TIMEOUT_MS', 60_000),
+      enquireLinkIntervalMs: int('ENQUIRE_LINK_INTERVAL_MS', 30_000),
+      windowSize: int('SMPP_WINDOW', 100),
+      maxPduLength: int('SMPP_MAX_PDU_LENGTH', 65_536),
+      verdictDeadlineMs: int('VERDICT_DEADLINE_MS', 5_000),
+      drainTimeoutMs: int('DRAIN_TIMEOUT_MS', 20_000),
+      healthPort: int('HEALTH_PORT', 8081),
+      bindFailureLimit: int('BIND_FAILURE_LIMIT', 5),
+      bindLockoutMs: int('BIND_LOCKOUT_MS', 60_000),
+      systemId: env.SMSC_SYSTEM_ID?.trim() || 'SMSC',
+    },
+    retentionDays: int('RETENTION_DAYS', 30),
+    pendingValidityHours: int('PENDING_VALIDITY_HOURS', 72),
+  })
+}

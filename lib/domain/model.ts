@@ -1,0 +1,173 @@
+/**
+ * The platform's entities as the domain sees them. Money is always an integer count of minor units
+ * (cents) of the account's currency: never a float.
+ */
+
+export type RefusalMode = 'sync' | 'async'
+
+export interface Account {
+  accountId: string // = SMPP system_id
+  passwordHash: string // scrypt, see lib/domain/password.ts
+  enabled: boolean
+  currency: string
+  balance: number // minor units
+  creditLimit: number // minor units the balance may go below zero
+  speed: number // message parts per second, across all nodes
+  sessionLimit: number
+  allowList: string[] // CIDRs or addresses; empty = any
+  duplicateWindowSec: number // 0 = no duplicate check
+  refusalMode: RefusalMode
+  tariffPlan: string // tariffs and routes are looked up under this plan (default: the accountId)
+  refundOnFailure: boolean // refund the charge when a message ends UNDELIVERABLE / REJECTED by the upstream
+  createdAt: string
+}
+
+/** SMPP 3.4 section 5.2.28 message_state, as the platform stores it. */
+export type MessageStateName = 'ENROUTE' | 'DELIVERED' | 'EXPIRED' | 'DELETED' | 'UNDELIVERABLE' | 'ACCEPTED' | 'UNKNOWN' | 'REJECTED'
+
+export const FinalStates: ReadonlySet<MessageStateName> = new Set(['DELIVERED', 'EXPIRED', 'DELETED', 'UNDELIVERABLE', 'REJECTED', 'UNKNOWN'])
+
+export interface Tariff {
+  plan: string
+  prefix: string // '' = catch-all
+  price: number // minor units per part
+  currency: string
+  country?: string
+}
+
+export interface RouteUpstream {
+  upstreamId: string
+  priority: number // lower first; the next one is the failover
+}
+
+export interface Route {
+  plan: string // '*' = platform default
+  prefix: string
+  upstreams: RouteUpstream[]
+}
+
+export type UpstreamKind = 'http' | 'smpp'
+
+export interface Upstream {
+  upstreamId: string
+  kind: UpstreamKind
+  /** http: the URL messages are POSTed to (the carrier simulator locally). */
+  url?: string
+  /** Name of the secret (Secrets Manager / SSM on AWS, env locally) holding credentials; never the secret itself. */
+  secretRef?: string
+  timeoutMs: number
+  /** smpp connector settings (issue 9), kept as data. */
+  smpp?: Record<string, unknown>
+}
+
+export interface UpstreamTariff {
+  upstreamId: string
+  prefix: string
+  cost: number // minor units per part
+  currency: string
+}
+
+export type BlacklistScope = 'sender' | 'recipient' | 'both'
+
+export interface BlacklistEntry {
+  owner: string // accountId or '*' (platform)
+  number: string
+  scope: BlacklistScope
+}
+
+export interface MessageRecord {
+  messageId: string
+  accountId: string
+  state: MessageStateName
+  sourceAddr: string
+  destinationAddr: string
+  dataCoding: number
+  esmClass: number
+  registeredDelivery: number
+  parts: number
+  price: number // per part, minor units
+  cost: number // parts x price
+  currency: string
+  tariffPrefix: string
+  country?: string
+  upstreamId?: string
+  upstreamMessageId?: string
+  errorCode: number // err: in receipts; 0 while fine
+  createdAt: string // ISO
+  doneAt?: string
+  refunded: boolean
+  text: string // first 20 characters, for the receipt's text: field
+  validUntil?: string
+}
+
+/** A receipt or MO waiting to go out as deliver_sm to a receiver session of the account. */
+export interface PendingDelivery {
+  accountId: string
+  deliveryId: string
+  createdAt: string
+  validUntil: string
+  deliver: DeliverPayload
+}
+
+/** The fields of the deliver_sm the node sends (binary fields base64). */
+export interface DeliverPayload {
+  kind: 'receipt' | 'mo'
+  sourceAddr: string
+  sourceAddrTon: number
+  sourceAddrNpi: number
+  destinationAddr: string
+  destAddrTon: number
+  destAddrNpi: number
+  esmClass: number
+  dataCoding: number
+  shortMessage: string // base64
+  receiptedMessageId?: string
+  messageState?: number
+  networkErrorCode?: string // hex of the 3 octets
+}
+
+export type BindType = 'transmitter' | 'receiver' | 'transceiver'
+
+export interface SessionEntry {
+  accountId: string
+  nodeId: string
+  sessionId: string
+  bindType: BindType
+  callbackQueueUrl: string
+  boundAt: string
+  expiresAt: number // epoch seconds
+}
+
+export type LedgerKind = 'charge' | 'refund' | 'topup' | 'adjustment'
+
+export interface LedgerEntry {
+  accountId: string
+  entryId: string
+  at: string // ISO
+  kind: LedgerKind
+  amount: number // signed minor units: charges negative, refunds and top-ups positive
+  messageId?: string
+  note?: string
+}
+
+export interface UsageRow {
+  accountId: string
+  day: string // YYYY-MM-DD (UTC)
+  prefix: string
+  country?: string
+  status: string // CHARGED, DELIVERED, UNDELIVERABLE, ... , REFUNDED
+  messages: number
+  parts: number
+  cost: number
+  refunds: number
+}
+
+export type ApiRole = 'admin' | 'finance' | 'account'
+
+export interface ApiKey {
+  keyHash: string // sha256 hex of the key
+  role: ApiRole
+  accountId?: string // for the account role
+  name: string
+  createdAt: string
+}

@@ -1,0 +1,36 @@
+import type { AccountStore } from './accounts'
+import type { Guards } from './guards'
+import type { Ledger } from './ledger'
+import type { MessageStore } from './messages'
+import type { PendingStore } from './pending'
+import type { ReferenceStore } from './reference'
+import type { SessionRegistry } from './sessions'
+import type { UsageStore } from './usage'
+
+export type { AccountStore, Page } from './accounts'
+export type { Connector } from './connector'
+export type { Guards } from './guards'
+export type { Charge, ChargeResult, Decision, Ledger, Refund } from './ledger'
+export type { Log } from './log'
+export type { MessageStore } from './messages'
+export type { PendingStore } from './pending'
+export type { QueueConsumer, QueueSender, ReceivedMessage } from './queue'
+export type { ReferenceStore } from './reference'
+export type { SessionRegistry } from './sessions'
+export type { UsageStore } from './usage'
+
+/**
+ * Every store the runtimes use, built in one place per runtime: `dynamoStores(db, cfg.tables)` on AWS
+ * and locally, `memoryStores()` in pure tests. The memory stores share state the way the tables do
+ * (a charge moves the balance, the message, the usage and the ledger together).
+ */
+export interface Stores {
+  accounts: AccountStore
+  reference: ReferenceStore
+  messages: MessageStore
+  ledger: Ledger
+  usage: UsageStore
+  guards: Guards
+  sessions: SessionRegistry
+  pending: PendingStore
+}

@@ -1,0 +1,19 @@
+/** Producers and consumers of SQS queues, addressed by URL (callback queues are only known at run time). */
+export interface QueueSender {
+  send(queueUrl: string, body: unknown): Promise<void>
+  /** Batches of up to 10 per request under the hood. */
+  sendBatch(queueUrl: string, bodies: unknown[]): Promise<void>
+}
+
+export interface ReceivedMessage {
+  messageId: string
+  receiptHandle: string
+  body: string
+  receiveCount: number
+}
+
+export interface QueueConsumer {
+  receive(queueUrl: string, max: number, waitSec: number, visibilitySec?: number): Promise<ReceivedMessage[]>
+  delete(queueUrl: string, receiptHandle: string): Promise<void>
+  changeVisibility(queueUrl: string, receiptHandle: string, seconds: number): Promise<void>
+}

@@ -1,0 +1,156 @@
+/**
+ * Tables and queues as plain data, read by both deployments: the CDK stacks (infra/cdk) and the
+ * embedded local stack (infra/local). Physical names are `${prefix}-${name}`; the prefix is the stage
+ * on AWS and a per-run prefix in tests, so suites never share state.
+ *
+ * Every hot-path read is a GetItem, a BatchGetItem or a Query on a key below; Scan is used only by
+ * operator listings in the API (paginated, admin role), never per message.
+ */
+
+export type KeyType = 'S' | 'N'
+export interface KeyDef {
+  name: string
+  type: KeyType
+}
+export interface IndexDef {
+  name: string
+  partitionKey: KeyDef
+  sortKey?: KeyDef
+}
+export interface TableDef {
+  name: string
+  partitionKey: KeyDef
+  sortKey?: KeyDef
+  /** Epoch seconds; DynamoDB deletes the item some time after, so readers also filter on it. */
+  ttlAttribute?: string
+  indexes?: readonly IndexDef[]
+  /** Who reads what, with which key. */
+  accessPatterns: readonly string[]
+}
+
+const s = (name: string): KeyDef => ({ name, type: 'S' })
+
+export const Tables = {
+  accounts: {
+    name: 'accounts',
+    partitionKey: s('accountId'),
+    accessPatterns: [
+      'node bind: GetItem accountId (= system_id) -> password hash, limits, allow-list, refusal mode',
+      'submit: GetItem accountId -> duplicate window, tariff plan, refusal mode; charge: conditional UpdateItem on balance',
+      'api: GetItem / PutItem / UpdateItem by accountId; list accounts: Scan (admin only, paginated)',
+    ],
+  },
+  reference: {
+    name: 'reference',
+    partitionKey: s('pk'),
+    sortKey: s('sk'),
+    accessPatterns: [
+      'tariff: pk TARIFF#<plan>, sk P#<prefix>; longest prefix = BatchGetItem of every prefix of the destination',
+      'route: pk ROUTE#<plan>, sk P#<prefix>; longest prefix as above (plan "*" is the platform default)',
+      'upstream: pk UPSTREAM, sk <upstreamId>; GetItem by id, Query to list',
+      'upstream tariff: pk UPTARIFF#<upstreamId>, sk P#<prefix>; longest prefix as above',
+      'blacklist: pk BLACKLIST#<accountId or *>, sk <number>; BatchGetItem of sender and recipient, account and platform',
+      'stop words: pk STOPWORDS#<accountId or *>, sk <phrase, lower case>; Query per account and platform (cached briefly)',
+      'MO number: pk NUMBER, sk <msisdn> -> accountId; GetItem on each MO',
+      'API key: pk APIKEY, sk <sha256 of key> -> role, accountId; GetItem per request',
+    ],
+  },
+  messages: {
+    name: 'messages',
+    partitionKey: s('messageId'),
+    ttlAttribute: 'expiresAt',
+    indexes: [
+      { name: 'byAccount', partitionKey: s('accountId'), sortKey: s('createdAt') },
+      { name: 'byUpstreamId', partitionKey: s('upstreamKey') },
+    ],
+    accessPatterns: [
+      'submit: Put (in the charge transaction, attribute_not_exists)',
+      'node query_sm / cancel_sm: GetItem messageId, conditional UpdateItem on state',
+      'dlr: GetItem messageId, or Query byUpstreamId (<upstreamId>#<upstream message id>) when the upstream only knows its own id',
+      'api: Query byAccount (accountId, createdAt range) for an account\'s messages',
+    ],
+  },
+  guards: {
+    name: 'guards',
+    partitionKey: s('pk'),
+    ttlAttribute: 'expiresAt',
+    accessPatterns: [
+      'decision: pk DECISION#<messageId> -> verdict; written once by the pipeline or by the node on deadline (whoever is first)',
+      'duplicate window: pk DUP#<accountId>#<destination>#<sha256(text)>; conditional put, expires with the window',
+      'dispatch once: pk DISPATCH#<messageId>#<attempt>; receipt once: pk RECEIPT#<messageId>#<state>',
+    ],
+  },
+  ledger: {
+    name: 'ledger',
+    partitionKey: s('accountId'),
+    sortKey: s('sk'),
+    accessPatterns: ['charge/refund/top-up entries: pk accountId, sk <ISO time>#<entryId>; api Query by account and time range'],
+  },
+  usage: {
+    name: 'usage',
+    partitionKey: s('accountId'),
+    sortKey: s('sk'),
+    accessPatterns: [
+      'counters: pk accountId, sk <YYYY-MM-DD>#<tariff prefix>#<status>; atomic ADD when charged, refunded and finalised',
+      'api: Query by account with sk BETWEEN <from day> AND <to day>~ (a few items per day and destination)',
+    ],
+  },
+  sessions: {
+    name: 'sessions',
+    partitionKey: s('accountId'),
+    sortKey: s('sk'),
+    ttlAttribute: 'expiresAt',
+    accessPatterns: [
+      'registry: pk accountId, sk <nodeId>#<sessionId> -> bind type, callback queue; refreshed by heartbeat, expires by TTL',
+      'dlr: Query by account -> nodes holding a receiver session; node: Query by account -> share of the speed limit',
+    ],
+  },
+  pending: {
+    name: 'pending',
+    partitionKey: s('accountId'),
+    sortKey: s('sk'),
+    ttlAttribute: 'expiresAt',
+    accessPatterns: [
+      'store and forward: pk accountId, sk <ISO time>#<deliveryId>; Query in order on bind, conditional claim, Delete after deliver_sm_resp',
+    ],
+  },
+} as const satisfies Record<string, TableDef>
+
+export type TableName = keyof typeof Tables
+
+export interface QueueDef {
+  name: string
+  /** Seconds; at least six times the consumer's timeout on AWS, or an in-flight batch is redelivered. */
+  visibilityTimeoutSec: number
+  /** Receives before SQS moves a message to the DLQ (`${name}-dlq`). */
+  maxReceiveCount: number
+  retentionSec: number
+  /** Event source: records per batch and the batching window. */
+  batchSize: number
+  batchWindowSec: number
+}
+
+const days = (n: number) => n * 86_400
+
+export const Queues = {
+  submit: { name: 'submit', visibilityTimeoutSec: 60, maxReceiveCount: 5, retentionSec: days(1), batchSize: 10, batchWindowSec: 0 },
+  dispatch: { name: 'dispatch', visibilityTimeoutSec: 180, maxReceiveCount: 5, retentionSec: days(4), batchSize: 10, batchWindowSec: 0 },
+  receipts: { name: 'receipts', visibilityTimeoutSec: 60, maxReceiveCount: 5, retentionSec: days(4), batchSize: 10, batchWindowSec: 0 },
+} as const satisfies Record<string, QueueDef>
+
+export type QueueName = keyof typeof Queues
+
+/**
+ * Each SMPP node owns one callback queue, `${prefix}-callback-<nodeId>`: verdicts for the submits it
+ * posted and deliveries for its receiver sessions. Receipts are stored as pending items first, so a
+ * callback queue lost with its node loses nothing (the next bind drains the pending table).
+ */
+export const CallbackQueue = {
+  namePrefix: 'callback-',
+  visibilityTimeoutSec: 30,
+  maxReceiveCount: 10,
+  retentionSec: days(1),
+} as const
+
+export const physicalName = (prefix: string, name: string) => `${prefix}-${name}`
+export const dlqName = (name: string) => `${name}-dlq`
