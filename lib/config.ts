@@ -76,6 +76,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       submit: need(EnvKeys.queue('submit')),
       dispatch: need(EnvKeys.queue('dispatch')),
       receipts: need(EnvKeys.queue('receipts')),
+      upstream: need(EnvKeys.queue('upstream')),
     },
     callbackQueuePrefix: env[EnvKeys.callbackQueuePrefix]?.trim() || 'smpp-callback-',
     callbackQueueUrl: opt(EnvKeys.callbackQueueUrl),

@@ -136,6 +136,8 @@ export const Queues = {
   submit: { name: 'submit', visibilityTimeoutSec: 60, maxReceiveCount: 5, retentionSec: days(1), batchSize: 10, batchWindowSec: 0 },
   dispatch: { name: 'dispatch', visibilityTimeoutSec: 180, maxReceiveCount: 5, retentionSec: days(4), batchSize: 10, batchWindowSec: 0 },
   receipts: { name: 'receipts', visibilityTimeoutSec: 60, maxReceiveCount: 5, retentionSec: days(4), batchSize: 10, batchWindowSec: 0 },
+  // Messages for upstreams of kind 'smpp': consumed by the bind pool in the Fargate-side process, not a Lambda.
+  upstream: { name: 'upstream', visibilityTimeoutSec: 60, maxReceiveCount: 5, retentionSec: days(4), batchSize: 10, batchWindowSec: 0 },
 } as const satisfies Record<string, QueueDef>
 
 export type QueueName = keyof typeof Queues
