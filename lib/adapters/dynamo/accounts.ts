@@ -1,0 +1,140 @@
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  ScanCommand,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb'
+import type { Account, LedgerEntry } from '../../domain/model'
+import type { AccountStore } from '../../ports'
+import { fromItem, type Item, reasonCodes, toItem, transact, values } from './item'
+import { Day, decodeCursor, encodeCursor, Pk, Sk } from './keys'
+
+/**
+ * accounts item: { accountId (pk), ...Account, headroom }.
+ * `headroom` = balance + creditLimit, kept by every write that moves either: a condition expression
+ * cannot add two attributes, so the charge condition "balance + creditLimit >= cost" is `headroom >= :cost`.
+ */
+export const accountItem = (a: Account): Item => toItem({ ...a, headroom: a.balance + a.creditLimit })
+const toAccount = (item: Item) => fromItem<Account>(item, ['headroom'])
+
+/** The balance moves only together with a ledger entry: these two ops go into one transaction. */
+export const balanceMove = (tables: { accounts: string }, accountId: string, amount: number) => ({
+  Update: {
+    TableName: tables.accounts,
+    Key: toItem({ accountId }),
+    UpdateExpression: 'ADD #balance :amount, #headroom :amount',
+    ConditionExpression: 'attribute_exists(accountId)',
+    ExpressionAttributeNames: { '#balance': 'balance', '#headroom': 'headroom' },
+    ExpressionAttributeValues: values({ ':amount': amount }),
+  },
+})
+
+/** ledger item: { accountId (pk), sk `<at>#<entryId>`, ...LedgerEntry }; conditional so an entry is written once. */
+export const ledgerPut = (table: string, e: LedgerEntry) => ({
+  Put: { TableName: table, Item: toItem({ ...e, sk: Sk.ledger(e.at, e.entryId) }), ConditionExpression: 'attribute_not_exists(sk)' },
+})
+
+export function dynamoAccounts(
+  db: DynamoDBClient,
+  tables: { accounts: string; ledger: string; guards: string },
+  opts: { now: () => Date; retentionDays: number },
+): AccountStore {
+  const table = tables.accounts
+  return {
+    async get(accountId) {
+      const out = await db.send(new GetItemCommand({ TableName: table, Key: toItem({ accountId }), ConsistentRead: true }))
+      return out.Item && toAccount(out.Item)
+    },
+    async create(account) {
+      try {
+        await db.send(
+          new PutItemCommand({ TableName: table, Item: accountItem(account), ConditionExpression: 'attribute_not_exists(accountId)' }),
+        )
+        return true
+      } catch (err) {
+        if (err instanceof ConditionalCheckFailedException) return false
+        throw err
+      }
+    },
+    async update(accountId, patch) {
+      const { accountId: _id, balance: _b, createdAt: _c, headroom: _h, ...settings } = patch as Partial<Account> & { headroom?: number }
+      const fields = Object.entries(settings).filter(([, v]) => v !== undefined)
+      if (fields.length === 0) return this.get(accountId)
+      const sets = fields.map(([, _], i) => `#f${i} = :v${i}`)
+      // A new credit limit moves the headroom with it (headroom = balance + creditLimit).
+      if (settings.creditLimit !== undefined) sets.push('#headroom = #balance + :cl')
+      try {
+        const out = await db.send(
+          new UpdateItemCommand({
+            TableName: table,
+            Key: toItem({ accountId }),
+            UpdateExpression: `SET ${sets.join(', ')}`,
+            ConditionExpression: 'attribute_exists(accountId)',
+            ExpressionAttributeNames: {
+              ...Object.fromEntries(fields.map(([k], i) => [`#f${i}`, k])),
+              ...(settings.creditLimit !== undefined ? { '#headroom': 'headroom', '#balance': 'balance' } : {}),
+            },
+            ExpressionAttributeValues: values({
+              ...Object.fromEntries(fields.map(([, v], i) => [`:v${i}`, v])),
+              ...(settings.creditLimit !== undefined ? { ':cl': settings.creditLimit } : {}),
+            }),
+            ReturnValues: 'ALL_NEW',
+          }),
+        )
+        return out.Attributes && toAccount(out.Attributes)
+      } catch (err) {
+        if (err instanceof ConditionalCheckFailedException) return undefined
+        throw err
+      }
+    },
+    async list(limit, cursor) {
+      // Admin listing only (lib/resources.ts): the one Scan in the adapters.
+      const out = await db.send(
+        new ScanCommand({
+          TableName: table,
+          Limit: Math.max(1, limit),
+          ExclusiveStartKey: decodeCursor<Item>(cursor),
+          ConsistentRead: true,
+        }),
+      )
+      return {
+        items: (out.Items ?? []).map(toAccount),
+        ...(out.LastEvaluatedKey ? { cursor: encodeCursor(out.LastEvaluatedKey) } : {}),
+      }
+    },
+    async credit(entry) {
+      const expiresAt = Math.floor(opts.now().getTime() / 1000) + opts.retentionDays * Day
+      try {
+        await transact(() =>
+          db.send(
+            new TransactWriteItemsCommand({
+              TransactItems: [
+                // A retried top-up carries the same entryId: the guard makes it credit once.
+                {
+                  Put: {
+                    TableName: tables.guards,
+                    Item: toItem({ pk: Pk.credit(entry.entryId), expiresAt }),
+                    ConditionExpression: 'attribute_not_exists(pk)',
+                  },
+                },
+                balanceMove(tables, entry.accountId, entry.amount),
+                ledgerPut(tables.ledger, entry),
+              ],
+            }),
+          ),
+        )
+        return 'credited'
+      } catch (err) {
+        if (!(err instanceof TransactionCanceledException)) throw err
+        const [guard, account] = reasonCodes(err)
+        if (guard === 'ConditionalCheckFailed') return 'already-credited'
+        if (account === 'ConditionalCheckFailed') return 'no-account'
+        throw err
+      }
+    },
+  }
+}

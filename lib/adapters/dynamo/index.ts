@@ -1,0 +1,36 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import type { Stores } from '../../ports'
+import type { TableName } from '../../resources'
+import { dynamoAccounts } from './accounts'
+import { dynamoGuards } from './guards'
+import { dynamoLedger } from './ledger'
+import { dynamoMessages } from './messages'
+import { dynamoPending } from './pending'
+import { dynamoReference } from './reference'
+import { dynamoSessions } from './sessions'
+import { dynamoUsage } from './usage'
+
+export interface DynamoOptions {
+  /** Clock for conditions that compare with now (expired guards, pending claims). */
+  now?: () => Date
+  /**
+   * Days a message record and the refund/credit guards are kept: the messages' TTL is computed here
+   * (createdAt + retentionDays) rather than carried on the domain record. Config.retentionDays.
+   */
+  retentionDays?: number
+}
+
+/** Every port over DynamoDB, one adapter per table family, wired once per runtime. */
+export function dynamoStores(db: DynamoDBClient, tables: Record<TableName, string>, opts: DynamoOptions = {}): Stores {
+  const clock = { now: opts.now ?? (() => new Date()), retentionDays: opts.retentionDays ?? 30 }
+  return {
+    accounts: dynamoAccounts(db, tables, clock),
+    reference: dynamoReference(db, tables.reference),
+    messages: dynamoMessages(db, tables.messages),
+    ledger: dynamoLedger(db, tables, clock),
+    usage: dynamoUsage(db, tables.usage),
+    guards: dynamoGuards(db, tables.guards, clock.now),
+    sessions: dynamoSessions(db, tables.sessions),
+    pending: dynamoPending(db, tables.pending, clock.now),
+  }
+}

@@ -1,0 +1,99 @@
+import { ConditionalCheckFailedException, type DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb'
+import type { MessageRecord } from '../../domain/model'
+import type { MessageStore } from '../../ports'
+import { fromItem, type Item, queryPage, toItem, values } from './item'
+import { Day, epochSec } from './keys'
+
+/**
+ * messages item: { messageId (pk), ...MessageRecord, upstreamKey?, expiresAt }.
+ * - upstreamKey = `<upstreamId>#<upstreamMessageId>`, the byUpstreamId index key, for receipts that
+ *   carry only the upstream's id; absent until an upstream took the message (sparse index).
+ * - expiresAt (TTL, epoch seconds) = createdAt + retentionDays, computed here from the dynamoStores
+ *   option so the domain record stays free of storage policy.
+ * byAccount index: (accountId, createdAt) for the API's listing.
+ */
+export const upstreamKey = (upstreamId: string, upstreamMessageId: string) => `${upstreamId}#${upstreamMessageId}`
+
+export const messageItem = (m: MessageRecord, retentionDays: number): Item =>
+  toItem({
+    ...m,
+    upstreamKey: m.upstreamId && m.upstreamMessageId ? upstreamKey(m.upstreamId, m.upstreamMessageId) : undefined,
+    expiresAt: epochSec(m.createdAt) + retentionDays * Day,
+  })
+
+export const toMessage = (item: Item) => fromItem<MessageRecord>(item, ['upstreamKey', 'expiresAt'])
+
+export function dynamoMessages(db: DynamoDBClient, table: string): MessageStore {
+  /** SET each patch field (aliased: `state` and friends are reserved words), optionally under a condition. */
+  const update = async (messageId: string, fields: Record<string, unknown>, condition: string, extra: Record<string, unknown> = {}) => {
+    const set = Object.entries(fields).filter(([, v]) => v !== undefined)
+    try {
+      const out = await db.send(
+        new UpdateItemCommand({
+          TableName: table,
+          Key: toItem({ messageId }),
+          UpdateExpression: `SET ${set.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: { ...Object.fromEntries(set.map(([k], i) => [`#f${i}`, k])), '#state': 'state' },
+          ExpressionAttributeValues: values({ ...Object.fromEntries(set.map(([, v], i) => [`:v${i}`, v])), ...extra }),
+          ReturnValues: 'ALL_NEW',
+        }),
+      )
+      return out.Attributes && toMessage(out.Attributes)
+    } catch (err) {
+      // Duplicate or out-of-order receipt, or an unknown id: nothing to apply.
+      if (err instanceof ConditionalCheckFailedException) return undefined
+      throw err
+    }
+  }
+
+  return {
+    async get(messageId) {
+      const out = await db.send(new GetItemCommand({ TableName: table, Key: toItem({ messageId }), ConsistentRead: true }))
+      return out.Item && toMessage(out.Item)
+    },
+    async byUpstreamId(upstreamId, upstreamMessageId) {
+      // GSIs are eventually consistent: a receipt racing the dispatcher's setUpstream may miss and is retried by SQS.
+      const page = await queryPage(
+        db,
+        {
+          TableName: table,
+          IndexName: 'byUpstreamId',
+          KeyConditionExpression: 'upstreamKey = :k',
+          ExpressionAttributeValues: values({ ':k': upstreamKey(upstreamId, upstreamMessageId) }),
+        },
+        1,
+      )
+      return page.items[0] && toMessage(page.items[0])
+    },
+    async transition(messageId, from, to, patch = {}) {
+      if (from.length === 0) return undefined
+      const fields: Record<string, unknown> = { ...patch, state: to }
+      if (patch.upstreamId && patch.upstreamMessageId) fields.upstreamKey = upstreamKey(patch.upstreamId, patch.upstreamMessageId)
+      const from_ = Object.fromEntries(from.map((s, i) => [`:from${i}`, s]))
+      return update(messageId, fields, `#state IN (${Object.keys(from_).join(', ')})`, from_)
+    },
+    async setUpstream(messageId, upstreamId, upstreamMessageId) {
+      // Conditional so an unknown id does not create a stray item holding only these fields.
+      await update(
+        messageId,
+        { upstreamId, upstreamMessageId, upstreamKey: upstreamKey(upstreamId, upstreamMessageId) },
+        'attribute_exists(#state)',
+      )
+    },
+    async listByAccount(accountId, fromIso, toIso, limit, cursor) {
+      const page = await queryPage(
+        db,
+        {
+          TableName: table,
+          IndexName: 'byAccount',
+          KeyConditionExpression: 'accountId = :a AND createdAt BETWEEN :from AND :to',
+          ExpressionAttributeValues: values({ ':a': accountId, ':from': fromIso, ':to': toIso }),
+        },
+        limit,
+        cursor,
+      )
+      return { items: page.items.map(toMessage), ...(page.cursor ? { cursor: page.cursor } : {}) }
+    },
+  }
+}

@@ -1,0 +1,92 @@
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  type DynamoDBClient,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb'
+import type { PendingDelivery } from '../../domain/model'
+import type { PendingStore } from '../../ports'
+import { fromItem, type Item, toItem, values } from './item'
+import { epochSec, Sk } from './keys'
+
+/**
+ * pending item: { accountId (pk), sk `<createdAt ISO>#<deliveryId>`, ...PendingDelivery, validUntilMs,
+ * expiresAt (TTL = validUntil in epoch seconds), claimedBy?, claimUntil? (epoch ms) }.
+ * The sort key orders receipts and MO oldest first; a claim is a lease a node holds while the
+ * deliver_sm is in flight, so two nodes binding the same account never send the same item.
+ */
+const Bookkeeping = ['sk', 'validUntilMs', 'expiresAt', 'claimedBy', 'claimUntil']
+const MaxPages = 20
+
+export function dynamoPending(db: DynamoDBClient, table: string, now: () => Date): PendingStore {
+  const key = (accountId: string, sk: string) => toItem({ accountId, sk })
+  return {
+    async add(item) {
+      const sk = Sk.pending(item.createdAt, item.deliveryId)
+      const validUntilMs = Date.parse(item.validUntil)
+      await db.send(
+        new PutItemCommand({ TableName: table, Item: toItem({ ...item, sk, validUntilMs, expiresAt: epochSec(item.validUntil) }) }),
+      )
+      return sk
+    },
+    async list(accountId, at, limit) {
+      const found: Array<PendingDelivery & { sk: string }> = []
+      let start: Item | undefined
+      // The filter applies after Limit, so read pages until enough pass it (bounded).
+      for (let page = 0; page < MaxPages && found.length < limit; page++) {
+        const out = await db.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'accountId = :a',
+            FilterExpression: 'validUntilMs > :now AND (attribute_not_exists(claimUntil) OR claimUntil < :now)',
+            ExpressionAttributeValues: values({ ':a': accountId, ':now': at.getTime() }),
+            ScanIndexForward: true,
+            Limit: Math.max(limit, 25),
+            ExclusiveStartKey: start,
+            ConsistentRead: true,
+          }),
+        )
+        for (const i of out.Items ?? []) found.push({ ...fromItem<PendingDelivery>(i, Bookkeeping), sk: i.sk.S! })
+        if (!(start = out.LastEvaluatedKey)) break
+      }
+      return found.slice(0, Math.max(1, limit))
+    },
+    async claim(accountId, sk, nodeId, untilMs) {
+      try {
+        await db.send(
+          new UpdateItemCommand({
+            TableName: table,
+            Key: key(accountId, sk),
+            UpdateExpression: 'SET claimedBy = :node, claimUntil = :until',
+            ConditionExpression: 'attribute_exists(sk) AND (attribute_not_exists(claimUntil) OR claimUntil < :now)',
+            ExpressionAttributeValues: values({ ':node': nodeId, ':until': untilMs, ':now': now().getTime() }),
+          }),
+        )
+        return true
+      } catch (err) {
+        if (err instanceof ConditionalCheckFailedException) return false
+        throw err
+      }
+    },
+    async unclaim(accountId, sk) {
+      try {
+        await db.send(
+          new UpdateItemCommand({
+            TableName: table,
+            Key: key(accountId, sk),
+            UpdateExpression: 'REMOVE claimedBy, claimUntil',
+            ConditionExpression: 'attribute_exists(sk)',
+          }),
+        )
+      } catch (err) {
+        // Already delivered and removed: nothing to release.
+        if (!(err instanceof ConditionalCheckFailedException)) throw err
+      }
+    },
+    async remove(accountId, sk) {
+      await db.send(new DeleteItemCommand({ TableName: table, Key: key(accountId, sk) }))
+    },
+  }
+}

@@ -1,0 +1,106 @@
+import { DeleteItemCommand, type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb'
+import type { ApiKey, BlacklistEntry, Route, Tariff, Upstream, UpstreamTariff } from '../../domain/model'
+import type { Page, ReferenceStore } from '../../ports'
+import { batchGet, fromItem, type Item, queryAll, queryPage, toItem, values } from './item'
+import { blacklistMatches, longest, Pk, prefixesOf, Sk } from './keys'
+
+/**
+ * reference items, each { pk, sk, ...entity } (lib/resources.ts lists the access patterns):
+ *   tariff          TARIFF#<plan>            P#<prefix>   Tariff
+ *   route           ROUTE#<plan>             P#<prefix>   Route (upstreams as a list of maps)
+ *   upstream        UPSTREAM                 <upstreamId> Upstream
+ *   upstream tariff UPTARIFF#<upstreamId>    P#<prefix>   UpstreamTariff
+ *   blacklist       BLACKLIST#<owner>        <number>     BlacklistEntry
+ *   stop word       STOPWORDS#<owner>        <phrase>     { owner }
+ *   MO number       NUMBER                   <msisdn>     { msisdn, accountId }
+ *   API key         APIKEY                   <keyHash>    ApiKey
+ * The P# in prefix keys keeps '' (the catch-all) a valid, non-empty sort key.
+ */
+const strip = <T>(item: Item) => fromItem<T>(item, ['pk', 'sk'])
+
+export function dynamoReference(db: DynamoDBClient, table: string): ReferenceStore {
+  const key = (pk: string, sk: string) => toItem({ pk, sk })
+  const get = async <T>(pk: string, sk: string) => {
+    const out = await db.send(new GetItemCommand({ TableName: table, Key: key(pk, sk) }))
+    return out.Item && strip<T>(out.Item)
+  }
+  const put = async (pk: string, sk: string, entity: object) => {
+    await db.send(new PutItemCommand({ TableName: table, Item: toItem({ ...entity, pk, sk }) }))
+  }
+  const del = async (pk: string, sk: string) => {
+    await db.send(new DeleteItemCommand({ TableName: table, Key: key(pk, sk) }))
+  }
+  const list = async <T>(pk: string, limit: number, cursor?: string): Promise<Page<T>> => {
+    const query = { TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: values({ ':pk': pk }) }
+    const page = await queryPage(db, query, limit, cursor)
+    return { items: page.items.map(strip<T>), ...(page.cursor ? { cursor: page.cursor } : {}) }
+  }
+  /**
+   * Longest prefix in one request: BatchGetItem of every prefix of the destination under each
+   * partition, then the longest hit of the first partition that has one (plan before platform default).
+   */
+  const byPrefix = async <T>(pks: string[], destination: string): Promise<T | undefined> => {
+    const prefixes = prefixesOf(destination)
+    const found = await batchGet(
+      db,
+      table,
+      pks.flatMap((pk) => prefixes.map((p) => key(pk, Sk.prefix(p)))),
+    )
+    const bySk = new Map(found.map((i) => [`${i.pk.S}\u0000${i.sk.S}`, i]))
+    for (const pk of pks) {
+      const hit = longest(prefixes, (p) => bySk.get(`${pk}\u0000${Sk.prefix(p)}`))
+      if (hit) return strip<T>(hit)
+    }
+    return undefined
+  }
+  const owners = (accountId: string) => [...new Set([accountId, '*'])]
+  const phrases = async (owner: string) =>
+    (
+      await queryAll(db, {
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk',
+        ProjectionExpression: 'sk',
+        ExpressionAttributeValues: values({ ':pk': Pk.stopWords(owner) }),
+      })
+    ).map((i) => i.sk.S!)
+
+  return {
+    tariffFor: (plan, destination) => byPrefix<Tariff>([Pk.tariff(plan)], destination),
+    routeFor: (plan, destination) => byPrefix<Route>([...new Set([Pk.route(plan), Pk.route('*')])], destination),
+    upstream: (upstreamId) => get<Upstream>(Pk.upstream, upstreamId),
+    upstreamTariffFor: (upstreamId, destination) => byPrefix<UpstreamTariff>([Pk.upstreamTariff(upstreamId)], destination),
+    async blacklistHits(accountId, sender, recipient) {
+      // One BatchGetItem: sender and recipient, under the account and the platform.
+      const keys = owners(accountId).flatMap((o) => [...new Set([sender, recipient])].map((n) => key(Pk.blacklist(o), n)))
+      const found = await batchGet(db, table, keys)
+      return found.map(strip<BlacklistEntry>).filter((e) => blacklistMatches(e, sender, recipient))
+    },
+    async stopWords(accountId) {
+      return (await Promise.all(owners(accountId).map(phrases))).flat()
+    },
+    numberOwner: async (msisdn) => (await get<{ accountId: string }>(Pk.number, msisdn))?.accountId,
+    apiKey: (keyHash) => get<ApiKey>(Pk.apiKey, keyHash),
+
+    putTariff: (t) => put(Pk.tariff(t.plan), Sk.prefix(t.prefix), t),
+    deleteTariff: (plan, prefix) => del(Pk.tariff(plan), Sk.prefix(prefix)),
+    listTariffs: (plan, limit, cursor) => list<Tariff>(Pk.tariff(plan), limit, cursor),
+    putRoute: (r) => put(Pk.route(r.plan), Sk.prefix(r.prefix), r),
+    deleteRoute: (plan, prefix) => del(Pk.route(plan), Sk.prefix(prefix)),
+    listRoutes: (plan, limit, cursor) => list<Route>(Pk.route(plan), limit, cursor),
+    putUpstream: (u) => put(Pk.upstream, u.upstreamId, u),
+    listUpstreams: (limit, cursor) => list<Upstream>(Pk.upstream, limit, cursor),
+    putUpstreamTariff: (t) => put(Pk.upstreamTariff(t.upstreamId), Sk.prefix(t.prefix), t),
+    listUpstreamTariffs: (upstreamId, limit, cursor) => list<UpstreamTariff>(Pk.upstreamTariff(upstreamId), limit, cursor),
+    putBlacklist: (e) => put(Pk.blacklist(e.owner), e.number, e),
+    deleteBlacklist: (owner, number) => del(Pk.blacklist(owner), number),
+    listBlacklist: (owner, limit, cursor) => list<BlacklistEntry>(Pk.blacklist(owner), limit, cursor),
+    putStopWord: (owner, phrase) => put(Pk.stopWords(owner), phrase.toLowerCase(), { owner }),
+    deleteStopWord: (owner, phrase) => del(Pk.stopWords(owner), phrase.toLowerCase()),
+    listStopWords: (owner) => phrases(owner),
+    putNumber: (msisdn, accountId) => put(Pk.number, msisdn, { msisdn, accountId }),
+    deleteNumber: (msisdn) => del(Pk.number, msisdn),
+    listNumbers: (limit, cursor) => list<{ msisdn: string; accountId: string }>(Pk.number, limit, cursor),
+    putApiKey: (k) => put(Pk.apiKey, k.keyHash, k),
+    deleteApiKey: (keyHash) => del(Pk.apiKey, keyHash),
+  }
+}

@@ -1,0 +1,52 @@
+import { type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb'
+import type { UsageRow } from '../../domain/model'
+import type { UsageStore } from '../../ports'
+import { fromItem, queryAll, values } from './item'
+import { Sk, upTo } from './keys'
+
+/**
+ * usage item: { accountId (pk), sk `<YYYY-MM-DD>#<tariff prefix>#<status>`, day, prefix, status,
+ * country?, messages, parts, cost, refunds }. Counters only ever grow by ADD, so concurrent writers
+ * (charges, refunds, finalised receipts) never lose an increment, and a missing row starts at zero.
+ */
+export const usageAdd = (table: string, row: UsageRow) => ({
+  TableName: table,
+  Key: values({ accountId: row.accountId, sk: Sk.usage(row.day, row.prefix, row.status) }),
+  UpdateExpression: `SET #day = :day, #prefix = :prefix, #status = :status${row.country !== undefined ? ', #country = :country' : ''} ADD #messages :messages, #parts :parts, #cost :cost, #refunds :refunds`,
+  ExpressionAttributeNames: {
+    '#day': 'day',
+    '#prefix': 'prefix',
+    '#status': 'status',
+    ...(row.country !== undefined ? { '#country': 'country' } : {}),
+    '#messages': 'messages',
+    '#parts': 'parts',
+    '#cost': 'cost',
+    '#refunds': 'refunds',
+  },
+  ExpressionAttributeValues: values({
+    ':day': row.day,
+    ':prefix': row.prefix,
+    ':status': row.status,
+    ':country': row.country,
+    ':messages': row.messages,
+    ':parts': row.parts,
+    ':cost': row.cost,
+    ':refunds': row.refunds,
+  }),
+})
+
+export function dynamoUsage(db: DynamoDBClient, table: string): UsageStore {
+  return {
+    async add(row) {
+      await db.send(new UpdateItemCommand(usageAdd(table, row)))
+    },
+    async query(accountId, fromDay, toDay) {
+      const items = await queryAll(db, {
+        TableName: table,
+        KeyConditionExpression: 'accountId = :a AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: values({ ':a': accountId, ':from': fromDay, ':to': upTo(toDay) }),
+      })
+      return items.map((i) => fromItem<UsageRow>(i, ['sk']))
+    },
+  }
+}

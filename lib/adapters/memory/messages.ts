@@ -1,0 +1,45 @@
+import type { MessageRecord } from '../../domain/model'
+import type { MessageStore, Page } from '../../ports'
+import { decodeCursor, encodeCursor } from '../dynamo/keys'
+import { copy, type MemoryState } from './state'
+
+export function memoryMessages(state: MemoryState): MessageStore {
+  const { messages } = state
+  return {
+    async get(messageId) {
+      const m = messages.get(messageId)
+      return m && copy(m)
+    },
+    async byUpstreamId(upstreamId, upstreamMessageId) {
+      for (const m of messages.values()) {
+        if (m.upstreamId === upstreamId && m.upstreamMessageId === upstreamMessageId) return copy(m)
+      }
+      return undefined
+    },
+    async transition(messageId, from, to, patch = {}) {
+      const m = messages.get(messageId)
+      if (!m || !from.includes(m.state)) return undefined
+      for (const [k, v] of Object.entries(patch)) if (v !== undefined) (m as unknown as Record<string, unknown>)[k] = v
+      m.state = to
+      return copy(m)
+    },
+    async setUpstream(messageId, upstreamId, upstreamMessageId) {
+      const m = messages.get(messageId)
+      if (m) Object.assign(m, { upstreamId, upstreamMessageId })
+    },
+    async listByAccount(accountId, fromIso, toIso, limit, cursor) {
+      // The byAccount index orders by (createdAt, messageId); the cursor names the last pair returned.
+      const after = decodeCursor<{ c: string; m: string }>(cursor)
+      const key = (m: MessageRecord) => `${m.createdAt}\u0000${m.messageId}`
+      const all = [...messages.values()]
+        .filter((m) => m.accountId === accountId && m.createdAt >= fromIso && m.createdAt <= toIso)
+        .filter((m) => !after || key(m) > `${after.c}\u0000${after.m}`)
+        .sort((a, b) => (key(a) < key(b) ? -1 : 1))
+      const items = all.slice(0, Math.max(1, limit))
+      const page: Page<MessageRecord> = { items: items.map(copy) }
+      const last = items[items.length - 1]
+      if (all.length > items.length) page.cursor = encodeCursor({ c: last.createdAt, m: last.messageId })
+      return page
+    },
+  }
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest'
+import { aCharge, allPages, aMessage, fundedAccount, type MakeStores, TestClock, uid } from './fixtures'
+
+/** MessageStore: state moves once and only forward; lookups by our id, the upstream's id and the account. */
+export function messagesContract(name: string, makeStores: MakeStores) {
+  describe(`MessageStore (${name})`, () => {
+    const setup = async () => {
+      const clock = new TestClock()
+      const stores = await makeStores({ now: clock.now })
+      const account = await fundedAccount(stores, clock, { balance: 10_000 })
+      // Message records come into being with their charge.
+      const charged = async (overrides = {}) => {
+        const message = aMessage(clock, account.accountId, overrides)
+        expect(await stores.ledger.chargeOnce(aCharge(clock, message))).toEqual({ result: 'charged' })
+        return message
+      }
+      return { clock, stores, account, charged }
+    }
+
+    it('applies a transition once: a duplicate receipt changes nothing', async () => {
+      const { stores, charged, clock } = await setup()
+      const m = await charged()
+      const enroute = await stores.messages.transition(m.messageId, ['ACCEPTED'], 'ENROUTE', { upstreamId: 'sim', upstreamMessageId: 'u1' })
+      expect(enroute).toEqual({ ...m, state: 'ENROUTE', upstreamId: 'sim', upstreamMessageId: 'u1' })
+      expect(await stores.messages.transition(m.messageId, ['ACCEPTED'], 'ENROUTE')).toBeUndefined()
+      const done = await stores.messages.transition(m.messageId, ['ACCEPTED', 'ENROUTE'], 'DELIVERED', {
+        doneAt: clock.iso(5),
+        errorCode: 0,
+      })
+      expect(done).toMatchObject({ state: 'DELIVERED', doneAt: clock.iso(5) })
+      expect(await stores.messages.get(m.messageId)).toEqual(done)
+    })
+
+    it('ignores an out-of-order transition from a state the message has left', async () => {
+      const { stores, charged } = await setup()
+      const m = await charged()
+      await stores.messages.transition(m.messageId, ['ACCEPTED', 'ENROUTE'], 'UNDELIVERABLE', { errorCode: 0x0b })
+      // The ENROUTE receipt arrives late: it must not move the message back.
+      expect(await stores.messages.transition(m.messageId, ['ACCEPTED'], 'ENROUTE')).toBeUndefined()
+      expect(await stores.messages.get(m.messageId)).toMatchObject({ state: 'UNDELIVERABLE', errorCode: 0x0b })
+      expect(await stores.messages.transition(uid('missing'), ['ACCEPTED'], 'ENROUTE')).toBeUndefined()
+      expect(await stores.messages.transition(m.messageId, [], 'DELIVERED')).toBeUndefined()
+    })
+
+    it("finds a message by the upstream's id", async () => {
+      const { stores, charged } = await setup()
+      const [a, b] = [await charged(), await charged()]
+      const upstreamId = uid('carrier')
+      await stores.messages.setUpstream(a.messageId, upstreamId, 'A-1')
+      await stores.messages.transition(b.messageId, ['ACCEPTED'], 'ENROUTE', { upstreamId, upstreamMessageId: 'B-1' })
+      expect(await stores.messages.byUpstreamId(upstreamId, 'A-1')).toEqual({ ...a, upstreamId, upstreamMessageId: 'A-1' })
+      expect((await stores.messages.byUpstreamId(upstreamId, 'B-1'))?.messageId).toBe(b.messageId)
+      expect(await stores.messages.byUpstreamId(upstreamId, 'C-1')).toBeUndefined()
+      await stores.messages.setUpstream(uid('missing'), upstreamId, 'D-1')
+      expect(await stores.messages.byUpstreamId(upstreamId, 'D-1')).toBeUndefined()
+    })
+
+    it("lists an account's messages in a time range, oldest first, page by page", async () => {
+      const { stores, charged, clock, account } = await setup()
+      const made = []
+      for (let i = 0; i < 5; i++) made.push(await charged({ createdAt: clock.iso(i * 1000) }))
+      const pages = await allPages((c) => stores.messages.listByAccount(account.accountId, clock.iso(1000), clock.iso(3000), 2, c), 2)
+      expect(pages.flat().map((m) => m.messageId)).toEqual(made.slice(1, 4).map((m) => m.messageId))
+      expect(pages.flat()[0]).toEqual(made[1])
+    })
+  })
+}

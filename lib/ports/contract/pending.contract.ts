@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest'
+import type { PendingDelivery } from '../../domain/model'
+import { type MakeStores, TestClock, uid } from './fixtures'
+
+/** PendingStore: store and forward in arrival order; a claim keeps two nodes from sending the same item. */
+export function pendingContract(name: string, makeStores: MakeStores) {
+  describe(`PendingStore (${name})`, () => {
+    const setup = async () => {
+      const clock = new TestClock()
+      const stores = await makeStores({ now: clock.now })
+      const accountId = uid('acct')
+      const item = (createdOffsetMs: number, validMs: number): PendingDelivery => ({
+        accountId,
+        deliveryId: uid('dlv'),
+        createdAt: clock.iso(createdOffsetMs),
+        validUntil: clock.iso(validMs),
+        deliver: {
+          kind: 'receipt',
+          sourceAddr: '491701234567',
+          sourceAddrTon: 1,
+          sourceAddrNpi: 1,
+          destinationAddr: 'ACME',
+          destAddrTon: 5,
+          destAddrNpi: 0,
+          esmClass: 0x04,
+          dataCoding: 0,
+          shortMessage: Buffer.from('id:1 stat:DELIVRD').toString('base64'),
+          receiptedMessageId: '1',
+          messageState: 2,
+          networkErrorCode: '030000',
+        },
+      })
+      return { clock, stores, accountId, item }
+    }
+
+    it('lists valid items oldest first, addressed by `<createdAt>#<deliveryId>`', async () => {
+      const { clock, stores, accountId, item } = await setup()
+      const [late, early, expired, middle] = [item(3000, 60_000), item(1000, 60_000), item(500, 2_000), item(2000, 60_000)]
+      const sks = []
+      for (const i of [late, early, expired, middle]) sks.push(await stores.pending.add(i))
+      expect(sks[0]).toBe(`${late.createdAt}#${late.deliveryId}`)
+      const at = new Date(clock.now().getTime() + 2_000) // `expired` is valid until exactly now: no longer valid
+      expect(await stores.pending.list(accountId, at, 10)).toEqual(
+        [early, middle, late].map((i) => ({ ...i, sk: `${i.createdAt}#${i.deliveryId}` })),
+      )
+      expect((await stores.pending.list(accountId, at, 2)).map((i) => i.deliveryId)).toEqual([early.deliveryId, middle.deliveryId])
+      expect(await stores.pending.list(uid('other'), at, 10)).toEqual([])
+    })
+
+    it('lets one node claim an item, hides it while claimed, and frees it when the claim lapses', async () => {
+      const { clock, stores, accountId, item } = await setup()
+      const sk = await stores.pending.add(item(0, 600_000))
+      const until = clock.now().getTime() + 5_000
+      const claims = await Promise.all(['n1', 'n2', 'n3'].map((n) => stores.pending.claim(accountId, sk, n, until)))
+      expect(claims.filter(Boolean)).toHaveLength(1)
+      expect(await stores.pending.list(accountId, clock.now(), 10)).toEqual([])
+      clock.advance(5_001)
+      expect((await stores.pending.list(accountId, clock.now(), 10)).map((i) => i.sk)).toEqual([sk])
+      expect(await stores.pending.claim(accountId, sk, 'n2', clock.now().getTime() + 5_000)).toBe(true)
+      expect(await stores.pending.claim(accountId, sk, 'n1', clock.now().getTime() + 5_000)).toBe(false)
+    })
+
+    it('makes an unclaimed item available again and forgets a removed one', async () => {
+      const { clock, stores, accountId, item } = await setup()
+      const sk = await stores.pending.add(item(0, 600_000))
+      expect(await stores.pending.claim(accountId, sk, 'n1', clock.now().getTime() + 60_000)).toBe(true)
+      await stores.pending.unclaim(accountId, sk)
+      expect((await stores.pending.list(accountId, clock.now(), 10)).map((i) => i.sk)).toEqual([sk])
+      expect(await stores.pending.claim(accountId, sk, 'n2', clock.now().getTime() + 60_000)).toBe(true)
+      await stores.pending.remove(accountId, sk)
+      await stores.pending.unclaim(accountId, sk)
+      expect(await stores.pending.list(accountId, clock.now(), 10)).toEqual([])
+      expect(await stores.pending.claim(accountId, sk, 'n3', clock.now().getTime() + 60_000)).toBe(false)
+    })
+  })
+}
