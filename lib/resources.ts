@@ -78,6 +78,7 @@ export const Tables = {
       'decision: pk DECISION#<messageId> -> verdict; written once by the pipeline or by the node on deadline (whoever is first)',
       'duplicate window: pk DUP#<accountId>#<destination>#<sha256(text)>; conditional put, expires with the window',
       'dispatch once: pk DISPATCH#<messageId>#<attempt>; receipt once: pk RECEIPT#<messageId>#<state>',
+      'usage once per final state: pk USAGE#<messageId>#<state>; MO once: pk MO#<hash of the upstream event>',
     ],
   },
   ledger: {

@@ -47,6 +47,8 @@ export interface VerdictMessage {
   type: 'verdict'
   messageId: string
   status: number // 0 or the command_status to answer with
+  /** submit_multi: destinations refused while others were accepted (submit_multi_resp unsuccess_sme). */
+  unsuccess?: { addr: string; ton: number; npi: number; status: number }[]
 }
 
 export interface DeliverMessage {

@@ -1,0 +1,110 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import { dynamoStores } from '../../lib/adapters/dynamo'
+import { ensureCallbackQueue, sqsQueues } from '../../lib/adapters/sqs'
+import { account, drain, seed, sqsEvent, submitJob } from '../../lib/domain/fixtures'
+import type { DispatchJob, SubmitJob } from '../../lib/domain/jobs'
+import type { Verdict } from '../../lib/domain/verdict'
+import type { Stores } from '../../lib/ports'
+import { physicalName } from '../../lib/resources'
+import { Status } from '../../lib/smpp/status'
+import { type LocalServices, localServices } from '../../test/local-services'
+import type { SqsEvent } from '../types'
+
+// The real handler on DynamoDB Local and the SQS server: the same adapters as on AWS.
+let svc: LocalServices
+let stores: Stores
+let queues: ReturnType<typeof sqsQueues>
+let replyTo: string
+let handler: (e: SqsEvent) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>
+const live = (job: Partial<SubmitJob> = {}) =>
+  submitJob({ replyTo, receivedAt: new Date().toISOString(), deadline: Date.now() + 60_000, ...job })
+const balance = async (id = 'acme') => (await stores.accounts.get(id))!.balance
+const verdicts = (n: number) => drain<Verdict>(queues, replyTo, n)
+
+beforeAll(async () => {
+  svc = await localServices()
+  Object.assign(process.env, svc.env)
+  stores = dynamoStores(svc.db, svc.config.tables)
+  queues = sqsQueues(svc.sqs)
+  replyTo = await ensureCallbackQueue(svc.sqs, physicalName(svc.prefix, 'callback-n1'))
+  await seed(stores)
+  ;({ handler } = await import('./handler'))
+})
+
+describe('submit handler on DynamoDB Local and SQS', () => {
+  it('the same SQS message delivered twice charges once and repeats the verdict', async () => {
+    const before = await balance()
+    const job = live()
+    const event = sqsEvent(job)
+    expect(await handler(event)).toEqual({ batchItemFailures: [] })
+    expect(await handler(event)).toEqual({ batchItemFailures: [] })
+    expect((await verdicts(2)).map((v) => [v.messageId, v.status])).toEqual([
+      [job.messageId, 0],
+      [job.messageId, 0],
+    ])
+    expect(await balance()).toBe(before - 7)
+    expect(await stores.messages.get(job.messageId)).toMatchObject({ state: 'ACCEPTED', cost: 7 })
+    const dispatched = await drain<DispatchJob>(queues, svc.config.queues.dispatch, 2)
+    expect(dispatched.map((d) => d.messageId)).toEqual([job.messageId, job.messageId]) // the dispatch guard drops the copy
+  })
+
+  it('two concurrent submits racing for the last of the balance charge exactly one', async () => {
+    await stores.accounts.create(account({ accountId: 'last', balance: 7, duplicateWindowSec: 0 }))
+    const jobs = [live({ accountId: 'last' }), live({ accountId: 'last' })]
+    const results = await Promise.all(jobs.map((j) => handler(sqsEvent(j))))
+    expect(results).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }])
+    expect((await verdicts(2)).map((v) => v.status).sort()).toEqual([0, Status.InsufficientFunds])
+    expect(await balance('last')).toBe(0)
+  })
+
+  it('a record failing mid-batch is the only one reported; its retry charges it once', async () => {
+    await drain(queues, svc.config.queues.dispatch, 10, 200)
+    const before = await balance()
+    // A callback queue that does not exist yet: the charge commits, then the verdict cannot be sent.
+    const lateName = physicalName(svc.prefix, 'callback-late')
+    const lateUrl = replyTo.replace(/[^/]+$/, lateName)
+    const [good1, late, good2] = [live({ text: 'first' }), live({ replyTo: lateUrl, text: 'late one' }), live({ text: 'second' })]
+    const event = sqsEvent(good1, { id: 'poison', raw: '{"v":1,"messageId":' }, { id: 'late', raw: JSON.stringify(late) }, good2)
+    const first = await handler(event)
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'poison' }, { itemIdentifier: 'late' }])
+    expect((await verdicts(2)).map((v) => v.messageId)).toEqual([good1.messageId, good2.messageId])
+    expect(await balance()).toBe(before - 3 * 7)
+
+    await ensureCallbackQueue(svc.sqs, lateName)
+    const retry = await handler({ Records: event.Records.filter((r) => r.messageId !== 'r0' && r.messageId !== 'r3') })
+    expect(retry.batchItemFailures).toEqual([{ itemIdentifier: 'poison' }])
+    expect(await drain<Verdict>(queues, lateUrl, 1)).toMatchObject([{ messageId: late.messageId, status: 0 }])
+    expect(await balance()).toBe(before - 3 * 7) // nothing charged twice
+    const ids = (await drain<DispatchJob>(queues, svc.config.queues.dispatch, 4)).map((d) => d.messageId)
+    expect(ids.sort()).toEqual([good1.messageId, good2.messageId, late.messageId, late.messageId].sort())
+  })
+
+  it('a job past its deadline is dropped without a charge or a verdict', async () => {
+    const before = await balance()
+    const job = live({ deadline: Date.now() - 1, text: 'too late' })
+    expect(await handler(sqsEvent(job))).toEqual({ batchItemFailures: [] })
+    expect(await stores.ledger.decision(job.messageId)).toBeUndefined()
+    expect(await drain(queues, replyTo, 1, 300)).toEqual([])
+    expect(await balance()).toBe(before)
+  })
+
+  it('produces every refusal code of the submit path', async () => {
+    await stores.reference.putStopWord('*', 'jackpot')
+    await stores.reference.putBlacklist({ owner: 'acme', number: '447700900666', scope: 'recipient' })
+    await stores.accounts.create(account({ accountId: 'broke', balance: 3 }))
+    const to = (addr: string, extra: Partial<SubmitJob> = {}) => live({ destinations: [{ addr, ton: 1, npi: 1 }], ...extra })
+    const cases: [SubmitJob, number][] = [
+      [to('447700900100', { text: 'You won the JACKPOT' }), Status.ForbiddenContent],
+      [to('447700900666'), Status.Blacklisted],
+      [to('1212'), Status.NoTariff],
+      [to('3312'), Status.NoRoute],
+      [to('4912'), Status.NoUpstreamTariff],
+      [to('447700900200', { accountId: 'broke' }), Status.InsufficientFunds],
+      [to('447700900300', { text: 'dup' }), 0],
+      [to('447700900300', { text: 'dup' }), Status.Duplicate],
+    ]
+    for (const [job] of cases) expect(await handler(sqsEvent(job))).toEqual({ batchItemFailures: [] })
+    const got = await verdicts(cases.length)
+    expect(got.map((v) => [v.messageId, v.status])).toEqual(cases.map(([job, status]) => [job.messageId, status]))
+  })
+})

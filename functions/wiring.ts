@@ -1,0 +1,61 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { SQSClient } from '@aws-sdk/client-sqs'
+import { dynamoStores } from '../lib/adapters/dynamo'
+import { httpConnector } from '../lib/adapters/http/connector'
+import { envSecrets, type SecretSource } from '../lib/adapters/http/secrets'
+import { sqsQueues } from '../lib/adapters/sqs'
+import type { Config } from '../lib/config'
+import type { Deps } from '../lib/domain/deps'
+import type { UpstreamKind } from '../lib/domain/model'
+import type { Connector, Log } from '../lib/ports'
+
+export interface WiringOptions {
+  /** Upstream credentials; default: `SECRET_<REF>` environment variables (a Secrets Manager source on AWS can replace it). */
+  secrets?: SecretSource
+  /** Connectors by upstream kind, added to the defaults ('smpp' arrives with issue 9). */
+  connectors?: Partial<Record<UpstreamKind, Connector>>
+  log?: Log
+}
+
+/**
+ * The one place the Lambdas build their adapters: the same DynamoDB and SQS adapters on AWS and in
+ * the local stack; only cfg.endpoints differ (unset on AWS).
+ */
+export function buildDeps(cfg: Config, opts: WiringOptions = {}): Deps {
+  const db = new DynamoDBClient({ region: cfg.region, endpoint: cfg.endpoints.dynamo })
+  const sqs = new SQSClient({ region: cfg.region, endpoint: cfg.endpoints.sqs })
+  const connectors: Partial<Record<UpstreamKind, Connector>> = {
+    // The wiring is the edge where the environment may be read; secrets are not part of Config on purpose.
+    http: httpConnector(opts.secrets ?? envSecrets(process.env)),
+    ...opts.connectors,
+  }
+  return {
+    stores: dynamoStores(db, cfg.tables, { retentionDays: cfg.retentionDays }),
+    queues: sqsQueues(sqs),
+    connectorFor: (upstream) => connectors[upstream.kind] ?? fail(`no connector for upstream kind '${upstream.kind}'`),
+    now: () => new Date(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    log: opts.log ?? jsonLog(),
+    cfg,
+  }
+}
+
+const fail = (msg: string): never => {
+  throw new Error(msg)
+}
+
+/** One JSON line per event (CloudWatch Logs Insights reads the fields); errors keep name, message and stack. */
+export function jsonLog(write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Log {
+  const emit =
+    (level: string) =>
+    (msg: string, fields: Record<string, unknown> = {}) =>
+      write(JSON.stringify({ level, time: new Date().toISOString(), msg, ...fields }, (_k, v) => (v instanceof Error ? errorFields(v) : v)))
+  return { info: emit('info'), warn: emit('warn'), error: emit('error') }
+}
+
+const errorFields = (err: Error): Record<string, unknown> => ({
+  name: err.name,
+  message: err.message,
+  stack: err.stack,
+  ...(err.cause instanceof Error ? { cause: errorFields(err.cause) } : {}),
+})

@@ -1,0 +1,109 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { DispatchJob } from '../../domain/jobs'
+import type { Upstream } from '../../domain/model'
+import { HttpUpstreamError, httpConnector } from './connector'
+import { envSecrets, secretEnvKey } from './secrets'
+
+const requests: { path: string; auth?: string; body: unknown }[] = []
+let server: Server
+let base: string
+
+// A carrier on 127.0.0.1 whose behaviour the path picks.
+function carrier(req: IncomingMessage, res: ServerResponse) {
+  let raw = ''
+  req.on('data', (c) => (raw += c))
+  req.on('end', () => {
+    requests.push({ path: req.url ?? '', auth: req.headers.authorization, body: JSON.parse(raw || 'null') })
+    if (req.url === '/ok') return void res.writeHead(202, { 'content-type': 'application/json' }).end('{"id":"c-42"}')
+    if (req.url === '/no-id') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{}')
+    if (req.url === '/busy') return void res.writeHead(503).end('busy')
+    if (req.url === '/slow') return void setTimeout(() => res.writeHead(200).end('{"id":"late"}'), 1_000)
+    res.writeHead(404).end()
+  })
+}
+
+beforeAll(async () => {
+  server = createServer(carrier)
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+})
+afterAll(() => {
+  server.closeAllConnections()
+  server.close()
+})
+
+const job: DispatchJob = {
+  v: 1,
+  messageId: 'm1',
+  accountId: 'acme',
+  sourceAddr: 'ACME',
+  sourceAddrTon: 5,
+  sourceAddrNpi: 0,
+  destinationAddr: '447700900001',
+  destAddrTon: 1,
+  destAddrNpi: 1,
+  esmClass: 0,
+  dataCoding: 0,
+  registeredDelivery: 1,
+  shortMessage: 'SGk=',
+  upstreams: ['c'],
+  attempt: 0,
+}
+const upstream = (path: string, extra: Partial<Upstream> = {}): Upstream => ({
+  upstreamId: 'c',
+  kind: 'http',
+  url: `${base}${path}`,
+  timeoutMs: 300,
+  ...extra,
+})
+const connector = httpConnector(envSecrets({ [secretEnvKey('carrier-c')]: 's3cret' }))
+
+describe('HTTP connector', () => {
+  it('POSTs the contract JSON with the bearer secret and returns the carrier id', async () => {
+    requests.length = 0
+    await expect(connector.send(upstream('/ok', { secretRef: 'carrier-c' }), job)).resolves.toEqual({ upstreamMessageId: 'c-42' })
+    expect(requests).toEqual([
+      {
+        path: '/ok',
+        auth: 'Bearer s3cret',
+        body: {
+          messageId: 'm1',
+          from: 'ACME',
+          to: '447700900001',
+          dataCoding: 0,
+          esmClass: 0,
+          registeredDelivery: 1,
+          shortMessage: 'SGk=',
+        },
+      },
+    ])
+  })
+
+  it('sends no Authorization header to an upstream without a secret', async () => {
+    requests.length = 0
+    await connector.send(upstream('/ok'), job)
+    expect(requests[0].auth).toBeUndefined()
+  })
+
+  it.each([
+    ['/busy', {}, /HTTP 503/],
+    ['/no-id', {}, /without an id/],
+    ['/slow', {}, /upstream c:/], // timeoutMs 300 < 1 s
+    ['/ok', { secretRef: 'missing' }, /secret missing not found/],
+  ] as const)('%s %j is a transport error', async (path, extra, message) => {
+    const err = await connector.send(upstream(path, extra), job).catch((e) => e)
+    expect(err).toBeInstanceOf(HttpUpstreamError)
+    expect(err.message).toMatch(message)
+  })
+
+  it('a refused connection is a transport error', async () => {
+    const err = await connector.send({ upstreamId: 'c', kind: 'http', url: 'http://127.0.0.1:9/x', timeoutMs: 300 }, job).catch((e) => e)
+    expect(err).toBeInstanceOf(HttpUpstreamError)
+  })
+
+  it('names secrets by ref', () => {
+    expect(secretEnvKey('carrier-a.eu')).toBe('SECRET_CARRIER_A_EU')
+  })
+})

@@ -1,0 +1,42 @@
+import { createHash } from 'node:crypto'
+import type { Deps } from './deps'
+import { addHours, epochSec } from './ids'
+import type { DeliverMessage } from './jobs'
+import type { DeliverPayload } from './model'
+
+/**
+ * Store and forward (DESIGN.md rule 3): a receipt or MO is first stored as a pending item, then one
+ * node holding a receiver session of the account is nudged through its callback queue. The item is
+ * the truth: if no node holds a receiver bind, or the nudge is lost with its node, the next bind
+ * drains the pending table. `deliveryId` is derived from the event, so the item's identity is stable.
+ */
+export async function deliverToAccount(deps: Deps, accountId: string, deliveryId: string, deliver: DeliverPayload): Promise<string> {
+  const now = deps.now()
+  const sk = await deps.stores.pending.add({
+    accountId,
+    deliveryId,
+    createdAt: now.toISOString(),
+    validUntil: addHours(now, deps.cfg.pendingValidityHours).toISOString(),
+    deliver,
+  })
+  await nudge(deps, accountId, sk, deliver)
+  return sk
+}
+
+async function nudge(deps: Deps, accountId: string, pendingSk: string, deliver: DeliverPayload): Promise<void> {
+  try {
+    const receivers = (await deps.stores.sessions.list(accountId, epochSec(deps.now())))
+      .filter((s) => s.bindType !== 'transmitter')
+      .sort((a, b) => `${a.nodeId}#${a.sessionId}`.localeCompare(`${b.nodeId}#${b.sessionId}`))
+    if (receivers.length === 0) return // stays pending until a receiver binds
+    const target = receivers[spread(pendingSk, receivers.length)]
+    const message: DeliverMessage = { type: 'deliver', accountId, pendingSk, deliver }
+    await deps.queues.send(target.callbackQueueUrl, message)
+  } catch (err) {
+    // The item is stored: a failed nudge delays the delivery until the next bind, it loses nothing.
+    deps.log.warn('nudge failed; delivery stays pending', { accountId, pendingSk, err })
+  }
+}
+
+/** Deterministic choice among the receiver sessions, so deliveries spread over nodes and sessions. */
+const spread = (key: string, n: number): number => createHash('sha256').update(key).digest().readUInt32BE(0) % n

@@ -1,0 +1,110 @@
+import { beforeEach, describe, expect, it } from 'vitest'
+import { memoryStores } from '../adapters/memory'
+import type { Stores } from '../ports'
+import { Status } from '../smpp/status'
+import { attemptsFor, dispatchMessage } from './dispatch'
+import { DispatchQueue, scriptedConnector, seed, submitJob, T0, type TestDeps, testDeps } from './fixtures'
+import type { DispatchJob, SubmitJob } from './jobs'
+import { submitMessage } from './submit'
+
+let stores: Stores
+const balance = async () => (await stores.accounts.get('acme'))!.balance
+
+async function accepted(outcomes: Record<string, 'ok' | 'fail'>, job: Partial<SubmitJob> = {}) {
+  const connector = scriptedConnector(outcomes)
+  const deps = testDeps(stores, { now: () => T0, connector })
+  await submitMessage(deps, submitJob(job))
+  const [dispatch] = deps.queue.bodies<DispatchJob>(DispatchQueue)
+  return { deps, connector, dispatch }
+}
+const receiptText = async (deps: TestDeps) =>
+  (await deps.stores.pending.list('acme', T0, 10)).map((p) => Buffer.from(p.deliver.shortMessage, 'base64').toString('latin1'))
+
+beforeEach(async () => {
+  stores = memoryStores({ now: () => T0 })
+  await seed(stores)
+})
+
+describe('dispatch', () => {
+  it('hands the message to the first upstream, records its id and moves it to ENROUTE', async () => {
+    const { deps, connector, dispatch } = await accepted({ 'up-a': 'ok' })
+    await dispatchMessage(deps, dispatch)
+    expect(connector.calls).toEqual([{ upstreamId: 'up-a', messageId: dispatch.messageId }])
+    expect(await stores.messages.get(dispatch.messageId)).toMatchObject({
+      state: 'ENROUTE',
+      upstreamId: 'up-a',
+      upstreamMessageId: 'up-a-1',
+    })
+    expect(await stores.messages.byUpstreamId('up-a', 'up-a-1')).toMatchObject({ messageId: dispatch.messageId })
+  })
+
+  it('sends once when the same job arrives twice', async () => {
+    const { deps, connector, dispatch } = await accepted({ 'up-a': 'ok' })
+    await dispatchMessage(deps, dispatch)
+    await dispatchMessage(deps, dispatch)
+    expect(connector.calls).toHaveLength(1)
+  })
+
+  it('fails over to the next upstream after a pause', async () => {
+    const { deps, connector, dispatch } = await accepted({ 'up-a': 'fail', 'up-b': 'ok' })
+    await dispatchMessage(deps, dispatch)
+    expect(connector.calls.map((c) => c.upstreamId)).toEqual(['up-a', 'up-b'])
+    expect(deps.sleeps).toEqual([200])
+    expect(await stores.messages.get(dispatch.messageId)).toMatchObject({ state: 'ENROUTE', upstreamId: 'up-b' })
+  })
+
+  it('exhausted: UNDELIVERABLE with 0x0446, refunded, counted, and the receipt the client asked for', async () => {
+    const { deps, connector, dispatch } = await accepted({})
+    await dispatchMessage(deps, dispatch)
+    expect(connector.calls.map((c) => c.upstreamId)).toEqual(['up-a', 'up-b', 'up-a', 'up-b'])
+    expect(deps.sleeps).toEqual([200, 400, 800])
+    expect(await stores.messages.get(dispatch.messageId)).toMatchObject({
+      state: 'UNDELIVERABLE',
+      errorCode: Status.TransportError,
+      refunded: true,
+    })
+    expect(await balance()).toBe(1_000)
+    const usage = await stores.usage.query('acme', '2025-03-01', '2025-03-01')
+    expect(usage.map((u) => [u.status, u.messages, u.cost, u.refunds])).toEqual([
+      ['CHARGED', 1, 7, 0],
+      ['REFUNDED', 0, 0, 7],
+      ['UNDELIVERABLE', 1, 7, 0],
+    ])
+    expect(await receiptText(deps)).toEqual([expect.stringMatching(/stat:UNDELIV err:446 text:Hello world$/)])
+    await dispatchMessage(deps, dispatch) // a redelivery after giving up changes nothing
+    expect(await balance()).toBe(1_000)
+    expect(await receiptText(deps)).toHaveLength(1)
+  })
+
+  it('keeps the charge when the account does not refund, and sends no receipt unless asked', async () => {
+    await stores.accounts.update('acme', { refundOnFailure: false })
+    const { deps, dispatch } = await accepted({}, { registeredDelivery: 0 })
+    await dispatchMessage(deps, dispatch)
+    expect(await balance()).toBe(993)
+    expect(await receiptText(deps)).toEqual([])
+  })
+
+  it('does not send a message cancelled before its turn', async () => {
+    const { deps, connector, dispatch } = await accepted({ 'up-a': 'ok' })
+    await stores.messages.transition(dispatch.messageId, ['ACCEPTED'], 'DELETED')
+    await dispatchMessage(deps, dispatch)
+    expect(connector.calls).toEqual([])
+  })
+
+  it('a store failure before anything was sent gives the guard back: the retry sends, once', async () => {
+    const { deps, connector, dispatch } = await accepted({ 'up-a': 'ok' })
+    const get = stores.messages.get
+    stores.messages.get = async () => {
+      throw new Error('DynamoDB unavailable')
+    }
+    await expect(dispatchMessage(deps, dispatch)).rejects.toThrow('unavailable')
+    stores.messages.get = get
+    await dispatchMessage(deps, dispatch)
+    await dispatchMessage(deps, dispatch)
+    expect(connector.calls).toHaveLength(1)
+  })
+
+  it('tries each upstream of the route twice at most, four sends in all', () => {
+    expect([0, 1, 2, 3, 5].map(attemptsFor)).toEqual([0, 2, 4, 4, 4])
+  })
+})

@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto'
+import { deliverToAccount } from './deliver'
+import type { Deps } from './deps'
+import { GuardKey } from './ids'
+import type { UpstreamEvent } from './jobs'
+import { FinalStates, type MessageRecord } from './model'
+import { allowedFrom, targetState, tonNpiOf } from './receipts'
+import { guarded, settle } from './settle'
+
+type ReceiptEvent = Extract<UpstreamEvent, { type: 'receipt' }>
+type MoEvent = Extract<UpstreamEvent, { type: 'mo' }>
+
+/** What the upstreams report: receipts for our messages, and MO messages to numbers the accounts own. */
+export async function handleUpstreamEvent(deps: Deps, event: UpstreamEvent): Promise<void> {
+  if (event.type === 'receipt') return onReceipt(deps, event)
+  return onMo(deps, event)
+}
+
+/** A receipt for no message we know is an error: retried, then kept in the DLQ for an operator. */
+export class UnknownMessage extends Error {}
+
+async function onReceipt(deps: Deps, ev: ReceiptEvent): Promise<void> {
+  const record = await find(deps, ev)
+  if (!record) throw new UnknownMessage(`receipt from ${ev.upstreamId} for an unknown message ${ev.messageId ?? ev.upstreamMessageId}`)
+  const to = targetState(ev.stat)
+  const patch = FinalStates.has(to) ? { doneAt: ev.doneAt, errorCode: ev.err } : {}
+  const moved = await deps.stores.messages.transition(record.messageId, allowedFrom(to), to, patch)
+  // Not moved: a duplicate (already in that state: finish its effects, which are each guarded once,
+  // in case the first run crashed half way) or out of order (another state: nothing to do).
+  const current = moved ?? (await deps.stores.messages.get(record.messageId))
+  if (current?.state !== to) {
+    deps.log.info('receipt ignored: out of order', { messageId: record.messageId, stat: ev.stat, state: current?.state })
+    return
+  }
+  await settle(deps, current, ev.networkErrorCode)
+}
+
+function find(deps: Deps, ev: ReceiptEvent): Promise<MessageRecord | undefined> {
+  if (ev.messageId) return deps.stores.messages.get(ev.messageId)
+  if (ev.upstreamMessageId) return deps.stores.messages.byUpstreamId(ev.upstreamId, ev.upstreamMessageId)
+  return Promise.resolve(undefined)
+}
+
+/**
+ * MO: to the account owning the destination number, as deliver_sm with esm_class 0, once per event.
+ * A number nobody owns is logged and dropped: it is not a failure of ours, and retrying cannot fix it.
+ */
+async function onMo(deps: Deps, ev: MoEvent): Promise<void> {
+  const accountId = await deps.stores.reference.numberOwner(ev.destinationAddr)
+  if (!accountId) {
+    deps.log.warn('MO to a number no account owns dropped', { upstreamId: ev.upstreamId, destinationAddr: ev.destinationAddr })
+    return
+  }
+  const fingerprint = createHash('sha256')
+    .update([ev.upstreamId, ev.sourceAddr, ev.destinationAddr, ev.receivedAt, ev.shortMessage].join('\n'))
+    .digest('hex')
+  const key = GuardKey.mo(fingerprint)
+  const from = tonNpiOf(ev.sourceAddr)
+  const to = tonNpiOf(ev.destinationAddr)
+  await guarded(deps, key, () =>
+    deliverToAccount(deps, accountId, key, {
+      kind: 'mo',
+      sourceAddr: ev.sourceAddr,
+      sourceAddrTon: from.ton,
+      sourceAddrNpi: from.npi,
+      destinationAddr: ev.destinationAddr,
+      destAddrTon: to.ton,
+      destAddrNpi: to.npi,
+      esmClass: 0, // a short message, not a receipt (SMPP 3.4 5.2.12)
+      dataCoding: ev.dataCoding,
+      shortMessage: ev.shortMessage,
+    }),
+  )
+}
