@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { HttpSubmitRequest, UpstreamEvent } from '../../lib/domain/jobs'
+import { chooseEncoding } from '../../lib/encoding/data-coding'
+import type { QueueSender } from '../../lib/ports/queue'
+
+/**
+ * The upstream carrier network, locally: serves the HTTP upstream contract (lib/domain/jobs.ts) and reports
+ * receipts on the receipts queue the way a connector would. The destination number picks the outcome.
+ */
+export const TestPrefixes = {
+  Undeliverable: '999001', // UNDELIV, err 001, network_error_code GSM 0x0001
+  Expired: '999002', // EXPIRED
+  Rejected: '999003', // REJECTD
+  EnrouteThenDelivered: '999004', // ENROUTE, then DELIVRD one delay later
+  NoReceipt: '999005', // accepted, never a receipt
+  TransportError: '999006', // HTTP 503: a transport error (failover, then 0x0446)
+  Slow: '999007', // answers only after slowMs, beyond any sane upstream timeout; no receipt
+} as const
+
+export interface ReceiptPlan {
+  stat: string
+  err: number
+  networkErrorCode?: string
+}
+export interface Outcome {
+  http: 'accept' | 'unavailable' | 'slow'
+  receipts: ReceiptPlan[] // sent one receipt delay apart
+}
+
+/** What the simulated network does with a message to `to` (a leading '+' is ignored). */
+export function outcomeFor(to: string): Outcome {
+  const n = to.replace(/^\+/, '')
+  const one = (stat: string, err = 0, networkErrorCode?: string): Outcome => ({
+    http: 'accept',
+    receipts: [{ stat, err, networkErrorCode }],
+  })
+  if (n.startsWith(TestPrefixes.Undeliverable)) return one('UNDELIV', 1, '030001') // SMPP 3.4 5.3.2.31: type 3 = GSM, then the error
+  if (n.startsWith(TestPrefixes.Expired)) return one('EXPIRED')
+  if (n.startsWith(TestPrefixes.Rejected)) return one('REJECTD', 2)
+  if (n.startsWith(TestPrefixes.EnrouteThenDelivered))
+    return {
+      http: 'accept',
+      receipts: [
+        { stat: 'ENROUTE', err: 0 },
+        { stat: 'DELIVRD', err: 0 },
+      ],
+    }
+  if (n.startsWith(TestPrefixes.NoReceipt)) return { http: 'accept', receipts: [] }
+  if (n.startsWith(TestPrefixes.TransportError)) return { http: 'unavailable', receipts: [] }
+  if (n.startsWith(TestPrefixes.Slow)) return { http: 'slow', receipts: [] }
+  return one('DELIVRD')
+}
+
+export interface SimulatorOptions {
+  receipts: QueueSender
+  receiptsQueueUrl: string
+  upstreamId?: string // default 'simulator'
+  port?: number // 0 = any free port
+  host?: string
+  receiptDelayMs?: number // default 1000
+  slowMs?: number // default 30000
+  /** When set, submits need `Authorization: Bearer <secret>`. */
+  secret?: string
+  now?: () => Date
+}
+
+export interface MoInput {
+  from: string
+  to: string
+  text: string
+}
+
+export interface CarrierSimulator {
+  port: number
+  /** POST HttpSubmitRequest here: the `url` of the upstream row. */
+  submitUrl: string
+  injectMo(mo: MoInput): Promise<void>
+  close(): Promise<void>
+}
+
+const MaxBodyBytes = 256 * 1024
+
+export async function startCarrierSimulator(opts: SimulatorOptions): Promise<CarrierSimulator> {
+  const upstreamId = opts.upstreamId ?? 'simulator'
+  const delay = opts.receiptDelayMs ?? 1_000
+  const now = opts.now ?? (() => new Date())
+  const timers = new Set<NodeJS.Timeout>()
+  const later = (ms: number, fn: () => void) => {
+    const t = setTimeout(() => {
+      timers.delete(t)
+      fn()
+    }, ms)
+    timers.add(t)
+  }
+  const post = (event: UpstreamEvent) =>
+    opts.receipts.send(opts.receiptsQueueUrl, event).catch((err) => console.error(`simulator: receipt not posted: ${err}`))
+
+  const injectMo = async ({ from, to, text }: MoInput) => {
+    const { dataCoding, encoded } = chooseEncoding(text)
+    // One deliver_sm: short_message holds at most 254 octets (SMPP 3.4 5.2.21).
+    if (encoded.length > 254) throw new RangeError('MO text too long for one short_message')
+    await opts.receipts.send(opts.receiptsQueueUrl, {
+      type: 'mo',
+      upstreamId,
+      sourceAddr: from,
+      destinationAddr: to,
+      dataCoding,
+      shortMessage: encoded.toString('base64'),
+      receivedAt: now().toISOString(),
+    } satisfies UpstreamEvent)
+  }
+
+  const submit = (req: HttpSubmitRequest, res: ServerResponse) => {
+    const outcome = outcomeFor(req.to)
+    if (outcome.http === 'unavailable') return reply(res, 503, { error: 'simulated carrier outage' })
+    const id = `sim-${randomUUID()}`
+    if (outcome.http === 'slow') return later(opts.slowMs ?? 30_000, () => reply(res, 200, { id }))
+    for (const [i, r] of outcome.receipts.entries()) {
+      later(delay * (i + 1), () =>
+        post({ type: 'receipt', upstreamId, messageId: req.messageId, upstreamMessageId: id, ...r, doneAt: now().toISOString() }),
+      )
+    }
+    reply(res, 200, { id })
+  }
+
+  const server = createServer((req, res) => {
+    void route(req, res).catch(() => reply(res, 400, { error: 'bad request' }))
+  })
+  const route = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname
+    if (req.method === 'GET' && path === '/health') return reply(res, 200, { ok: true })
+    if (req.method !== 'POST') return reply(res, 405, { error: 'POST only' })
+    const body = await readJson(req)
+    if (path === '/mo') {
+      if (![body.from, body.to, body.text].every((v) => typeof v === 'string' && v))
+        return reply(res, 400, { error: 'from, to and text are required' })
+      await injectMo(body as unknown as MoInput)
+      return reply(res, 202, { ok: true })
+    }
+    if (opts.secret && req.headers.authorization !== `Bearer ${opts.secret}`) return reply(res, 401, { error: 'unauthorized' })
+    if (typeof body.messageId !== 'string' || typeof body.to !== 'string')
+      return reply(res, 400, { error: 'messageId and to are required' })
+    submit(body as unknown as HttpSubmitRequest, res)
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve())
+  })
+  const port = (server.address() as AddressInfo).port
+  return {
+    port,
+    submitUrl: `http://${opts.host ?? '127.0.0.1'}:${port}/sms`,
+    injectMo,
+    async close() {
+      for (const t of timers) clearTimeout(t)
+      timers.clear()
+      const closed = new Promise<void>((r) => server.close(() => r()))
+      server.closeAllConnections()
+      await closed
+    },
+  }
+}
+
+function reply(res: ServerResponse, status: number, body: unknown) {
+  if (res.headersSent || res.destroyed) return
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length
+    if (size > MaxBodyBytes) throw new Error('body too large')
+    chunks.push(chunk as Buffer)
+  }
+  const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}')
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object')
+  return parsed
+}

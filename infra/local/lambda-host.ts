@@ -1,0 +1,67 @@
+import { fileURLToPath } from 'node:url'
+import { loadConfig } from '../../lib/config'
+import { type QueueName, Queues } from '../../lib/resources'
+import { localSqsClient } from './clients'
+import { consoleLog, type EventSourceRunner, type SqsHandler, startEventSource } from './event-source'
+
+/**
+ * The local Lambda service: one event-source runner per pipeline queue, each feeding the same handler
+ * module that runs on AWS. Handlers are loaded by path so infra/ never imports handler code at build time.
+ * Run as its own process by infra/local/main.ts with the env CDK would give the functions.
+ */
+export const Functions: Partial<Record<QueueName, string>> = {
+  submit: '../../functions/submit/handler.ts',
+  dispatch: '../../functions/dispatch/handler.ts',
+  receipts: '../../functions/dlr/handler.ts',
+}
+
+export async function startLambdaHost(env: Record<string, string | undefined>, concurrency: number): Promise<EventSourceRunner> {
+  const cfg = loadConfig(env)
+  if (!cfg.endpoints.sqs) throw new Error('lambda host: SQS_ENDPOINT is not set')
+  const sqs = localSqsClient(cfg.endpoints.sqs)
+  const runners: EventSourceRunner[] = []
+  try {
+    // The upstream queue has no Lambda: the SMPP bind pool consumes it (issue 9).
+    for (const [q, file] of Object.entries(Functions) as [QueueName, string][]) {
+      const mod = (await import(new URL(file, import.meta.url).href)) as { handler?: SqsHandler }
+      if (typeof mod.handler !== 'function') throw new Error(`${file} exports no handler(event)`)
+      const def = Queues[q]
+      runners.push(
+        await startEventSource({
+          sqs,
+          queueUrl: cfg.queues[q],
+          handler: mod.handler,
+          batchSize: def.batchSize,
+          batchWindowMs: def.batchWindowSec * 1_000,
+          concurrency,
+          log: consoleLog(`lambda:${q}`),
+        }),
+      )
+    }
+  } catch (err) {
+    await Promise.all(runners.map((r) => r.stop()))
+    throw err
+  }
+  return { stop: async () => void (await Promise.all(runners.map((r) => r.stop()))) }
+}
+
+async function main() {
+  const host = await startLambdaHost(process.env, Number(process.env.LAMBDA_CONCURRENCY ?? 2) || 2)
+  console.error('lambda host: polling submit, dispatch and receipts')
+  let stopping = false
+  const stop = async () => {
+    if (stopping) return
+    stopping = true
+    await host.stop() // in-flight batches finish and are acknowledged
+    process.exit(0)
+  }
+  process.on('SIGTERM', stop)
+  process.on('SIGINT', stop)
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((err) => {
+    console.error(`lambda host: ${err instanceof Error ? err.message : err}`)
+    process.exit(1)
+  })
+}

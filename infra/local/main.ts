@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { dynamoStores } from '../../lib/adapters/dynamo'
+import { sqsQueues } from '../../lib/adapters/sqs'
+import { startCarrierSimulator } from './carrier-simulator'
+import { type Child, startChild } from './children'
+import { localDynamoClient, localSqsClient } from './clients'
+import { startDynamo } from './dynamo'
+import { stackEnv } from './env'
+import { OneLineError } from './java'
+import { portAnswers, waitUntil } from './ports'
+import { provision } from './provision'
+import { seedDemo } from './seed'
+import { startSqs } from './sqs'
+import { ensureCertificate } from './tls'
+
+/**
+ * `npm start`: the whole platform on one machine. DynamoDB Local and the SQS server, tables and queues from
+ * lib/resources.ts, the demo data, then the SMPP node, the Lambda host (submit, dispatch, dlr), the API and the
+ * carrier simulator. Ctrl-C or SIGTERM stops everything; a part that dies stops the rest (exit code 1).
+ */
+// Set before the first SDK client: the SDK's Node 22 notice would otherwise open every start.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
+
+const root = fileURLToPath(new URL('../../', import.meta.url))
+const env = process.env
+const int = (k: string, d: number) => {
+  const n = Number(env[k] ?? d)
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new OneLineError(`${k}: not a port number`)
+  return n
+}
+
+const opts = {
+  inMemory: process.argv.includes('--in-memory'),
+  dataDir: resolve(env.DATA_DIR ?? '.data'),
+  host: env.SMPP_HOST ?? '127.0.0.1',
+  smppPort: int('SMPP_PORT', 2775),
+  tlsPort: int('SMPP_TLS_PORT', 3443),
+  apiPort: int('API_PORT', 8080),
+  healthPort: int('HEALTH_PORT', 8081),
+  simulatorPort: int('SIMULATOR_PORT', 8082),
+  systemId: env.DEMO_SYSTEM_ID ?? 'demo',
+  password: env.DEMO_PASSWORD ?? 'demopass',
+  adminApiKey: env.ADMIN_API_KEY ?? `sk_local_${randomBytes(12).toString('hex')}`,
+  moNumber: env.DEMO_MO_NUMBER ?? '447700900999',
+  prefix: env.STACK_PREFIX ?? 'local',
+}
+
+const cleanups: (() => Promise<void>)[] = []
+const children: Child[] = []
+let stopping = false
+
+async function shutdown(code: number, why?: string): Promise<never> {
+  if (!stopping) {
+    stopping = true
+    if (why) console.error(`local stack: ${why}`)
+    // The node drains its sessions first (DRAIN_TIMEOUT_MS); everything else is quick.
+    await Promise.all(children.map((c) => c.stop(15_000)))
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => console.error(`local stack: cleanup: ${err}`))
+    process.exit(code)
+  }
+  return new Promise<never>(() => {})
+}
+
+async function start() {
+  const dynamo = await startDynamo({ path: opts.inMemory ? undefined : join(opts.dataDir, 'dynamodb') })
+  cleanups.push(dynamo.stop)
+  void dynamo.process.once('exit', () => void shutdown(1, 'DynamoDB Local exited'))
+  const sqsServer = await startSqs()
+  cleanups.push(sqsServer.stop)
+  const db = localDynamoClient(dynamo.endpoint)
+  const sqs = localSqsClient(sqsServer.endpoint)
+  const provisioned = await provision({ db, sqs, prefix: opts.prefix })
+
+  const simulator = await startCarrierSimulator({
+    receipts: sqsQueues(sqs),
+    receiptsQueueUrl: provisioned.queues.receipts,
+    port: opts.simulatorPort,
+  })
+  cleanups.push(simulator.close)
+  await seedDemo(dynamoStores(db, provisioned.tables), { ...opts, simulatorUrl: simulator.submitUrl, now: new Date() })
+
+  const tlsDir = opts.inMemory ? mkdtempSync(join(tmpdir(), 'smpp-tls-')) : join(opts.dataDir, 'tls')
+  if (opts.inMemory) cleanups.push(async () => rmSync(tlsDir, { recursive: true, force: true }))
+  const tls = await ensureCertificate(tlsDir)
+
+  // What every process gets: the env CDK sets on AWS (lib/config.ts EnvKeys), plus the local endpoints.
+  const base = { ...(env as Record<string, string>), ...stackEnv(provisioned, { dynamo: dynamo.endpoint, sqs: sqsServer.endpoint }) }
+  const node = {
+    ...base,
+    NODE_ID: 'local-node-1',
+    SMPP_HOST: opts.host,
+    SMPP_PORT: String(opts.smppPort),
+    SMPP_TLS_PORT: String(opts.tlsPort),
+    SMPP_TLS_CERT_FILE: tls.certFile,
+    SMPP_TLS_KEY_FILE: tls.keyFile,
+    HEALTH_PORT: String(opts.healthPort),
+    DRAIN_TIMEOUT_MS: env.DRAIN_TIMEOUT_MS ?? '5000', // Ctrl-C should not take ECS's 20 s
+  }
+  const spawnAll: [string, string, Record<string, string>][] = [
+    ['smpp', 'smpp-node/main.ts', node],
+    ['lambda', 'infra/local/lambda-host.ts', base],
+    ['api', 'functions/api/local.ts', { ...base, API_PORT: String(opts.apiPort), PORT: String(opts.apiPort), API_HOST: opts.host }],
+  ]
+  for (const [name, file, childEnv] of spawnAll) {
+    const child = startChild(name, join(root, file), childEnv)
+    children.push(child)
+    void child.exited.then((code) => shutdown(1, `${name} exited (code ${code}); stopping the stack`))
+  }
+
+  const ports: [string, number][] = [
+    ['SMPP', opts.smppPort],
+    ['SMPP TLS', opts.tlsPort],
+    ['API', opts.apiPort],
+    ['health', opts.healthPort],
+  ]
+  await Promise.all(ports.map(([what, port]) => waitUntil(`${what} port ${port}`, () => portAnswers(port, opts.host), 120_000, 250)))
+  const url = (port: number) => `http://${opts.host}:${port}`
+  console.log(
+    [
+      '',
+      'Local SMPP platform ready',
+      `  SMPP         ${opts.host}:${opts.smppPort} (TCP), ${opts.host}:${opts.tlsPort} (TLS, self-signed: ${tls.certFile})`,
+      `  credentials  system_id ${opts.systemId}, password ${opts.password}   MO number ${opts.moNumber}`,
+      `  API          ${url(opts.apiPort)}   admin key: ${opts.adminApiKey}  (Authorization: Bearer <key>)`,
+      `  health       ${url(opts.healthPort)}/health`,
+      `  simulator    ${simulator.submitUrl}   inject MO: curl -d '{"from":"447700900001","to":"${opts.moNumber}","text":"hi"}' ${url(simulator.port)}/mo`,
+      `  data         ${opts.inMemory ? 'in memory (--in-memory)' : opts.dataDir}   DynamoDB ${dynamo.endpoint}   SQS ${sqsServer.endpoint}`,
+      'Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  )
+}
+
+process.on('SIGINT', () => void shutdown(0, 'stopping (SIGINT)'))
+process.on('SIGTERM', () => void shutdown(0, 'stopping (SIGTERM)'))
+start().catch((err) => {
+  // A machine problem (no Java, a bad port) is one line saying what to do; a bug keeps its stack.
+  if (err instanceof OneLineError) console.error(err.message)
+  void shutdown(1, err instanceof OneLineError ? undefined : err instanceof Error ? (err.stack ?? err.message) : String(err))
+})

@@ -1,0 +1,2 @@
+export { ensureCallbackQueue, ensureQueueWithDlq } from './create-queue'
+export { QueueError, sqsQueues } from './queues'

@@ -1,0 +1,141 @@
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  type SendMessageBatchRequestEntry,
+  SendMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs'
+import type { QueueConsumer, QueueSender, ReceivedMessage } from '../../ports/queue'
+
+/** SendMessageBatch takes at most 10 entries and 256 KiB in all. */
+const MaxEntries = 10
+const MaxBatchBytes = 256 * 1024
+const BatchAttempts = 4
+
+export class QueueError extends Error {
+  constructor(op: string, queueUrl: string, cause: unknown) {
+    super(`sqs ${op} ${queueUrl}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
+    this.name = 'QueueError'
+  }
+}
+
+/** Splits bodies into SendMessageBatch-sized chunks, by count and by bytes. */
+export function chunkBodies(bodies: string[]): string[][] {
+  const chunks: string[][] = []
+  let current: string[] = []
+  let bytes = 0
+  for (const body of bodies) {
+    const size = Buffer.byteLength(body)
+    if (current.length === MaxEntries || (current.length > 0 && bytes + size > MaxBatchBytes)) {
+      chunks.push(current)
+      current = []
+      bytes = 0
+    }
+    current.push(body)
+    bytes += size
+  }
+  if (current.length) chunks.push(current)
+  return chunks
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+export interface SqsQueuesOptions {
+  /**
+   * Long-poll by short polls. The local SQS server holds a receive for its whole WaitTimeSeconds unless it
+   * fills MaxNumberOfMessages (AWS answers as soon as one message is there), which would add seconds to every
+   * verdict; default: on when the client has a custom endpoint, which only the local stack sets.
+   */
+  emulateLongPoll?: boolean
+}
+
+const ShortPollEveryMs = 50
+
+/** The QueueSender and QueueConsumer ports on SQS; bodies are JSON. SDK errors leave as QueueError. */
+export function sqsQueues(sqs: SQSClient, opts: SqsQueuesOptions = {}): QueueSender & QueueConsumer {
+  const emulateLongPoll = opts.emulateLongPoll ?? sqs.config.isCustomEndpoint === true
+  const guard = async <T>(op: string, queueUrl: string, call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call()
+    } catch (err) {
+      throw err instanceof QueueError ? err : new QueueError(op, queueUrl, err)
+    }
+  }
+
+  const sendChunk = async (queueUrl: string, chunk: string[]) => {
+    let entries: SendMessageBatchRequestEntry[] = chunk.map((MessageBody, i) => ({ Id: String(i), MessageBody }))
+    for (let attempt = 1; entries.length > 0; attempt++) {
+      const res = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }))
+      const failed = new Set((res.Failed ?? []).map((f) => f.Id))
+      // A batch succeeds or fails per entry; a sender fault (bad body) will not get better by retrying.
+      const fatal = (res.Failed ?? []).find((f) => f.SenderFault)
+      if (fatal) throw new Error(`entry rejected: ${fatal.Code} ${fatal.Message ?? ''}`.trim())
+      entries = entries.filter((e) => failed.has(e.Id))
+      if (entries.length && attempt >= BatchAttempts) throw new Error(`${entries.length} entries still failing after ${attempt} attempts`)
+      if (entries.length) await sleep(50 * 2 ** attempt)
+    }
+  }
+
+  const receiveOnce = async (queueUrl: string, max: number, waitSec: number, visibilitySec?: number) => {
+    const res = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: Math.min(Math.max(max, 1), MaxEntries),
+        WaitTimeSeconds: waitSec,
+        VisibilityTimeout: visibilitySec,
+        MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+        // The deprecated field too (its type allows only 'All' here): the local SQS server reads only this one.
+        AttributeNames: ['All'],
+      }),
+    )
+    // One entry per message, the last receive winning: the local server can hand out a message twice in one
+    // answer when its visibility timeout is shorter than the wait, and only the newest receipt handle is valid.
+    const byId = new Map<string, ReceivedMessage>()
+    for (const m of res.Messages ?? []) {
+      const messageId = m.MessageId ?? ''
+      byId.delete(messageId)
+      byId.set(messageId, {
+        messageId,
+        receiptHandle: m.ReceiptHandle ?? '',
+        body: m.Body ?? '',
+        receiveCount: Number(m.Attributes?.ApproximateReceiveCount ?? 1),
+      })
+    }
+    return [...byId.values()]
+  }
+
+  return {
+    send: (queueUrl, body) =>
+      guard('send', queueUrl, async () => {
+        await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(body) }))
+      }),
+
+    sendBatch: (queueUrl, bodies) =>
+      guard('sendBatch', queueUrl, async () => {
+        for (const chunk of chunkBodies(bodies.map((b) => JSON.stringify(b)))) await sendChunk(queueUrl, chunk)
+      }),
+
+    receive: (queueUrl, max, waitSec, visibilitySec) =>
+      guard('receive', queueUrl, async () => {
+        if (!emulateLongPoll || waitSec === 0) return receiveOnce(queueUrl, max, waitSec, visibilitySec)
+        const deadline = Date.now() + waitSec * 1_000
+        for (;;) {
+          const got = await receiveOnce(queueUrl, max, 0, visibilitySec)
+          if (got.length || Date.now() >= deadline) return got
+          await sleep(Math.min(ShortPollEveryMs, Math.max(deadline - Date.now(), 0)))
+        }
+      }),
+
+    delete: (queueUrl, receiptHandle) =>
+      guard('delete', queueUrl, async () => {
+        await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle }))
+      }),
+
+    changeVisibility: (queueUrl, receiptHandle, seconds) =>
+      guard('changeVisibility', queueUrl, async () => {
+        await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: seconds }))
+      }),
+  }
+}
