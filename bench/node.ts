@@ -1,0 +1,227 @@
+import { pathToFileURL } from 'node:url'
+import v8 from 'node:v8'
+import { runInNewContext } from 'node:vm'
+import { Worker } from 'node:worker_threads'
+import { memoryStores } from '../lib/adapters/memory'
+import { systemClock } from '../smpp-node/clock'
+import { SmppNode } from '../smpp-node/node'
+import { listen } from '../smpp-node/server'
+import { testAccount } from '../smpp-node/testing/accounts'
+import { testSettings } from '../smpp-node/testing/harness'
+import type { LoadResult } from '../smpp-node/testing/load-generator'
+import { instantPipeline, MemoryQueues } from '../smpp-node/testing/memory-queues'
+import { smpp } from '../smpp-node/testing/smpp-package'
+
+/**
+ * The SMPP node benchmark (issue 4).
+ *
+ * Throughput and latency: a load generator (smpp-node/testing/load-generator.ts, in a worker thread, our
+ * own codec on raw sockets) opens S transceiver sessions and keeps W submit_sm outstanding on each for
+ * `durationMs`, against
+ *   (a) our node, in this process, with memory stores and an "instant local verdict": an in-memory queue
+ *       whose submit queue answers every job at once with a verdict 0 on the node's callback queue (JSON
+ *       serialised both ways, as on SQS). It measures the node (framing, validation, throttle, id, job,
+ *       verdict book, consumer, resp), not SQS or the pipeline;
+ *   (b) the npm `smpp` package's server (smpp.createServer) answering each submit_sm at once,
+ * in the same run, one after the other. Target: (a) at least 2x (b).
+ *
+ * Memory: N idle transceiver sessions bound to a fresh node; the node's V8 heap (after GC) and the
+ * process RSS before and after, divided by N. Target: under 50 KiB per session.
+ */
+export interface BenchNodeOptions {
+  sessions?: number
+  window?: number
+  durationMs?: number
+  idleSessions?: number
+}
+
+export interface LoadFigures {
+  /** submit_sm -> submit_sm_resp per second (responses within the run time). */
+  submitsPerSec: number
+  p50Ms: number
+  p90Ms: number
+  p99Ms: number
+  maxMs: number
+  errors: number
+  /** Share of the run the server's event loop was busy (performance.eventLoopUtilization), in %. */
+  serverBusyPct: number
+  /** Server event-loop time per answered submit, in microseconds: the cost that does not depend on the load generator. */
+  serverUsPerSubmit: number
+}
+
+export interface BenchNodeFigures {
+  sessions: number
+  window: number
+  durationMs: number
+  node: LoadFigures
+  smppPackage: LoadFigures
+  /** node.submitsPerSec / smppPackage.submitsPerSec (target >= 2). */
+  ratio: number
+  idle: { sessions: number; heapPerSessionKiB: number; rssPerSessionKiB: number }
+}
+
+const SystemId = 'bench'
+const Password = 'benchpw'
+const LoadGenerator = new URL('../smpp-node/testing/load-generator.ts', import.meta.url)
+
+function runWorker<T>(data: Record<string, unknown>, onMessage?: (msg: unknown, worker: Worker) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    // The worker registers tsx's loader itself, then imports the TypeScript load generator.
+    const boot = `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(LoadGenerator.href)}) })`
+    const worker = new Worker(boot, { eval: true, workerData: data })
+    worker.on('message', (msg: { result?: T; error?: string }) => {
+      if (msg.error) reject(new Error(msg.error))
+      else if (msg.result !== undefined) resolve(msg.result)
+      else onMessage?.(msg, worker)
+    })
+    worker.on('error', reject)
+    worker.on('exit', () => void worker.unref())
+  })
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits
+
+/** Runs the load against a port, measuring how busy this thread's event loop (the server's) was meanwhile. */
+async function measure(data: Record<string, unknown>): Promise<LoadFigures> {
+  const before = performance.eventLoopUtilization()
+  const r = await runWorker<LoadResult>(data)
+  const elu = performance.eventLoopUtilization(before)
+  return {
+    ...figures(r),
+    serverBusyPct: round(elu.utilization * 100, 1),
+    serverUsPerSubmit: round((elu.active * 1000) / Math.max(1, r.responses), 2),
+  }
+}
+
+function figures(r: LoadResult): Omit<LoadFigures, 'serverBusyPct' | 'serverUsPerSubmit'> {
+  const sorted = Float64Array.from(r.latenciesMs).sort()
+  const arr = Array.from(sorted)
+  return {
+    submitsPerSec: Math.round((r.inWindow / r.elapsedMs) * 1000),
+    p50Ms: round(percentile(arr, 50)),
+    p90Ms: round(percentile(arr, 90)),
+    p99Ms: round(percentile(arr, 99)),
+    maxMs: round(arr[arr.length - 1] ?? 0),
+    errors: r.errors,
+  }
+}
+
+/** Our node with memory stores and the instant local verdict, on a loopback port. */
+async function startOurNode(window: number) {
+  const stores = memoryStores()
+  await stores.accounts.create(testAccount(SystemId, Password, { speed: 1_000_000_000, sessionLimit: 100_000 }))
+  const queues = new MemoryQueues(false)
+  const settings = testSettings(
+    { windowSize: Math.max(100, window), bindTimeoutMs: 60_000, verdictDeadlineMs: 5_000, responseTimeoutMs: 60_000 },
+    { callbackPollers: 32, callbackWaitSec: 1, heartbeatMs: 600_000 },
+  )
+  instantPipeline(queues, settings.submitQueueUrl)
+  const node = new SmppNode({ settings, stores, queues, clock: systemClock })
+  node.start()
+  const listeners = await listen(node, { smpp: settings.smpp, clock: systemClock })
+  return {
+    port: listeners.tcpPort!,
+    node,
+    close: async () => {
+      await listeners.close()
+      await node.close()
+    },
+  }
+}
+
+/** The npm `smpp` package's server, answering binds and submits at once. */
+async function startSmppPackageServer() {
+  let id = 0
+  const server = smpp.createServer({}, (session) => {
+    session.on('error', () => {})
+    session.on('bind_transceiver', (pdu) => session.send(pdu.response({ system_id: 'SMSC' })))
+    session.on('enquire_link', (pdu) => session.send(pdu.response()))
+    session.on('submit_sm', (pdu) => session.send(pdu.response({ message_id: String(++id) })))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
+  return {
+    port: (server.address() as { port: number }).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of server.sessions) s.destroy()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+const gc = (): void => {
+  v8.setFlagsFromString('--expose-gc')
+  ;(runInNewContext('gc') as () => void)()
+}
+
+async function idleMemory(sessions: number) {
+  const target = await startOurNode(100)
+  gc()
+  const heap0 = process.memoryUsage().heapUsed
+  const rss0 = process.memoryUsage().rss
+  let release: (() => void) | undefined
+  const held = new Promise<void>((resolve) => {
+    release = resolve
+  })
+  const done = runWorker<unknown>({ mode: 'idle', port: target.port, sessions, systemId: SystemId, password: Password }, (_msg, worker) => {
+    void held.then(() => worker.postMessage('close'))
+  })
+  // Wait for the worker's 'bound', then for the node to count every session.
+  for (let i = 0; i < 600 && target.node.sessionCounts().transceiver < sessions; i++) await new Promise((r) => setTimeout(r, 50))
+  await new Promise((r) => setTimeout(r, 200))
+  gc()
+  const heap1 = process.memoryUsage().heapUsed
+  const rss1 = process.memoryUsage().rss
+  const bound = target.node.sessionCounts().transceiver
+  release!()
+  await done
+  await target.close()
+  return {
+    sessions: bound,
+    heapPerSessionKiB: round((heap1 - heap0) / bound / 1024),
+    // RSS includes the load generator's side of each socket (same process): an upper bound.
+    rssPerSessionKiB: round((rss1 - rss0) / bound / 1024),
+  }
+}
+
+export async function benchNode(opts: BenchNodeOptions = {}): Promise<BenchNodeFigures> {
+  const sessions = opts.sessions ?? 4
+  const window = opts.window ?? 50
+  const durationMs = opts.durationMs ?? 5_000
+  const load = { mode: 'load', sessions, window, durationMs, systemId: SystemId, password: Password }
+
+  const ours = await startOurNode(window)
+  const node = await measure({ ...load, port: ours.port })
+  await ours.close()
+
+  const theirs = await startSmppPackageServer()
+  const smppPackage = await measure({ ...load, port: theirs.port })
+  await theirs.close()
+
+  const idle = await idleMemory(opts.idleSessions ?? 500)
+  return {
+    sessions,
+    window,
+    durationMs,
+    node,
+    smppPackage,
+    ratio: round(node.submitsPerSec / Math.max(1, smppPackage.submitsPerSec)),
+    idle,
+  }
+}
+
+// `tsx bench/node.ts` runs it alone and prints the figures as one JSON line.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  benchNode().then(
+    (f) => {
+      console.log(JSON.stringify(f))
+      process.exit(0)
+    },
+    (err) => {
+      console.error(err)
+      process.exit(1)
+    },
+  )
+}

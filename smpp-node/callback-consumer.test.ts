@@ -1,0 +1,165 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { DeliverMessage } from '../lib/domain/jobs'
+import type { DeliverPayload } from '../lib/domain/model'
+import { MessageState } from '../lib/smpp/pdu'
+import { Status } from '../lib/smpp/status'
+import { testAccount } from './testing/accounts'
+import { bindTrx, CallbackUrl, connectClient, type Harness, startNode, until } from './testing/harness'
+import type { SmppPdu, SmppSession } from './testing/smpp-package'
+
+const receipt = (id: string): DeliverPayload => ({
+  kind: 'receipt',
+  sourceAddr: '4915112345678',
+  sourceAddrTon: 1,
+  sourceAddrNpi: 1,
+  destinationAddr: '4930123',
+  destAddrTon: 1,
+  destAddrNpi: 1,
+  esmClass: 0x04,
+  dataCoding: 0,
+  shortMessage: Buffer.from(
+    `id:${id} sub:001 dlvrd:001 submit date:2503011000 done date:2503011001 stat:DELIVRD err:000 text:hello`,
+  ).toString('base64'),
+  receiptedMessageId: id,
+  messageState: MessageState.Delivered,
+  networkErrorCode: '030000',
+})
+const mo = (text: string): DeliverPayload => ({
+  ...receipt('x'),
+  kind: 'mo',
+  esmClass: 0,
+  shortMessage: Buffer.from(text).toString('base64'),
+  receiptedMessageId: undefined,
+  messageState: undefined,
+  networkErrorCode: undefined,
+})
+
+/** Stores the item as the DLR function does, and optionally notifies this node's callback queue. */
+async function pend(h: Harness, deliver: DeliverPayload, createdAt: string, notify = true): Promise<string> {
+  const sk = await h.stores.pending.add({
+    accountId: 'acme',
+    deliveryId: `d-${createdAt}`,
+    createdAt,
+    validUntil: new Date(Date.now() + 3_600_000).toISOString(),
+    deliver,
+  })
+  const msg: DeliverMessage = { type: 'deliver', accountId: 'acme', pendingSk: sk, deliver }
+  if (notify) await h.queues.send(CallbackUrl, msg)
+  return sk
+}
+
+const pendingCount = async (h: Harness) => (await h.stores.pending.list('acme', new Date(), 100)).length
+
+/** Answers every deliver_sm with `status` and records what arrived. */
+function receiver(s: SmppSession, status = 0): SmppPdu[] {
+  const got: SmppPdu[] = []
+  s.on('deliver_sm', (pdu: SmppPdu) => {
+    got.push(pdu)
+    s.send(pdu.response({ command_status: status }))
+  })
+  return got
+}
+
+// Issue 4: receipts and MO from the callback queue go out as deliver_sm; nothing is lost without a receiver.
+describe('callback consumer and store and forward', () => {
+  let h: Harness
+  const sessions: SmppSession[] = []
+  const bindAs = async (command: string) => {
+    const s = await connectClient(h.port)
+    sessions.push(s)
+    expect((await bindTrx(s, 'acme', 'pw', command)).command_status).toBe(Status.Ok)
+    return s
+  }
+  /** Binds with the deliver_sm handler in place first: the drain starts right behind bind_resp. */
+  const bindReceiving = async (command: string, status = 0) => {
+    const s = await connectClient(h.port)
+    sessions.push(s)
+    const got = receiver(s, status)
+    expect((await bindTrx(s, 'acme', 'pw', command)).command_status).toBe(Status.Ok)
+    return got
+  }
+  afterEach(async () => {
+    for (const s of sessions.splice(0)) s.destroy()
+    await h?.close()
+  })
+
+  it('sends a receipt as deliver_sm with its TLVs and removes it only after deliver_sm_resp 0', async () => {
+    h = await startNode({ accounts: [testAccount('acme', 'pw')] })
+    const got = await bindReceiving('bind_transceiver')
+    await pend(h, receipt('0ABC'), '2025-03-01T10:00:00.000Z')
+    await until(() => got.length === 1, 3000, 'deliver_sm')
+    expect(got[0]).toMatchObject({
+      esm_class: 0x04,
+      receipted_message_id: '0ABC',
+      message_state: MessageState.Delivered,
+      source_addr: '4915112345678',
+    })
+    expect(Buffer.from(got[0].network_error_code).toString('hex')).toBe('030000')
+    expect(String(got[0].short_message.message)).toContain('id:0ABC ')
+    await until(async () => (await pendingCount(h)) === 0 && h.queues.depth(CallbackUrl) === 0, 3000, 'removal')
+  })
+
+  it('round-robins deliveries over the receiver sessions of the account', async () => {
+    h = await startNode({ accounts: [testAccount('acme', 'pw')] })
+    const a = await bindReceiving('bind_receiver')
+    const b = await bindReceiving('bind_transceiver')
+    await bindAs('bind_transmitter') // never gets deliver_sm
+    for (let i = 0; i < 4; i++) await pend(h, mo(`mo ${i}`), `2025-03-01T10:00:0${i}.000Z`)
+    await until(() => a.length + b.length === 4, 3000, 'four deliveries')
+    expect([a.length, b.length]).toEqual([2, 2])
+  })
+
+  it('keeps the item pending and the queue message for a retry when the ESME refuses the deliver_sm', async () => {
+    h = await startNode({ accounts: [testAccount('acme', 'pw')] })
+    const got = await bindReceiving('bind_transceiver', Status.XTAppn)
+    await pend(h, receipt('R1'), '2025-03-01T10:00:00.000Z')
+    await until(() => got.length === 1, 3000, 'deliver_sm')
+    await new Promise((r) => setTimeout(r, 100))
+    expect(await pendingCount(h)).toBe(1) // claim released: listable again
+    expect(h.queues.depth(CallbackUrl)).toBe(1)
+    expect(h.node.metrics.counters.deliveriesFailed).toBe(1)
+  })
+
+  it('stores receipts while no receiver is bound and delivers them in order on the next bind', async () => {
+    h = await startNode({ accounts: [testAccount('acme', 'pw')] })
+    const tx = await bindAs('bind_transmitter')
+    await pend(h, receipt('FIRST'), '2025-03-01T10:00:00.000Z')
+    await pend(h, mo('second'), '2025-03-01T10:00:01.000Z')
+    await pend(h, receipt('THIRD'), '2025-03-01T10:00:02.000Z', false)
+    // The notifications are consumed (nobody here to deliver to), the items stay.
+    await until(() => h.queues.depth(CallbackUrl) === 0, 3000, 'notifications consumed')
+    expect(await pendingCount(h)).toBe(3)
+    tx.destroy()
+    const got = await bindReceiving('bind_receiver')
+    await until(() => got.length === 3, 3000, 'three deliveries after bind')
+    expect(got.map((p) => p.receipted_message_id ?? String(p.short_message.message))).toEqual(['FIRST', 'second', 'THIRD'])
+    await until(async () => (await pendingCount(h)) === 0, 3000, 'pending drained')
+  })
+
+  it('survives a reconnect in the middle: what was not acknowledged goes out again on the next bind', async () => {
+    h = await startNode({ accounts: [testAccount('acme', 'pw')] })
+    await pend(h, receipt('ONCE'), '2025-03-01T10:00:00.000Z', false)
+    await pend(h, receipt('TWICE'), '2025-03-01T10:00:01.000Z', false)
+    const first = await connectClient(h.port)
+    sessions.push(first)
+    const seen: string[] = []
+    first.on('deliver_sm', (pdu: SmppPdu) => {
+      seen.push(pdu.receipted_message_id)
+      first.destroy() // gone before answering
+    })
+    expect((await bindTrx(first, 'acme', 'pw', 'bind_receiver')).command_status).toBe(Status.Ok)
+    // Binding drained: ONCE went out, the session vanished without a resp.
+    await until(() => seen.length === 1, 3000, 'first attempt')
+    await until(() => h.node.sessionCounts().receiver === 0, 3000, 'session gone')
+    const got = await bindReceiving('bind_receiver')
+    await until(() => got.length === 2, 3000, 'redelivery')
+    expect(got.map((p) => p.receipted_message_id)).toEqual(['ONCE', 'TWICE'])
+  })
+
+  it('deletes verdicts for submits nobody waits for, and leaves unreadable bodies for the DLQ', async () => {
+    h = await startNode({ accounts: [testAccount('acme', 'pw')] })
+    await h.queues.send(CallbackUrl, { type: 'verdict', messageId: 'UNKNOWN', status: 0 })
+    h.queues.post(CallbackUrl, 'not json')
+    await until(() => h.queues.depth(CallbackUrl) === 1, 3000, 'verdict deleted')
+  })
+})

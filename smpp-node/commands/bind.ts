@@ -1,0 +1,57 @@
+import type { BindType } from '../../lib/domain/model'
+import { verifyPassword } from '../../lib/domain/password'
+import type { BindBody, Pdu } from '../../lib/smpp/pdu'
+import { Status, type StatusCode, statusName } from '../../lib/smpp/status'
+import { isAllowed } from '../allow-list'
+import { sleep } from '../clock'
+import type { Connection } from '../connection'
+
+/**
+ * bind_transmitter / bind_receiver / bind_transceiver (SMPP 3.4 section 4.1) against the accounts table.
+ *
+ * Order matters: the lockout is checked before anything else, so a locked-out address learns nothing;
+ * the allow-list and the enabled flag before the password, so an address outside the list cannot use
+ * the node as a password oracle. Credential and policy failures count towards the lockout; a full
+ * session limit or a draining node do not (the client did nothing wrong). Failed binds are answered
+ * after a short delay, which caps guessing on one connection.
+ */
+export const bind =
+  (bindType: BindType) =>
+  async (conn: Connection, pdu: Pdu): Promise<void> => {
+    const node = conn.node
+    const { systemId, password } = pdu.body as unknown as BindBody
+    const address = conn.remote.address
+    const now = node.clock.now()
+
+    const refuse = async (status: StatusCode, why: string, counts: boolean) => {
+      if (counts) node.guard.fail(address, now)
+      node.metrics.count('bindsFailed')
+      node.log.warn('bind refused', { conn: conn.id, systemId, address, bindType, status: statusName(status), why })
+      await sleep(node.clock, node.settings.failedBindDelayMs)
+      conn.reply(pdu, status)
+    }
+
+    if (node.draining) return refuse(Status.BindFail, 'node is draining', false)
+    if (node.guard.isLocked(address, now)) return refuse(Status.BindFail, 'address locked out after failed binds', false)
+    const account = await node.stores.accounts.get(systemId)
+    if (account === undefined) return refuse(Status.InvSysId, 'unknown system_id', true)
+    if (!account.enabled) return refuse(Status.BindFail, 'account disabled', true)
+    if (!isAllowed(account.allowList, address)) return refuse(Status.BindFail, 'address not in the allow-list', true)
+    if (!(await verifyPassword(password, account.passwordHash))) return refuse(Status.InvPaswd, 'wrong password', true)
+
+    // The limit holds across nodes: the registry has the other nodes' sessions, this node knows its own best.
+    const live = await node.stores.sessions.list(account.accountId, Math.floor(node.clock.now() / 1000))
+    const elsewhere = live.filter((e) => e.nodeId !== node.settings.nodeId).length
+    if (elsewhere + node.sessionsOf(account.accountId).length >= account.sessionLimit) {
+      return refuse(Status.BindFail, `session limit of ${account.sessionLimit} reached`, false)
+    }
+    // A second bind may have raced this one on the same connection, or the peer left meanwhile.
+    if (conn.state !== 'open') return conn.reply(pdu, conn.state === 'closed' ? Status.BindFail : Status.AlyBnd)
+
+    node.guard.succeed(address)
+    conn.markBound(account, bindType)
+    // sc_interface_version (section 5.3.2.25): we speak 3.4.
+    conn.reply(pdu, Status.Ok, { systemId: node.settings.smpp.systemId, scInterfaceVersion: 0x34 })
+    node.log.info('bound', { conn: conn.id, systemId, address, bindType })
+    node.sessionBound(conn)
+  }

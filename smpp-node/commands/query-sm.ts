@@ -1,0 +1,50 @@
+import { SmppError } from '../../lib/domain/errors'
+import { FinalStates, type MessageStateName } from '../../lib/domain/model'
+import { MessageState, type Pdu, type QuerySm } from '../../lib/smpp/pdu'
+import { Status } from '../../lib/smpp/status'
+import type { Connection } from '../connection'
+
+/** message_state (SMPP 3.4 section 5.2.28) of each stored state. */
+export const stateCode: Record<MessageStateName, number> = {
+  ENROUTE: MessageState.Enroute,
+  DELIVERED: MessageState.Delivered,
+  EXPIRED: MessageState.Expired,
+  DELETED: MessageState.Deleted,
+  UNDELIVERABLE: MessageState.Undeliverable,
+  ACCEPTED: MessageState.Accepted,
+  UNKNOWN: MessageState.Unknown,
+  REJECTED: MessageState.Rejected,
+}
+
+const two = (n: number) => String(n).padStart(2, '0')
+
+/** Absolute time format of section 7.1.1, in UTC: YYMMDDhhmmsstnnp ("000+": tenths 0, offset 0 quarter hours). */
+export const smppTime = (iso: string): string => {
+  const d = new Date(iso)
+  return (
+    two(d.getUTCFullYear() % 100) +
+    two(d.getUTCMonth() + 1) +
+    two(d.getUTCDate()) +
+    two(d.getUTCHours()) +
+    two(d.getUTCMinutes()) +
+    two(d.getUTCSeconds()) +
+    `${Math.floor(d.getUTCMilliseconds() / 100)}00+`
+  )
+}
+
+/**
+ * query_sm (section 4.8): the message's state straight from the messages table. A message of another
+ * account is answered exactly like an unknown one (ESME_RINVMSGID), so ids cannot be probed.
+ */
+export async function querySm(conn: Connection, pdu: Pdu): Promise<void> {
+  const { messageId } = pdu.body as unknown as QuerySm
+  const record = messageId ? await conn.node.stores.messages.get(messageId) : undefined
+  if (record === undefined || record.accountId !== conn.accountId)
+    throw new SmppError(Status.InvMsgId, `no message ${messageId} for this account`)
+  conn.reply(pdu, Status.Ok, {
+    messageId,
+    finalDate: FinalStates.has(record.state) && record.doneAt ? smppTime(record.doneAt) : '',
+    messageState: stateCode[record.state],
+    errorCode: record.errorCode & 0xff, // error_code is one octet (section 5.2.xx of query_sm_resp)
+  })
+}

@@ -1,0 +1,134 @@
+import { SmppError, TextTooLong, UnknownDataCoding } from '../../lib/domain/errors'
+import type { Destination, SubmitJob } from '../../lib/domain/jobs'
+import { countParts, decodeText, isKnownDataCoding } from '../../lib/encoding/data-coding'
+import { readPart } from '../../lib/encoding/segments'
+import { EsmClassUdhi } from '../../lib/encoding/udh'
+import { CommandId, type DataSm, type Pdu, type SubmitMulti, type SubmitSm } from '../../lib/smpp/pdu'
+import { Status } from '../../lib/smpp/status'
+import type { Connection } from '../connection'
+
+/** What the node can check without a table: everything of the SubmitJob except the identifiers. */
+export type PreparedSubmit = Omit<SubmitJob, 'v' | 'messageId' | 'accountId' | 'nodeId' | 'replyTo' | 'receivedAt' | 'deadline' | 'async'>
+
+// A single short_message over this is refused unless it is a segment (UDH or SAR) or the text is in message_payload.
+const MaxSingleOctets = 160
+
+const commandOf = (id: number): PreparedSubmit['command'] =>
+  id === CommandId.DataSm ? 'data_sm' : id === CommandId.SubmitMulti ? 'submit_multi' : 'submit_sm'
+
+function destinationsOf(pdu: Pdu): Destination[] {
+  if (pdu.commandId !== CommandId.SubmitMulti) {
+    const b = pdu.body as unknown as SubmitSm
+    if (!b.destinationAddr) throw new SmppError(Status.InvDstAdr, 'destination_addr is empty')
+    return [{ addr: b.destinationAddr, ton: b.destAddrTon, npi: b.destAddrNpi }]
+  }
+  const { dests } = pdu.body as unknown as SubmitMulti
+  if (dests.length < 1 || dests.length > 254) throw new SmppError(Status.InvNumDests, `${dests.length} destinations`)
+  return dests.map((d) => {
+    // Section 4.5.1: dest_flag 2 names a distribution list, which this SMSC does not keep.
+    if (d.destFlag !== 1) throw new SmppError(Status.CntSubDl, 'distribution lists are not offered')
+    if (!d.destinationAddr) throw new SmppError(Status.InvDstAdr, 'destination_addr is empty')
+    return { addr: d.destinationAddr, ton: d.destAddrTon, npi: d.destAddrNpi }
+  })
+}
+
+/**
+ * The cheap checks of submit_sm, data_sm and submit_multi (sections 4.4.1, 4.7.1, 4.5.1), done on the
+ * node so the peer hears at once: a destination, a known data_coding (else 0x0400), a short_message of at
+ * most 160 octets unless UDH, SAR or message_payload make it part of a long message (else 0x0401).
+ * Throws an SmppError with the status to answer; everything else is the pipeline's to judge.
+ */
+export function prepareSubmit(pdu: Pdu): PreparedSubmit {
+  const command = commandOf(pdu.commandId)
+  const destinations = destinationsOf(pdu)
+  const b = pdu.body as unknown as Partial<SubmitSm> & DataSm
+  const shortMessage = b.shortMessage ?? Buffer.alloc(0)
+  if (!isKnownDataCoding(b.dataCoding)) throw new UnknownDataCoding(b.dataCoding)
+  if (command === 'data_sm' && b.messagePayload === undefined) {
+    throw new SmppError(Status.MissingOptParam, 'data_sm without message_payload')
+  }
+  const sar =
+    b.sarMsgRefNum !== undefined && b.sarTotalSegments !== undefined && b.sarSegmentSeqnum !== undefined
+      ? { ref: b.sarMsgRefNum, total: b.sarTotalSegments, seq: b.sarSegmentSeqnum }
+      : undefined
+  const payload = b.messagePayload
+  const udhi = (b.esmClass & EsmClassUdhi) !== 0
+  if (shortMessage.length > MaxSingleOctets && !udhi && !sar && !payload) throw new TextTooLong(shortMessage.length)
+  const part = readPart({
+    shortMessage,
+    esmClass: b.esmClass,
+    messagePayload: payload,
+    sarMsgRefNum: b.sarMsgRefNum,
+    sarTotalSegments: b.sarTotalSegments,
+    sarSegmentSeqnum: b.sarSegmentSeqnum,
+  })
+  if (part === null) throw new SmppError(Status.InvEsmClass, 'UDHI is set but the user data header is malformed')
+  // A segment is one part; a whole text (single or in message_payload) costs what it takes on the air.
+  const parts = part.concat ? 1 : Math.max(1, countParts(part.payload, b.dataCoding, payload ? 'payload' : 'udh8') ?? 1)
+  return {
+    command,
+    serviceType: b.serviceType,
+    sourceAddr: b.sourceAddr,
+    sourceAddrTon: b.sourceAddrTon,
+    sourceAddrNpi: b.sourceAddrNpi,
+    destinations,
+    esmClass: b.esmClass,
+    protocolId: b.protocolId ?? 0,
+    priorityFlag: b.priorityFlag ?? 0,
+    registeredDelivery: b.registeredDelivery,
+    dataCoding: b.dataCoding,
+    validityPeriod: b.validityPeriod ?? '',
+    scheduleDeliveryTime: b.scheduleDeliveryTime ?? '',
+    shortMessage: shortMessage.toString('base64'),
+    ...(payload ? { messagePayload: payload.toString('base64') } : {}),
+    ...(sar ? { sar } : {}),
+    text: decodeText(b.dataCoding, part.payload) ?? '',
+    parts,
+  }
+}
+
+/** The body of a positive submit_sm_resp / data_sm_resp / submit_multi_resp. */
+export const submitRespBody = (commandId: number, messageId: string): object =>
+  commandId === CommandId.SubmitMulti ? { messageId, unsuccessSmes: [] } : { messageId }
+
+/**
+ * Validates, throttles, assigns the message id and posts the SubmitJob with this node's callback queue as
+ * reply address. The resp waits for the verdict (VerdictBook), except for accounts in async refusal mode,
+ * which get status 0 and the id as soon as the job is on the queue (a refusal then arrives as a receipt).
+ */
+export async function submit(conn: Connection, pdu: Pdu): Promise<void> {
+  const node = conn.node
+  const account = conn.account!
+  const prepared = prepareSubmit(pdu)
+  const now = node.clock.now()
+  if (!node.throttles.take(account.accountId, prepared.parts, now)) {
+    throw new SmppError(Status.Throttled, `account ${account.accountId} over ${node.throttles.rateOf(account.accountId)} parts/s here`)
+  }
+  const { settings } = node
+  const job: SubmitJob = {
+    v: 1,
+    messageId: node.nextMessageId(),
+    accountId: account.accountId,
+    nodeId: settings.nodeId,
+    replyTo: settings.callbackQueueUrl,
+    receivedAt: new Date(now).toISOString(),
+    deadline: now + settings.smpp.verdictDeadlineMs,
+    async: account.refusalMode === 'async',
+    ...prepared,
+  }
+  if (job.async) {
+    try {
+      await node.submits.send(job)
+    } catch (err) {
+      node.log.error('submit job not posted', { conn: conn.id, messageId: job.messageId, err })
+      return conn.reply(pdu, Status.NotRegistered)
+    }
+    return conn.reply(pdu, Status.Ok, submitRespBody(pdu.commandId, job.messageId))
+  }
+  node.verdicts.wait(job.messageId, conn, pdu, job.deadline, now)
+  node.submits.send(job).catch((err) => {
+    // Not posted (or not sure): settle it now as at the deadline, so the pipeline cannot take it later.
+    node.log.error('submit job not posted', { conn: conn.id, messageId: job.messageId, err })
+    node.verdicts.expireNow(job.messageId)
+  })
+}

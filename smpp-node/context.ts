@@ -1,0 +1,46 @@
+import type { SmppConfig } from '../lib/config'
+import type { Log, QueueConsumer, QueueSender, Stores } from '../lib/ports'
+import type { BindGuard } from './bind-guard'
+import type { Clock } from './clock'
+import type { Connection } from './connection'
+import type { Metrics } from './metrics'
+import type { SubmitBatcher } from './submit-batcher'
+import type { Throttles } from './throttle'
+import type { VerdictBook } from './verdicts'
+
+/** The slice of the config the node runs on, plus its own tunables (plain data: tests pass short timeouts). */
+export interface NodeSettings {
+  nodeId: string
+  smpp: SmppConfig
+  submitQueueUrl: string
+  callbackQueueUrl: string
+  retentionDays: number
+  /** Session registry heartbeat; an entry lives three beats, so a crashed node's sessions vanish soon. */
+  heartbeatMs: number
+  /** How long a failed bind waits before its bind_resp (slows down guessing on a single connection). */
+  failedBindDelayMs: number
+  /** Long-poll wait of the callback consumer, and how many polls run at once. */
+  callbackWaitSec: number
+  callbackPollers: number
+}
+
+/** What commands and connections see of the node: its stores, queues and shared session state. */
+export interface NodeContext {
+  readonly settings: NodeSettings
+  readonly stores: Stores
+  readonly queues: QueueSender & QueueConsumer
+  readonly clock: Clock
+  readonly log: Log
+  readonly metrics: Metrics
+  readonly guard: BindGuard
+  readonly throttles: Throttles
+  readonly verdicts: VerdictBook
+  readonly submits: SubmitBatcher
+  readonly draining: boolean
+  nextMessageId(): string
+  /** Bound sessions of an account on this node. */
+  sessionsOf(accountId: string): readonly Connection[]
+  /** After a successful bind_resp: register in the registry, re-share the speed, drain pending deliveries. */
+  sessionBound(conn: Connection): void
+  sessionClosed(conn: Connection): void
+}

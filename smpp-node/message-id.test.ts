@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest'
+import { jsonLog, maskNumber } from './log'
+import { MessageIdLength, messageIdGenerator } from './message-id'
+
+describe('message ids', () => {
+  it('are 16 upper-case base-36 characters that sort in issue order, even within one millisecond', () => {
+    let t = Date.UTC(2025, 0, 1)
+    const next = messageIdGenerator('node-a', 'n1', () => t)
+    const ids: string[] = []
+    for (let i = 0; i < 50_000; i++) {
+      if (i % 1000 === 0) t += 1
+      ids.push(next())
+    }
+    expect(ids.every((id) => id.length === MessageIdLength && /^[0-9A-Z]+$/.test(id))).toBe(true)
+    expect(new Set(ids).size).toBe(ids.length)
+    expect([...ids].sort()).toEqual(ids)
+  })
+
+  it('stay unique and ordered when the wall clock steps back', () => {
+    let t = 1_000_000
+    const next = messageIdGenerator('node-a', 'n1', () => t)
+    const a = next()
+    t -= 5000
+    const b = next()
+    expect(b > a).toBe(true)
+  })
+
+  it('differ between nodes, and between restarts of one node, issued in the same millisecond', () => {
+    const at = () => 42
+    const ids = [messageIdGenerator('node-a', 'x', at)(), messageIdGenerator('node-b', 'x', at)(), messageIdGenerator('node-a', 'y', at)()]
+    expect(new Set(ids).size).toBe(3)
+  })
+
+  it('spill into the next millisecond after 46,656 ids in one', () => {
+    const next = messageIdGenerator('n', 'x', () => 0)
+    let last = ''
+    for (let i = 0; i < 46_657; i++) last = next()
+    expect(last.slice(0, 12)).toBe('000000001000')
+  })
+})
+
+describe('logs', () => {
+  it('mask phone numbers and drop passwords', () => {
+    const lines: string[] = []
+    const log = jsonLog((l) => lines.push(l), { nodeId: 'n' })
+    log.warn('bind refused', {
+      systemId: 'acme',
+      password: 'secret',
+      sourceAddr: '4915112345678',
+      destinationAddr: '4930123',
+      nested: { msisdn: '447700900123' },
+    })
+    const entry = JSON.parse(lines[0])
+    expect(entry).toMatchObject({ level: 'warn', msg: 'bind refused', nodeId: 'n', systemId: 'acme', sourceAddr: '491********78' })
+    expect(entry.destinationAddr).toBe('493**23')
+    expect(entry.nested.msisdn).toBe('447*******23')
+    expect(lines[0]).not.toContain('secret')
+    expect(lines[0]).not.toContain('4915112345678')
+  })
+
+  it('mask short numbers entirely', () => {
+    expect(maskNumber('1234')).toBe('****')
+  })
+})

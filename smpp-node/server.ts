@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs'
+import net from 'node:net'
+import tls from 'node:tls'
+import type { SmppConfig } from '../lib/config'
+import { normalizeAddress } from './allow-list'
+import type { Clock } from './clock'
+import type { SmppNode } from './node'
+import { readProxyHeader } from './proxy-protocol'
+
+export interface Listeners {
+  /** Bound ports (useful with port 0 in tests). */
+  tcpPort?: number
+  tlsPort?: number
+  /** Stops accepting; sessions already open are the node's to drain. */
+  close(): Promise<void>
+}
+
+export interface ListenOptions {
+  smpp: Pick<SmppConfig, 'host' | 'port' | 'tlsPort' | 'proxyProtocol' | 'bindTimeoutMs'>
+  /** PEM contents (main.ts reads the files named in the config). TLS is off without them. */
+  tls?: { cert: string | Buffer; key: string | Buffer }
+  clock: Clock
+}
+
+/** PEM files from the config, or undefined when either is unset. */
+export const readTlsFiles = (smpp: Pick<SmppConfig, 'tlsCertFile' | 'tlsKeyFile'>): ListenOptions['tls'] =>
+  smpp.tlsCertFile && smpp.tlsKeyFile ? { cert: readFileSync(smpp.tlsCertFile), key: readFileSync(smpp.tlsKeyFile) } : undefined
+
+/**
+ * The TCP listener (with a PROXY v2 header first when configured: behind the NLB, which also terminates
+ * TLS on AWS) and the TLS listener (local TLS termination; no PROXY header there, nothing sits in front).
+ */
+export async function listen(node: SmppNode, opts: ListenOptions): Promise<Listeners> {
+  const { smpp, clock } = opts
+  const servers: net.Server[] = []
+
+  const onSocket = async (socket: net.Socket, proxied: boolean) => {
+    socket.on('error', () => {}) // reported through the connection; an early reset must not crash the node
+    socket.setNoDelay(true)
+    let remote = { address: normalizeAddress(socket.remoteAddress ?? ''), port: socket.remotePort ?? 0 }
+    if (proxied) {
+      const header = await readProxyHeader(socket, clock, smpp.bindTimeoutMs || 10_000)
+      if (header.kind !== 'ok') {
+        node.log.warn('connection without a valid PROXY header closed', {
+          address: remote.address,
+          why: header.kind === 'invalid' ? header.reason : '',
+        })
+        socket.destroy()
+        return
+      }
+      if (header.source) remote = { address: normalizeAddress(header.source.address), port: header.source.port }
+    }
+    if (node.draining) {
+      socket.destroy()
+      return
+    }
+    node.accept(socket, remote)
+  }
+
+  const start = (server: net.Server, port: number) =>
+    new Promise<number>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(port, smpp.host, () => {
+        server.off('error', reject)
+        servers.push(server)
+        resolve((server.address() as net.AddressInfo).port)
+      })
+    })
+
+  const tcpPort = await start(
+    net.createServer((s) => void onSocket(s, smpp.proxyProtocol)),
+    smpp.port,
+  )
+  let tlsPort: number | undefined
+  if (opts.tls) {
+    const server = tls.createServer({ cert: opts.tls.cert, key: opts.tls.key })
+    server.on('secureConnection', (s) => void onSocket(s, false))
+    server.on('tlsClientError', () => {}) // a failed handshake is the client's problem, not a crash
+    tlsPort = await start(server, smpp.tlsPort)
+  }
+  return {
+    tcpPort,
+    tlsPort,
+    // server.close() stops accepting at once; its callback would wait for every session to end, which is the drain's job.
+    close: async () => {
+      for (const s of servers) s.close()
+    },
+  }
+}

@@ -1,0 +1,105 @@
+import type { Ledger, Log } from '../lib/ports'
+import type { Pdu } from '../lib/smpp/pdu'
+import { Status, type StatusCode } from '../lib/smpp/status'
+import type { Clock, TimerHandle } from './clock'
+import { submitRespBody } from './commands/submit-sm'
+import type { Connection } from './connection'
+import type { Metrics } from './metrics'
+
+interface Waiting {
+  conn: Connection
+  req: Pdu
+  deadline: number
+  startedAt: number
+}
+
+export interface VerdictDeps {
+  clock: Clock
+  log: Log
+  metrics: Metrics
+  ledger: Ledger
+  retentionDays: number
+}
+
+/**
+ * Submits waiting for the pipeline's verdict on this node's callback queue. Each is answered exactly once:
+ * by the verdict, or at its deadline with 0x0402. At the deadline the node writes the decision first
+ * (ledger.decide, first writer wins), so the pipeline, which checks the same decision before charging,
+ * never charges or sends a message the ESME was told failed; if the pipeline won the race, the ESME gets
+ * the pipeline's verdict instead.
+ *
+ * Deadlines are a constant offset from arrival, so Map insertion order is deadline order and one timer
+ * on the oldest entry serves them all (no timer per message).
+ */
+export class VerdictBook {
+  private readonly waiting = new Map<string, Waiting>()
+  private timer?: TimerHandle
+
+  constructor(private readonly deps: VerdictDeps) {}
+
+  get size(): number {
+    return this.waiting.size
+  }
+
+  wait(messageId: string, conn: Connection, req: Pdu, deadline: number, startedAt: number): void {
+    this.waiting.set(messageId, { conn, req, deadline, startedAt })
+    if (this.timer === undefined) this.arm()
+  }
+
+  /** A verdict from the callback queue. False when nobody waits for it (answered at the deadline, or another node's). */
+  settle(messageId: string, status: StatusCode): boolean {
+    const w = this.waiting.get(messageId)
+    if (w === undefined) return false
+    this.waiting.delete(messageId)
+    this.deps.metrics.verdictLatency.record(this.deps.clock.now() - w.startedAt)
+    answer(w, messageId, status)
+    return true
+  }
+
+  /** The job could not be posted: decide it now, as at the deadline. */
+  expireNow(messageId: string): void {
+    const w = this.waiting.get(messageId)
+    if (w === undefined) return
+    this.waiting.delete(messageId)
+    void this.expire(messageId, w)
+  }
+
+  private arm(): void {
+    const first = this.waiting.values().next()
+    if (first.done) {
+      this.timer = undefined
+      return
+    }
+    const { clock } = this.deps
+    this.timer = clock.setTimeout(() => this.sweep(), Math.max(0, first.value.deadline - clock.now()))
+  }
+
+  private sweep(): void {
+    const now = this.deps.clock.now()
+    for (const [messageId, w] of this.waiting) {
+      if (w.deadline > now) break
+      this.waiting.delete(messageId)
+      void this.expire(messageId, w)
+    }
+    this.arm()
+  }
+
+  private async expire(messageId: string, w: Waiting): Promise<void> {
+    const { clock, ledger, log, metrics, retentionDays } = this.deps
+    metrics.count('verdictsExpired')
+    let status: StatusCode = Status.NotRegistered
+    try {
+      const now = clock.now()
+      const expiresAt = Math.floor(now / 1000) + retentionDays * 86_400
+      const r = await ledger.decide({ messageId, status: Status.NotRegistered, decidedAt: new Date(now).toISOString() }, expiresAt)
+      if (r.result === 'already-decided') status = r.decision.status
+    } catch (err) {
+      // The decision could not be written; 0x0402 is still the honest answer ("retry is safe" is then best effort).
+      log.error('deadline decision not recorded', { messageId, err })
+    }
+    answer(w, messageId, status)
+  }
+}
+
+const answer = (w: Waiting, messageId: string, status: StatusCode): void =>
+  w.conn.reply(w.req, status, status === Status.Ok ? submitRespBody(w.req.commandId, messageId) : {})
