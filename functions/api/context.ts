@@ -1,0 +1,27 @@
+import type { OpenAPIHono } from '@hono/zod-openapi'
+import type { ApiRole } from '../../lib/domain/model'
+import type { Log, QueueSender, Stores } from '../../lib/ports'
+
+/**
+ * What the API needs, and no more: `buildDeps(cfg)` (functions/wiring.ts) satisfies it structurally, and
+ * tests pass `{ stores: memoryStores(), now, log }`. The webhook needs a sender and the receipts queue;
+ * without them it answers 503.
+ */
+export interface ApiDeps {
+  stores: Stores
+  now: () => Date
+  log: Log
+  queues?: QueueSender
+  receiptsQueueUrl?: string
+}
+
+/** The caller, resolved from the bearer key by `authorize` (auth.ts). */
+export interface Principal {
+  role: ApiRole
+  accountId?: string
+  name: string
+  keyHash: string
+}
+
+export type ApiEnv = { Variables: { principal: Principal } }
+export type ApiApp = OpenAPIHono<ApiEnv>

@@ -1,0 +1,210 @@
+import { isIP } from 'node:net'
+import { z } from '@hono/zod-openapi'
+import type { Account } from '../../../lib/domain/model'
+import { hashPassword, MaxPasswordLength } from '../../../lib/domain/password'
+import type { ApiApp, ApiDeps } from '../context'
+import { scopedPage, storeCursor } from '../cursor'
+import { ApiError, notFound } from '../errors'
+import { withDecimals } from '../money'
+import { secured } from '../route'
+import {
+  AccountId,
+  AccountParam,
+  Currency,
+  DecimalString,
+  ErrorSchema,
+  json,
+  jsonBody,
+  Minor,
+  NoContent,
+  PageQuery,
+  pageOf,
+} from '../schemas'
+
+const isCidrOrAddress = (s: string) => {
+  const [addr, bits, ...rest] = s.split('/')
+  const v = isIP(addr)
+  if (!v || rest.length) return false
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (v === 4 ? 32 : 128))
+}
+
+const Settings = z.object({
+  enabled: z.boolean(),
+  creditLimit: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).openapi({ description: 'minor units the balance may go below zero' }),
+  speed: z.number().int().min(1).max(100_000).openapi({ description: 'message parts per second, across all nodes' }),
+  sessionLimit: z.number().int().min(1).max(1000),
+  allowList: z.array(z.string().refine(isCidrOrAddress, 'an IP address or CIDR')).max(100).openapi({ description: 'empty = any address' }),
+  duplicateWindowSec: z.number().int().min(0).max(86_400).openapi({ description: '0 = no duplicate check' }),
+  refusalMode: z.enum(['sync', 'async']),
+  tariffPlan: z.string().min(1).max(64),
+  refundOnFailure: z.boolean(),
+})
+const Password = z.string().min(1).max(MaxPasswordLength).openapi({ description: 'SMPP 3.4 bind password: 1 to 8 characters' })
+
+const CreateAccount = Settings.partial()
+  .extend({ accountId: AccountId, password: Password, currency: Currency.default('EUR') })
+  .openapi('CreateAccount')
+
+const AccountView = Settings.extend({
+  accountId: z.string(),
+  currency: Currency,
+  balance: Minor,
+  balanceDecimal: DecimalString,
+  creditLimitDecimal: DecimalString,
+  createdAt: z.string(),
+}).openapi('Account')
+
+const Credit = z
+  .object({
+    amount: Minor.refine((n) => n !== 0, 'not zero').openapi({
+      description: 'minor units; a top-up is positive, an adjustment may be negative',
+    }),
+    kind: z.enum(['topup', 'adjustment']).default('topup'),
+    note: z.string().max(500).optional(),
+  })
+  .refine((b) => b.kind !== 'topup' || b.amount > 0, { message: 'a top-up is positive', path: ['amount'] })
+  .openapi('Credit')
+const IdempotencyKey = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[\w.:-]{1,100}$/, '1 to 100 letters, digits, _ . : -')
+    .openapi({ description: 'the same key credits once, however often the request is retried' }),
+})
+
+/** Never the password hash. */
+export const accountView = ({ passwordHash: _h, ...a }: Account) => withDecimals(a, ['balance', 'creditLimit'], a.currency)
+
+export function registerAccounts(app: ApiApp, deps: ApiDeps) {
+  const { accounts } = deps.stores
+  const tags = ['accounts']
+
+  app.openapi(
+    secured(deps, ['admin', 'finance'], {
+      method: 'get',
+      path: '/accounts',
+      tags,
+      summary: 'List accounts',
+      request: { query: PageQuery },
+      responses: { 200: json(pageOf(AccountView), 'one page') },
+    }),
+    async (c) => {
+      const q = c.req.valid('query')
+      const page = await accounts.list(q.limit, storeCursor('accounts', q.cursor))
+      return c.json(scopedPage('accounts', { items: page.items.map(accountView), cursor: page.cursor }), 200)
+    },
+  )
+
+  app.openapi(
+    secured(deps, ['admin', 'finance', 'own'], {
+      method: 'get',
+      path: '/accounts/{id}',
+      tags,
+      summary: 'One account',
+      request: { params: AccountParam },
+      responses: { 200: json(AccountView, 'the account') },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param')
+      return c.json(accountView((await accounts.get(id)) ?? notFound(`account ${id}`)), 200)
+    },
+  )
+
+  app.openapi(
+    secured(deps, ['admin'], {
+      method: 'post',
+      path: '/accounts',
+      tags,
+      summary: 'Create an account',
+      request: { body: jsonBody(CreateAccount) },
+      responses: { 201: json(AccountView, 'created'), 409: json(ErrorSchema, 'the accountId is taken (code exists)') },
+    }),
+    async (c) => {
+      const { password, ...b } = c.req.valid('json')
+      const account: Account = {
+        enabled: true,
+        creditLimit: 0,
+        speed: 100,
+        sessionLimit: 4,
+        allowList: [],
+        duplicateWindowSec: 0,
+        refusalMode: 'sync',
+        tariffPlan: b.accountId,
+        refundOnFailure: false,
+        ...b,
+        passwordHash: await hashPassword(password),
+        balance: 0, // moves only with a ledger entry: POST /accounts/{id}/credits
+        createdAt: deps.now().toISOString(),
+      }
+      if (!(await accounts.create(account))) throw new ApiError(409, 'exists', `account ${b.accountId} exists`)
+      return c.json(accountView(account), 201)
+    },
+  )
+
+  app.openapi(
+    secured(deps, ['admin'], {
+      method: 'patch',
+      path: '/accounts/{id}',
+      tags,
+      summary: 'Change settings: disable, limits, allow-list, duplicate window, refusal mode, tariff plan, credit limit',
+      request: { params: AccountParam, body: jsonBody(Settings.partial().strict().openapi('AccountSettings')) },
+      responses: { 200: json(AccountView, 'the account after the change') },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param')
+      return c.json(accountView((await accounts.update(id, c.req.valid('json'))) ?? notFound(`account ${id}`)), 200)
+    },
+  )
+
+  app.openapi(
+    secured(deps, ['admin'], {
+      method: 'put',
+      path: '/accounts/{id}/password',
+      tags,
+      summary: 'Reset the SMPP bind password',
+      request: { params: AccountParam, body: jsonBody(z.object({ password: Password })) },
+      responses: { 204: NoContent },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param')
+      const passwordHash = await hashPassword(c.req.valid('json').password)
+      if (!(await accounts.update(id, { passwordHash }))) notFound(`account ${id}`)
+      return c.body(null, 204)
+    },
+  )
+
+  const CreditResult = z
+    .object({ result: z.enum(['credited', 'already-credited']), entryId: z.string(), balance: Minor, balanceDecimal: DecimalString })
+    .openapi('CreditResult')
+  app.openapi(
+    secured(deps, ['admin'], {
+      method: 'post',
+      path: '/accounts/{id}/credits',
+      tags,
+      summary: 'Top up (or adjust) the balance, once per Idempotency-Key',
+      request: { params: AccountParam, headers: IdempotencyKey, body: jsonBody(Credit) },
+      responses: { 201: json(CreditResult, 'credited'), 200: json(CreditResult, 'this key was used before: nothing moved') },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param')
+      const { amount, kind, note } = c.req.valid('json')
+      // Scoped by account, so one key reused for two accounts is two operations.
+      const entryId = `credit:${id}:${c.req.valid('header')['idempotency-key']}`
+      const result = await accounts.credit({
+        accountId: id,
+        entryId,
+        at: deps.now().toISOString(),
+        kind,
+        amount,
+        ...(note ? { note } : {}),
+      })
+      if (result === 'no-account') notFound(`account ${id}`)
+      const a = (await accounts.get(id)) ?? notFound(`account ${id}`)
+      const body = {
+        result: result as 'credited' | 'already-credited',
+        entryId,
+        ...withDecimals({ balance: a.balance }, ['balance'], a.currency),
+      }
+      return result === 'credited' ? c.json(body, 201) : c.json(body, 200)
+    },
+  )
+}

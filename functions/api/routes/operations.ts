@@ -1,0 +1,177 @@
+import { z } from '@hono/zod-openapi'
+import type { UpstreamEvent } from '../../../lib/domain/jobs'
+import { hashKey, newKey } from '../auth'
+import type { ApiApp, ApiDeps } from '../context'
+import { ApiError, notFound } from '../errors'
+import { secured } from '../route'
+import { AccountId, AccountParam, ErrorSchema, json, jsonBody, NoContent } from '../schemas'
+
+/** API keys, the caller's own identity, and the operator's views of the pipeline: pending deliveries, live sessions, the upstream webhook. */
+
+const ApiKeyView = z.object({
+  keyHash: z.string(),
+  role: z.enum(['admin', 'finance', 'account']),
+  accountId: z.string().optional(),
+  name: z.string(),
+  createdAt: z.string(),
+})
+const NewKey = z
+  .object({ role: z.enum(['admin', 'finance', 'account']), accountId: AccountId.optional(), name: z.string().trim().min(1).max(100) })
+  .refine((k) => (k.role === 'account') === (k.accountId !== undefined), {
+    message: 'accountId is required for the account role, and only for it',
+    path: ['accountId'],
+  })
+  .openapi('NewApiKey')
+
+const Iso = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO 8601 time')
+const Base64 = z
+  .string()
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64')
+  .max(200_000)
+/** lib/domain/jobs.ts UpstreamEvent, minus upstreamId (the path names it). */
+const EventBody = z
+  .discriminatedUnion('type', [
+    z.object({
+      type: z.literal('receipt'),
+      messageId: z.string().max(64).optional(),
+      upstreamMessageId: z.string().max(128).optional(),
+      stat: z.enum(['DELIVRD', 'UNDELIV', 'EXPIRED', 'REJECTD', 'ENROUTE', 'ACCEPTD', 'UNKNOWN', 'DELETED']),
+      err: z.number().int().min(0).max(999),
+      doneAt: Iso,
+      networkErrorCode: z
+        .string()
+        .regex(/^[0-9a-fA-F]{6}$/)
+        .optional(),
+    }),
+    z.object({
+      type: z.literal('mo'),
+      sourceAddr: z.string().min(1).max(20),
+      destinationAddr: z.string().min(1).max(20),
+      dataCoding: z.number().int().min(0).max(255),
+      shortMessage: Base64,
+      receivedAt: Iso,
+    }),
+  ])
+  .refine((e) => e.type !== 'receipt' || e.messageId || e.upstreamMessageId, {
+    message: 'a receipt names messageId or upstreamMessageId',
+    path: ['messageId'],
+  })
+  .openapi('UpstreamEvent')
+
+export function registerOperations(app: ApiApp, deps: ApiDeps) {
+  const { reference, accounts } = deps.stores
+
+  app.openapi(
+    secured(deps, ['any'], {
+      method: 'get',
+      path: '/me',
+      tags: ['keys'],
+      summary: "The calling key's role and account",
+      responses: { 200: json(z.object({ role: z.string(), accountId: z.string().optional(), name: z.string() }), 'the caller') },
+    }),
+    (c) => {
+      const { role, accountId, name } = c.get('principal')
+      return c.json({ role, name, ...(accountId ? { accountId } : {}) }, 200)
+    },
+  )
+
+  app.openapi(
+    secured(deps, ['admin'], {
+      method: 'post',
+      path: '/api-keys',
+      tags: ['keys'],
+      summary: 'Create an API key; the key itself is in this answer only',
+      request: { body: jsonBody(NewKey) },
+      responses: { 201: json(ApiKeyView.extend({ key: z.string() }), 'the key, shown once') },
+    }),
+    async (c) => {
+      const b = c.req.valid('json')
+      if (b.accountId && !(await accounts.get(b.accountId))) notFound(`account ${b.accountId}`)
+      const key = newKey()
+      const stored = {
+        keyHash: hashKey(key),
+        role: b.role,
+        name: b.name,
+        createdAt: deps.now().toISOString(),
+        ...(b.accountId ? { accountId: b.accountId } : {}),
+      }
+      await reference.putApiKey(stored)
+      return c.json({ key, ...stored }, 201)
+    },
+  )
+  app.openapi(
+    secured(deps, ['admin'], {
+      method: 'delete',
+      path: '/api-keys/{keyHash}',
+      tags: ['keys'],
+      summary: 'Revoke an API key by its sha256',
+      request: {
+        params: z.object({
+          keyHash: z
+            .string()
+            .regex(/^[0-9a-f]{64}$/)
+            .openapi({ param: { name: 'keyHash', in: 'path' } }),
+        }),
+      },
+      responses: { 204: NoContent },
+    }),
+    async (c) => {
+      await reference.deleteApiKey(c.req.valid('param').keyHash)
+      return c.body(null, 204)
+    },
+  )
+
+  const Limit = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) })
+  app.openapi(
+    secured(deps, ['admin'], {
+      method: 'get',
+      path: '/accounts/{id}/pending',
+      tags: ['operations'],
+      summary: 'Receipts and MO waiting for a receiver session (oldest first, still valid, unclaimed)',
+      request: { params: AccountParam, query: Limit },
+      responses: { 200: json(z.object({ items: z.array(z.record(z.string(), z.unknown())) }), 'the first `limit` items') },
+    }),
+    async (c) => c.json({ items: await deps.stores.pending.list(c.req.valid('param').id, deps.now(), c.req.valid('query').limit) }, 200),
+  )
+  app.openapi(
+    secured(deps, ['admin'], {
+      method: 'get',
+      path: '/accounts/{id}/sessions',
+      tags: ['operations'],
+      summary: 'Live SMPP sessions of the account, by node',
+      request: { params: AccountParam },
+      responses: { 200: json(z.object({ items: z.array(z.record(z.string(), z.unknown())) }), 'live binds') },
+    }),
+    async (c) => c.json({ items: await deps.stores.sessions.list(c.req.valid('param').id, Math.floor(deps.now().getTime() / 1000)) }, 200),
+  )
+
+  app.openapi(
+    secured(deps, ['admin'], {
+      method: 'post',
+      path: '/webhooks/upstream/{upstreamId}',
+      tags: ['operations'],
+      summary: 'An upstream reports a receipt or an MO message; it is queued for the DLR function',
+      request: {
+        params: z.object({
+          upstreamId: z
+            .string()
+            .regex(/^[\w.-]{1,64}$/)
+            .openapi({ param: { name: 'upstreamId', in: 'path' } }),
+        }),
+        body: jsonBody(EventBody),
+      },
+      responses: {
+        202: json(z.object({ queued: z.literal(true) }), 'queued'),
+        503: json(ErrorSchema, 'no receipts queue configured (code unavailable)'),
+      },
+    }),
+    async (c) => {
+      const { upstreamId } = c.req.valid('param')
+      if (!deps.queues || !deps.receiptsQueueUrl) throw new ApiError(503, 'unavailable', 'the receipts queue is not configured')
+      if (!(await reference.upstream(upstreamId))) notFound(`upstream ${upstreamId}`)
+      const event = { ...c.req.valid('json'), upstreamId } as UpstreamEvent
+      await deps.queues.send(deps.receiptsQueueUrl, event)
+      return c.json({ queued: true as const }, 202)
+    },
+  )
+}
