@@ -1,0 +1,60 @@
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib'
+import { HttpApi, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2'
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations'
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch'
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs'
+import type { ITopic } from 'aws-cdk-lib/aws-sns'
+import { Construct } from 'constructs'
+import { alarmAbove, functionAlarms } from './alarms'
+import { platformFunction } from './platform-function'
+
+export interface PlatformApiProps {
+  memoryMiB: number
+  logRetentionDays: number
+  removalPolicy: RemovalPolicy
+  /** Default stage throttle: steady requests per second and burst, for every route and client together. */
+  throttle: { rateLimit: number; burstLimit: number }
+  alarmTopic: ITopic
+}
+
+/** The hono API (functions/api/handler.ts) behind an HTTP API: every path and method goes to the one function. */
+export class PlatformApi extends Construct {
+  readonly fn: NodejsFunction
+  readonly api: HttpApi
+  readonly stage: HttpStage
+  readonly alarms: Alarm[]
+
+  constructor(scope: Construct, id: string, props: PlatformApiProps) {
+    super(scope, id)
+    this.fn = platformFunction(this, 'Function', {
+      entry: 'api',
+      // API Gateway gives up on an integration after 30 s; finance queries read a few items, not a scan.
+      timeout: Duration.seconds(10),
+      memoryMiB: props.memoryMiB,
+      logRetentionDays: props.logRetentionDays,
+      removalPolicy: props.removalPolicy,
+    })
+    this.api = new HttpApi(this, 'HttpApi', {
+      defaultIntegration: new HttpLambdaIntegration('Hono', this.fn),
+      createDefaultStage: false,
+    })
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: props.throttle,
+    })
+    this.alarms = [
+      ...functionAlarms(this, this.fn, props.alarmTopic),
+      // hono's onError answers a bare 500 without failing the invocation, so Lambda Errors would not see it.
+      alarmAbove(
+        this,
+        'ServerErrors',
+        this.stage.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+        0,
+        props.alarmTopic,
+        'API 5xx',
+      ),
+    ]
+  }
+}

@@ -1,0 +1,308 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { App } from 'aws-cdk-lib'
+import { Match, Template } from 'aws-cdk-lib/assertions'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { EnvKeys } from '../../lib/config'
+import { CallbackQueue, dlqName, physicalName, type QueueName, Queues, type TableName, Tables } from '../../lib/resources'
+import { AccessByRuntime } from './access'
+import { CallbackOwnerActions } from './grants'
+import { PlatformStack } from './platform-stack'
+import { stageConfig } from './stage'
+import { allStatements, functionId, functionRole, type Grant, grantsOf, logicalIdStartingWith, logicalIdWhere } from './template-query'
+
+// No AWS credentials needed: an explicit dummy account and region, and NodejsFunction bundling skipped
+// (infra/bundle.test.ts builds the same bundles with the same settings and runs them).
+const env = { account: '123456789012', region: 'us-east-1' }
+const synth = (context: Record<string, unknown> = {}) => {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } })
+  const cfg = stageConfig((k) => app.node.tryGetContext(k))
+  const stack = new PlatformStack(app, 'Smpp', { cfg, env })
+  const assembly = app.synth()
+  // CDK validates the templates against CloudFormation's schemas and rules on every synth.
+  const reportFile = join(assembly.directory, 'validation-report.json')
+  const report = existsSync(reportFile) ? JSON.parse(readFileSync(reportFile, 'utf8')) : { pluginReports: [] }
+  return { cfg, template: Template.fromJSON(assembly.getStackArtifact(stack.artifactId).template), report }
+}
+
+const taskRole = (t: Template) => logicalIdStartingWith(t, 'AWS::IAM::Role', 'SmppTaskTaskRole')
+
+const tableNames = Object.keys(Tables) as TableName[]
+const queueNames = Object.keys(Queues) as QueueName[]
+const workerQueues: QueueName[] = ['submit', 'dispatch', 'receipts']
+
+describe('PlatformStack (dev)', () => {
+  let t: Template
+  let report: { pluginReports: { violations?: unknown[] }[] }
+  beforeAll(() => {
+    ;({ template: t, report } = synth())
+  }, 120_000)
+
+  it('synthesizes without AWS credentials, and CloudFormation validation finds nothing', () => {
+    expect(report.pluginReports.flatMap((r) => r.violations ?? [])).toEqual([])
+    expect(Object.keys(t.toJSON().Resources).length).toBeGreaterThan(50)
+  })
+
+  it('creates every table on demand, with point-in-time recovery, TTL and indexes, and no deletion protection', () => {
+    t.resourceCountIs('AWS::DynamoDB::Table', tableNames.length)
+    for (const name of tableNames) {
+      const def = Tables[name]
+      t.hasResource('AWS::DynamoDB::Table', {
+        DeletionPolicy: 'Delete',
+        Properties: Match.objectLike({
+          TableName: physicalName('smpp-dev', def.name),
+          BillingMode: 'PAY_PER_REQUEST',
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          DeletionProtectionEnabled: false,
+          TimeToLiveSpecification: 'ttlAttribute' in def ? { AttributeName: def.ttlAttribute, Enabled: true } : Match.absent(),
+          GlobalSecondaryIndexes:
+            'indexes' in def
+              ? def.indexes.map((i) => Match.objectLike({ IndexName: i.name, Projection: { ProjectionType: 'ALL' } }))
+              : Match.absent(),
+        }),
+      })
+    }
+  })
+
+  it('creates every queue of Queues with its DLQ and redrive', () => {
+    for (const q of queueNames) {
+      const dlqId = logicalIdWhere(t, 'AWS::SQS::Queue', 'QueueName', `smpp-dev-${q}-dlq`)
+      t.hasResourceProperties('AWS::SQS::Queue', {
+        QueueName: `smpp-dev-${q}`,
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: Queues[q].maxReceiveCount },
+      })
+    }
+    t.resourceCountIs('AWS::SQS::Queue', queueNames.length * 2)
+  })
+
+  it('feeds each worker queue to its function, with a visibility timeout six times the function timeout', () => {
+    const fns = t.findResources('AWS::Lambda::Function')
+    const mappings = Object.values(t.findResources('AWS::Lambda::EventSourceMapping'))
+    expect(mappings).toHaveLength(workerQueues.length)
+    for (const q of workerQueues) {
+      const def = Queues[q]
+      const dlqId = logicalIdWhere(t, 'AWS::SQS::Queue', 'QueueName', physicalName('smpp-dev', dlqName(def.name)))
+      const queueId = logicalIdWhere(t, 'AWS::SQS::Queue', 'QueueName', physicalName('smpp-dev', def.name))
+      const queue = t.findResources('AWS::SQS::Queue')[queueId].Properties
+      expect(queue.VisibilityTimeout).toBe(def.visibilityTimeoutSec)
+      expect(queue.MessageRetentionPeriod).toBe(def.retentionSec)
+      expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: def.maxReceiveCount })
+      const mapping = mappings.find((m) => m.Properties.EventSourceArn['Fn::GetAtt'][0] === queueId)!.Properties
+      expect(mapping).toMatchObject({ BatchSize: def.batchSize, FunctionResponseTypes: ['ReportBatchItemFailures'] })
+      expect(mapping.ScalingConfig.MaximumConcurrency).toBeGreaterThanOrEqual(2)
+      const fn = fns[mapping.FunctionName.Ref].Properties
+      expect(fn.Timeout * 6).toBeLessThanOrEqual(def.visibilityTimeoutSec)
+    }
+  })
+
+  it('runs four ARM64 Node.js 22 functions whose config names every table and queue', () => {
+    const fns = Object.values(t.findResources('AWS::Lambda::Function')).filter((f) => f.Properties.Runtime?.startsWith('nodejs'))
+    expect(fns).toHaveLength(4)
+    for (const fn of fns) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' })
+      const vars = fn.Properties.Environment.Variables
+      for (const name of tableNames) expect(vars[EnvKeys.table(name)]).toBeDefined()
+      for (const q of queueNames) expect(vars[EnvKeys.queue(q)]).toBeDefined()
+      expect(vars[EnvKeys.callbackQueuePrefix]).toBe('smpp-dev-callback-')
+      expect(vars[EnvKeys.dynamoEndpoint]).toBeUndefined()
+    }
+  })
+
+  it('grants no wildcard action on DynamoDB or SQS anywhere in the template', () => {
+    const actions = allStatements(t).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]))
+    expect(actions.length).toBeGreaterThan(20)
+    const wild = actions.filter((a) => a === '*' || /^(dynamodb|sqs):.*\*/i.test(a))
+    expect(wild).toEqual([])
+  })
+
+  it('gives each function and the node exactly the table and queue actions their access entries name', () => {
+    const tableIds = Object.fromEntries(tableNames.map((n) => [logicalIdWhere(t, 'AWS::DynamoDB::Table', 'TableName', `smpp-dev-${n}`), n]))
+    const queueIds = Object.fromEntries(queueNames.map((q) => [logicalIdWhere(t, 'AWS::SQS::Queue', 'QueueName', `smpp-dev-${q}`), q]))
+    const onTables = (grants: Grant[]) =>
+      grants.filter((g) => g.action.startsWith('dynamodb:') && tableIds[g.resource]).map((g) => `${tableIds[g.resource]} ${g.action}`)
+    const sends = (grants: Grant[]) =>
+      grants.filter((g) => g.action === 'sqs:SendMessage' && queueIds[g.resource]).map((g) => queueIds[g.resource])
+    const roles = {
+      submit: functionRole(t, 'SubmitWorker'),
+      dispatch: functionRole(t, 'DispatchWorker'),
+      dlr: functionRole(t, 'DlrWorker'),
+      api: functionRole(t, 'Api'),
+      node: taskRole(t),
+    }
+    for (const [runtime, role] of Object.entries(roles) as [keyof typeof roles, string][]) {
+      const grants = grantsOf(t, role)
+      const access = AccessByRuntime[runtime]
+      const want = Object.entries(access.tables).flatMap(([table, mode]) =>
+        [
+          ...(mode !== 'write' ? ['GetItem', 'BatchGetItem', 'Query'] : []),
+          ...(mode !== 'read' ? ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'] : []),
+          'ConditionCheckItem',
+          ...(access.scan?.includes(table as TableName) ? ['Scan'] : []),
+        ].map((a) => `${table} dynamodb:${a}`),
+      )
+      expect(new Set(onTables(grants)), runtime).toEqual(new Set(want))
+      // Index queries need the index ARNs too, only on tables the function may read.
+      for (const g of grants.filter((g) => g.resource.endsWith('/index/*'))) expect(g.action).toMatch(/^dynamodb:/)
+      expect(new Set(sends(grants)), runtime).toEqual(new Set(access.send))
+      const receives = grants.filter((g) => g.action === 'sqs:ReceiveMessage' && queueIds[g.resource]).map((g) => queueIds[g.resource])
+      const consumed = runtime === 'api' || runtime === 'node' ? [] : [runtime === 'dlr' ? 'receipts' : runtime]
+      expect(new Set(receives), runtime).toEqual(new Set([...consumed, ...(access.consume ?? [])]))
+      expect(
+        grants.some((g) => g.action.startsWith('dynamodb:') && g.resource === '*'),
+        runtime,
+      ).toBe(false)
+    }
+  })
+
+  it('lets the nodes manage their own callback queues, and the pipeline only send to them, by name prefix', () => {
+    const prefixArn = `arn:aws:sqs:us-east-1:123456789012:${physicalName('smpp-dev', CallbackQueue.namePrefix)}*`
+    const callbackActions = (role: string) => grantsOf(t, role).filter((g) => g.resource.endsWith('smpp-dev-callback-*'))
+    expect(new Set(callbackActions(taskRole(t)).map((g) => g.action))).toEqual(new Set(CallbackOwnerActions))
+    for (const g of callbackActions(taskRole(t))) expect(g.resource.replace('arn:AWS::Partition:', 'arn:aws:')).toBe(prefixArn)
+    for (const prefix of ['SubmitWorker', 'DispatchWorker', 'DlrWorker']) {
+      expect(
+        callbackActions(functionRole(t, prefix)).map((g) => g.action),
+        prefix,
+      ).toEqual(['sqs:SendMessage'])
+    }
+    expect(callbackActions(functionRole(t, 'Api'))).toEqual([])
+  })
+
+  it('runs the node on ARM64 Fargate with PROXY v2 on, no NODE_ID, and a stop timeout longer than its drain', () => {
+    const [task] = Object.values(t.findResources('AWS::ECS::TaskDefinition'))
+    expect(task.Properties.RuntimePlatform).toEqual({ CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' })
+    const [container] = task.Properties.ContainerDefinitions
+    const vars = Object.fromEntries(container.Environment.map((e: { Name: string; Value: unknown }) => [e.Name, e.Value]))
+    expect(vars).toMatchObject({ SMPP_PORT: '2775', SMPP_PROXY_PROTOCOL: 'true', HEALTH_PORT: '8081', DRAIN_TIMEOUT_MS: '20000' })
+    expect(vars[EnvKeys.callbackQueuePrefix]).toBe('smpp-dev-callback-')
+    expect(vars[EnvKeys.nodeId]).toBeUndefined() // the image derives it from the ECS task id
+    for (const name of tableNames) expect(vars[EnvKeys.table(name)]).toBeDefined()
+    expect(container.StopTimeout).toBeGreaterThan(20)
+    expect(container.HealthCheck.Command.join(' ')).toContain('/health')
+  })
+
+  it('puts an NLB with TCP 2775 only (no certificate) in front, with PROXY v2, client IPs and a drain-long deregistration', () => {
+    t.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1)
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 2775, Protocol: 'TCP' })
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Type: 'network', Scheme: 'internet-facing' })
+    const [tg] = Object.values(t.findResources('AWS::ElasticLoadBalancingV2::TargetGroup')).map((r) => r.Properties)
+    expect(tg).toMatchObject({
+      Port: 2775,
+      Protocol: 'TCP',
+      TargetType: 'ip',
+      HealthCheckProtocol: 'HTTP',
+      HealthCheckPort: '8081',
+      HealthCheckPath: '/health',
+    })
+    const attrs = Object.fromEntries(tg.TargetGroupAttributes.map((a: { Key: string; Value: string }) => [a.Key, a.Value]))
+    expect(attrs['proxy_protocol_v2.enabled']).toBe('true')
+    expect(attrs['preserve_client_ip.enabled']).toBe('true')
+    expect(Number(attrs['deregistration_delay.timeout_seconds'])).toBeGreaterThan(20)
+  })
+
+  it('scales the node on CPU and on connections between the stage minimum and maximum', () => {
+    t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 1, MaxCapacity: 2 })
+    t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+        PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+      }),
+    })
+    t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      PolicyType: 'StepScaling',
+      StepScalingPolicyConfiguration: Match.objectLike({ AdjustmentType: 'ExactCapacity' }),
+    })
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ActiveFlowCount', Namespace: 'AWS/NetworkELB' })
+  })
+
+  it('serves the API on an HTTP API with a default stage throttle', () => {
+    t.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' })
+    t.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+    })
+    t.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$default' })
+  })
+
+  it('alarms on every DLQ, on Lambda errors and throttles and on node health, and has a dashboard', () => {
+    const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties)
+    for (const q of queueNames) {
+      const dlqId = logicalIdWhere(t, 'AWS::SQS::Queue', 'QueueName', `smpp-dev-${q}-dlq`)
+      const alarm = alarms.find((a) => a.Dimensions?.[0]?.Value?.['Fn::GetAtt']?.[0] === dlqId)
+      expect(alarm, q).toMatchObject({
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      })
+    }
+    expect(alarms.filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda')).toHaveLength(4)
+    expect(alarms.filter((a) => a.MetricName === 'Throttles' && a.Namespace === 'AWS/Lambda')).toHaveLength(4)
+    expect(alarms.find((a) => a.MetricName === 'HealthyHostCount')).toMatchObject({ ComparisonOperator: 'LessThanThreshold', Threshold: 1 })
+    expect(alarms.every((a) => a.AlarmActions?.length === 1)).toBe(true)
+    t.resourceCountIs('AWS::CloudWatch::Dashboard', 1)
+  })
+
+  it('keeps upstream secrets out of the template: only what talks to upstreams reads them, by name prefix', () => {
+    t.resourceCountIs('AWS::SecretsManager::Secret', 0)
+    const readers = Object.keys(t.findResources('AWS::IAM::Role')).filter((role) =>
+      grantsOf(t, role).some((g) => g.action === 'secretsmanager:GetSecretValue'),
+    )
+    expect(new Set(readers)).toEqual(new Set([functionRole(t, 'DispatchWorker'), taskRole(t)]))
+    for (const role of readers) {
+      const grants = grantsOf(t, role).filter((g) => g.action === 'secretsmanager:GetSecretValue')
+      expect(grants.map((g) => g.resource.replace(/^.*:secret:/, ''))).toEqual(['smpp-dev/upstream/*'])
+    }
+  })
+})
+
+describe('PlatformStack (prod)', () => {
+  it('protects the data, adds the TLS listener with the given certificate, and sizes up', () => {
+    const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/abc'
+    const { template: t } = synth({ stage: 'prod', certificateArn, upstreamSecrets: 'carrier-a' })
+    for (const table of Object.values(t.findResources('AWS::DynamoDB::Table'))) {
+      expect(table).toMatchObject({ DeletionPolicy: 'Retain', Properties: { DeletionProtectionEnabled: true } })
+    }
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 3443,
+      Protocol: 'TLS',
+      Certificates: [{ CertificateArn: certificateArn }],
+    })
+    t.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 2)
+    t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 10 })
+    t.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'smpp-prod-ledger' })
+    // Named upstream secrets reach the node as SECRET_<REF>, resolved by ECS at task start.
+    const [task] = Object.values(t.findResources('AWS::ECS::TaskDefinition'))
+    const secrets = task.Properties.ContainerDefinitions[0].Secrets
+    expect(secrets.map((s: { Name: string }) => s.Name)).toEqual(['SECRET_CARRIER_A'])
+    expect(JSON.stringify(secrets[0].ValueFrom)).toContain(':secret:smpp-prod/upstream/carrier-a')
+    // The dispatch function reads its secrets through the Parameters and Secrets extension.
+    const dispatch = t.findResources('AWS::Lambda::Function')[functionId(t, 'DispatchWorker')]
+    expect(dispatch.Properties.Layers).toHaveLength(1)
+  }, 120_000)
+})
+
+describe('PlatformStack (existing VPC)', () => {
+  it('creates no VPC when given one by id', () => {
+    // Without credentials the lookup yields CDK's placeholder VPC; the CLI resolves and caches the real one.
+    const { template: t } = synth({ vpcId: 'vpc-0123456789abcdef0' })
+    t.resourceCountIs('AWS::EC2::VPC', 0)
+    t.resourceCountIs('AWS::ECS::Service', 1)
+  }, 120_000)
+})
+
+describe('stageConfig', () => {
+  it('defaults to dev and refuses an unknown stage', () => {
+    expect(stageConfig(() => undefined)).toMatchObject({ stage: 'dev', prefix: 'smpp-dev', protectData: false })
+    expect(() => stageConfig((k) => (k === 'stage' ? 'qa' : undefined))).toThrow(/dev or prod/)
+  })
+  it('reads overrides from context', () => {
+    const ctx: Record<string, string> = { stage: 'prod', prefix: 'acme', allowedCidrs: '10.0.0.0/8, 192.0.2.0/24', vpcId: 'vpc-1' }
+    expect(stageConfig((k) => ctx[k])).toMatchObject({
+      stage: 'prod',
+      prefix: 'acme',
+      allowedCidrs: ['10.0.0.0/8', '192.0.2.0/24'],
+      vpcId: 'vpc-1',
+    })
+  })
+})

@@ -1,0 +1,153 @@
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib'
+import { GatewayVpcEndpointAwsService, type IVpc, Vpc } from 'aws-cdk-lib/aws-ec2'
+import { Secret as EcsSecret } from 'aws-cdk-lib/aws-ecs'
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam'
+import { Secret as SecretsManagerSecret } from 'aws-cdk-lib/aws-secretsmanager'
+import { Topic } from 'aws-cdk-lib/aws-sns'
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions'
+import type { Queue } from 'aws-cdk-lib/aws-sqs'
+import type { Construct } from 'constructs'
+import { secretEnvKey } from '../../lib/adapters/http/secrets'
+import { EnvKeys } from '../../lib/config'
+import { CallbackQueue, physicalName, type QueueName, Queues, type TableName } from '../../lib/resources'
+import { AccessByRuntime, type Runtime } from './access'
+import { alarmBelow } from './alarms'
+import { platformDashboard } from './dashboard'
+import { callbackQueuesArn, type EnvTarget, type TableAccess, useCallbackQueues, useQueue, useTable } from './grants'
+import { PlatformApi } from './http-api'
+import { PipelineQueue } from './pipeline-queue'
+import { QueueWorker } from './queue-worker'
+import { SmppService } from './smpp-service'
+import type { StageConfig } from './stage'
+import { PlatformTables } from './tables'
+
+export interface PlatformStackProps extends StackProps {
+  cfg: StageConfig
+}
+
+/** Upstream credentials live in Secrets Manager under this prefix; an upstream's secretRef names one. */
+export const UpstreamSecretsEnv = 'UPSTREAM_SECRET_PREFIX'
+
+/** The whole platform in one stack: tables, the pipeline's queue workers, the API, the SMPP node, alarms. */
+export class PlatformStack extends Stack {
+  constructor(scope: Construct, id: string, props: PlatformStackProps) {
+    super(scope, id, props)
+    const { cfg } = props
+    const removalPolicy = cfg.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY
+    const alarmTopic = new Topic(this, 'Alarms', { displayName: `${cfg.prefix} alarms` })
+    if (cfg.alarmEmail) alarmTopic.addSubscription(new EmailSubscription(cfg.alarmEmail))
+
+    const { tables } = new PlatformTables(this, 'Tables', { prefix: cfg.prefix, protect: cfg.protectData })
+    const common = { prefix: cfg.prefix, memoryMiB: cfg.lambdaMemoryMiB, logRetentionDays: cfg.logRetentionDays, removalPolicy, alarmTopic }
+    const workers = {
+      submit: new QueueWorker(this, 'SubmitWorker', {
+        ...common,
+        queue: Queues.submit,
+        entry: 'submit',
+        maxConcurrency: cfg.workerConcurrency.submit,
+      }),
+      dispatch: new QueueWorker(this, 'DispatchWorker', {
+        ...common,
+        queue: Queues.dispatch,
+        entry: 'dispatch',
+        maxConcurrency: cfg.workerConcurrency.dispatch,
+        secretsExtension: true,
+      }),
+      receipts: new QueueWorker(this, 'DlrWorker', {
+        ...common,
+        queue: Queues.receipts,
+        entry: 'dlr',
+        maxConcurrency: cfg.workerConcurrency.receipts,
+      }),
+    }
+    // Queues without a Lambda consumer (consumed by a Fargate-side process): the queue, DLQ and alarm only.
+    const others = (Object.keys(Queues) as QueueName[]).filter((q) => !(q in workers))
+    const plain = others.map((q) => new PipelineQueue(this, `${q[0].toUpperCase()}${q.slice(1)}Queue`, { ...common, queue: Queues[q] }))
+    const queues = Object.fromEntries([
+      ...Object.entries(workers).map(([q, w]) => [q, w.queue]),
+      ...others.map((q, i) => [q, plain[i].queue]),
+    ]) as Record<QueueName, Queue>
+    const api = new PlatformApi(this, 'Api', { ...common, throttle: cfg.api })
+    const vpc = this.vpc(cfg)
+    const smpp = new SmppService(this, 'Smpp', { vpc, cfg, removalPolicy })
+
+    const callbackPrefix = physicalName(cfg.prefix, CallbackQueue.namePrefix)
+    const callback = { namePrefix: callbackPrefix, arn: callbackQueuesArn(this, callbackPrefix) }
+    const container = smpp.taskDefinition.defaultContainer!
+    const targets: Record<Runtime, EnvTarget> = {
+      submit: workers.submit.fn,
+      dispatch: workers.dispatch.fn,
+      dlr: workers.receipts.fn,
+      api: api.fn,
+      node: { grantPrincipal: smpp.taskDefinition.taskRole, addEnvironment: (k, v) => container.addEnvironment(k, v) },
+    }
+    for (const [runtime, target] of Object.entries(targets) as [Runtime, EnvTarget][]) {
+      const access = AccessByRuntime[runtime]
+      // lib/config.ts loadConfig requires every table and queue name in every process, used or not:
+      // names are set everywhere, permissions only where AccessByRuntime says.
+      for (const t of Object.keys(tables) as TableName[]) target.addEnvironment(EnvKeys.table(t), tables[t].tableName)
+      for (const q of Object.keys(queues) as QueueName[]) target.addEnvironment(EnvKeys.queue(q), queues[q].queueUrl)
+      for (const [t, mode] of Object.entries(access.tables) as [TableName, TableAccess][]) {
+        useTable(target, t, tables[t], mode, { scan: access.scan?.includes(t) })
+      }
+      for (const q of access.send) useQueue(target, q, queues[q], 'send')
+      for (const q of access.consume ?? []) useQueue(target, q, queues[q], 'consume')
+      if (access.callback) useCallbackQueues(target, callback, access.callback)
+      else target.addEnvironment(EnvKeys.callbackQueuePrefix, callbackPrefix)
+    }
+
+    // Upstream credentials: created by the operator in Secrets Manager (docs/DEPLOY.md), never in this
+    // template. Read by whoever talks to upstreams: the dispatch function (HTTP) and the node's bind pool (SMPP).
+    const secretPrefix = `${cfg.prefix}/upstream/`
+    const secretsArn = this.formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: `${secretPrefix}*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    })
+    for (const target of [targets.dispatch, targets.node]) {
+      target.addEnvironment(UpstreamSecretsEnv, secretPrefix)
+      target.grantPrincipal.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secretsArn] }),
+      )
+    }
+    // The node also gets the secrets named in context as SECRET_<REF> env vars (lib/adapters/http/secrets.ts
+    // envSecrets), which ECS resolves at task start: the values never enter the template or the task definition.
+    for (const ref of cfg.upstreamSecrets) {
+      const secret = SecretsManagerSecret.fromSecretNameV2(this, `UpstreamSecret-${ref}`, `${secretPrefix}${ref}`)
+      container.addSecret(secretEnvKey(ref), EcsSecret.fromSecretsManager(secret))
+    }
+
+    const nodeAlarm = alarmBelow(
+      this,
+      'NodesHealthy',
+      smpp.targetGroups[0].metrics.healthyHostCount({ period: Duration.minutes(1), statistic: 'Minimum' }),
+      cfg.node.minTasks,
+      alarmTopic,
+      'Fewer healthy SMPP nodes behind the NLB than the service minimum',
+    )
+    const alarms = [...Object.values(workers).flatMap((w) => w.alarms), ...plain.map((p) => p.alarm), ...api.alarms, nodeAlarm]
+    const pipeline = [...Object.values(workers), ...plain]
+    platformDashboard(this, {
+      name: cfg.prefix,
+      workers: Object.values(workers),
+      queues: pipeline,
+      api,
+      smpp,
+      tables: Object.values(tables),
+      alarms,
+    })
+
+    new CfnOutput(this, 'SmppEndpoint', { value: smpp.nlb.loadBalancerDnsName, description: 'ESMEs connect here: TCP 2775, TLS 3443' })
+    new CfnOutput(this, 'ApiUrl', { value: api.stage.url })
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn })
+  }
+
+  private vpc(cfg: StageConfig): IVpc {
+    if (cfg.vpcId) return Vpc.fromLookup(this, 'Vpc', { vpcId: cfg.vpcId })
+    const vpc = new Vpc(this, 'Vpc', { maxAzs: 2, natGateways: cfg.natGateways })
+    // DynamoDB through a gateway endpoint: free, and the nodes' table traffic skips the NAT gateway.
+    vpc.addGatewayEndpoint('Dynamo', { service: GatewayVpcEndpointAwsService.DYNAMODB })
+    return vpc
+  }
+}
