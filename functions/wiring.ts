@@ -4,6 +4,7 @@ import { dynamoStores } from '../lib/adapters/dynamo'
 import { httpConnector } from '../lib/adapters/http/connector'
 import { envSecrets, type SecretSource } from '../lib/adapters/http/secrets'
 import { sqsQueues } from '../lib/adapters/sqs'
+import { smppQueueConnector } from '../lib/adapters/sqs/upstream-connector'
 import type { Config } from '../lib/config'
 import type { Deps } from '../lib/domain/deps'
 import type { UpstreamKind } from '../lib/domain/model'
@@ -12,7 +13,7 @@ import type { Connector, Log } from '../lib/ports'
 export interface WiringOptions {
   /** Upstream credentials; default: `SECRET_<REF>` environment variables (a Secrets Manager source on AWS can replace it). */
   secrets?: SecretSource
-  /** Connectors by upstream kind, added to the defaults ('smpp' arrives with issue 9). */
+  /** Connectors by upstream kind, replacing the defaults (tests). */
   connectors?: Partial<Record<UpstreamKind, Connector>>
   log?: Log
 }
@@ -24,14 +25,17 @@ export interface WiringOptions {
 export function buildDeps(cfg: Config, opts: WiringOptions = {}): Deps {
   const db = new DynamoDBClient({ region: cfg.region, endpoint: cfg.endpoints.dynamo })
   const sqs = new SQSClient({ region: cfg.region, endpoint: cfg.endpoints.sqs })
+  const queues = sqsQueues(sqs)
   const connectors: Partial<Record<UpstreamKind, Connector>> = {
     // The wiring is the edge where the environment may be read; secrets are not part of Config on purpose.
     http: httpConnector(opts.secrets ?? envSecrets(process.env)),
+    // SMPP binds cannot live in a Lambda: the job goes to the bind pool in the node's process (issue 9).
+    smpp: smppQueueConnector(queues, cfg.queues.upstream),
     ...opts.connectors,
   }
   return {
     stores: dynamoStores(db, cfg.tables, { retentionDays: cfg.retentionDays }),
-    queues: sqsQueues(sqs),
+    queues,
     connectorFor: (upstream) => connectors[upstream.kind] ?? fail(`no connector for upstream kind '${upstream.kind}'`),
     now: () => new Date(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

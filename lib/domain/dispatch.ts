@@ -31,7 +31,7 @@ export async function dispatchMessage(deps: Deps, job: DispatchJob): Promise<voi
     deps.log.info('dispatch already taken', { messageId: job.messageId, attempt: job.attempt })
     return
   }
-  let sent: { upstreamId: string; upstreamMessageId: string } | undefined
+  let sent: Awaited<ReturnType<typeof sendWithFailover>>
   try {
     const record = await messages.get(job.messageId)
     if (record?.state !== 'ACCEPTED') {
@@ -46,6 +46,8 @@ export async function dispatchMessage(deps: Deps, job: DispatchJob): Promise<voi
     await guards.release(key)
     throw err
   }
+  // Queued for the SMPP bind pool: it records the upstream's id and moves the message to ENROUTE.
+  if ('queued' in sent) return
   // Sent: from here a failure keeps the guard, or the retry would send the message twice.
   await messages.setUpstream(job.messageId, sent.upstreamId, sent.upstreamMessageId)
   await messages.transition(job.messageId, ['ACCEPTED'], 'ENROUTE', sent)
@@ -59,8 +61,8 @@ async function sendWithFailover(deps: Deps, job: DispatchJob) {
     try {
       const upstream = await deps.stores.reference.upstream(upstreamId)
       if (!upstream) throw new Error(`upstream ${upstreamId} is not configured`)
-      const { upstreamMessageId } = await deps.connectorFor(upstream).send(upstream, job)
-      return { upstreamId, upstreamMessageId }
+      const result = await deps.connectorFor(upstream).send(upstream, job)
+      return 'queued' in result ? { upstreamId, queued: true as const } : { upstreamId, upstreamMessageId: result.upstreamMessageId }
     } catch (err) {
       deps.log.warn('upstream send failed', { messageId: job.messageId, upstreamId, attempt: k, err })
     }

@@ -8,7 +8,7 @@ import type { SessionRegistry } from './sessions'
 import type { UsageStore } from './usage'
 
 export type { AccountStore, Page } from './accounts'
-export type { Connector } from './connector'
+export type { Connector, SendResult } from './connector'
 export type { Guards } from './guards'
 export type { Charge, ChargeResult, Decision, Ledger, Refund } from './ledger'
 export type { Log } from './log'
