@@ -67,7 +67,7 @@ export const Tables = {
       'submit: Put (in the charge transaction, attribute_not_exists)',
       'node query_sm / cancel_sm: GetItem messageId, conditional UpdateItem on state',
       'dlr: GetItem messageId, or Query byUpstreamId (<upstreamId>#<upstream message id>) when the upstream only knows its own id',
-      'api: Query byAccount (accountId, createdAt range) for an account\'s messages',
+      "api: Query byAccount (accountId, createdAt range) for an account's messages",
     ],
   },
   guards: {

@@ -25,7 +25,14 @@ export interface Account {
 /** SMPP 3.4 section 5.2.28 message_state, as the platform stores it. */
 export type MessageStateName = 'ENROUTE' | 'DELIVERED' | 'EXPIRED' | 'DELETED' | 'UNDELIVERABLE' | 'ACCEPTED' | 'UNKNOWN' | 'REJECTED'
 
-export const FinalStates: ReadonlySet<MessageStateName> = new Set(['DELIVERED', 'EXPIRED', 'DELETED', 'UNDELIVERABLE', 'REJECTED', 'UNKNOWN'])
+export const FinalStates: ReadonlySet<MessageStateName> = new Set([
+  'DELIVERED',
+  'EXPIRED',
+  'DELETED',
+  'UNDELIVERABLE',
+  'REJECTED',
+  'UNKNOWN',
+])
 
 export interface Tariff {
   plan: string
