@@ -7,7 +7,7 @@ import {
   type QueryCommandInput,
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb'
-import { decodeCursor, encodeCursor } from './keys'
+import { decodeCursor, encodeCursor, InvalidCursor } from './keys'
 
 /**
  * Small mappers between plain JSON-like values and DynamoDB attribute values (@aws-sdk/util-dynamodb
@@ -86,7 +86,13 @@ export async function batchGet(db: DynamoDBClient, table: string, keys: Item[], 
 
 /** One page of a Query; the cursor is base64url JSON of LastEvaluatedKey. */
 export async function queryPage(db: DynamoDBClient, input: QueryCommandInput, limit: number, cursor?: string) {
-  const out = await db.send(new QueryCommand({ ...input, Limit: Math.max(1, limit), ExclusiveStartKey: decodeCursor<Item>(cursor) }))
+  const out = await db
+    .send(new QueryCommand({ ...input, Limit: Math.max(1, limit), ExclusiveStartKey: decodeCursor<Item>(cursor) }))
+    .catch((err: unknown) => {
+      // A well-formed cursor naming another key schema: the caller's input is wrong, not the table.
+      if (cursor && err instanceof Error && err.name === 'ValidationException') throw new InvalidCursor()
+      throw err
+    })
   return { items: out.Items ?? [], cursor: out.LastEvaluatedKey ? encodeCursor(out.LastEvaluatedKey) : undefined }
 }
 
