@@ -299,17 +299,8 @@ export type BodyOf<C extends CommandIdValue> = Bodies[C]
 export type SubmitSmPdu = Pdu<SubmitSm>
 export type DeliverSmPdu = Pdu<DeliverSm>
 
-/** message_state values (section 5.2.28), used by query_sm_resp and the message_state TLV. */
-export const MessageState = {
-  Enroute: 1, // ENROUTE
-  Delivered: 2, // DELIVERED
-  Expired: 3, // EXPIRED
-  Deleted: 4, // DELETED
-  Undeliverable: 5, // UNDELIVERABLE
-  Accepted: 6, // ACCEPTED
-  Unknown: 7, // UNKNOWN
-  Rejected: 8, // REJECTED
-} as const
+/** message_state values (section 5.2.28): one table, kept with the receipt text that maps them to stat words. */
+export { MessageState } from './receipt'
 
 /** esm_class bits (section 5.2.12) the platform reads or sets. */
 export const EsmClass = {

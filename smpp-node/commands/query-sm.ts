@@ -1,20 +1,9 @@
 import { SmppError } from '../../lib/domain/errors'
-import { FinalStates, type MessageStateName } from '../../lib/domain/model'
-import { MessageState, type Pdu, type QuerySm } from '../../lib/smpp/pdu'
+import { FinalStates } from '../../lib/domain/model'
+import { messageStateOf } from '../../lib/domain/receipts'
+import type { Pdu, QuerySm } from '../../lib/smpp/pdu'
 import { Status } from '../../lib/smpp/status'
 import type { Connection } from '../connection'
-
-/** message_state (SMPP 3.4 section 5.2.28) of each stored state. */
-export const stateCode: Record<MessageStateName, number> = {
-  ENROUTE: MessageState.Enroute,
-  DELIVERED: MessageState.Delivered,
-  EXPIRED: MessageState.Expired,
-  DELETED: MessageState.Deleted,
-  UNDELIVERABLE: MessageState.Undeliverable,
-  ACCEPTED: MessageState.Accepted,
-  UNKNOWN: MessageState.Unknown,
-  REJECTED: MessageState.Rejected,
-}
 
 const two = (n: number) => String(n).padStart(2, '0')
 
@@ -44,7 +33,7 @@ export async function querySm(conn: Connection, pdu: Pdu): Promise<void> {
   conn.reply(pdu, Status.Ok, {
     messageId,
     finalDate: FinalStates.has(record.state) && record.doneAt ? smppTime(record.doneAt) : '',
-    messageState: stateCode[record.state],
+    messageState: messageStateOf(record.state),
     errorCode: record.errorCode & 0xff, // error_code is one octet (section 5.2.xx of query_sm_resp)
   })
 }
