@@ -75,8 +75,9 @@ describe('submit handler on DynamoDB Local and SQS', () => {
     expect(retry.batchItemFailures).toEqual([{ itemIdentifier: 'poison' }])
     expect(await drain<Verdict>(queues, lateUrl, 1)).toMatchObject([{ messageId: late.messageId, status: 0 }])
     expect(await balance()).toBe(before - 3 * 7) // nothing charged twice
+    // The verdict goes out before the dispatch job: the late record's dispatch job is sent once, by its retry.
     const ids = (await drain<DispatchJob>(queues, svc.config.queues.dispatch, 4)).map((d) => d.messageId)
-    expect(ids.sort()).toEqual([good1.messageId, good2.messageId, late.messageId, late.messageId].sort())
+    expect(ids.sort()).toEqual([good1.messageId, good2.messageId, late.messageId].sort())
   })
 
   it('a job past its deadline is dropped without a charge or a verdict', async () => {

@@ -5,7 +5,7 @@ import { deliverToAccount } from './deliver'
 import type { Deps } from './deps'
 import { Duplicate, InsufficientFunds, SmppError } from './errors'
 import { addHours, epochSec, GuardKey, recordId } from './ids'
-import type { SubmitJob } from './jobs'
+import type { DispatchJob, SubmitJob } from './jobs'
 import { quote } from './pricing'
 import { receiptDeliver } from './receipts'
 import { guarded } from './settle'
@@ -33,34 +33,44 @@ export async function submitMessage(deps: Deps, job: SubmitJob): Promise<Verdict
     return undefined
   }
   const statuses: number[] = []
+  const dispatch: DispatchJob[] = []
   for (let i = 0; i < job.destinations.length; i++) {
-    const status = await decideOne(deps, job, i)
+    const status = await decideOne(deps, job, i, dispatch)
     // The node's own 0x0402 on the first record means it gave up on the whole job: nothing more is charged.
     if (i === 0 && status === Status.NotRegistered && !job.async) return undefined
     statuses.push(status)
   }
   const verdict = verdictOf(job, statuses)
+  // The client waits for the verdict, the carrier does not: answer first. Should the dispatch send fail,
+  // the record is retried: `repeat` answers the same verdict again (a node ignores one it already answered)
+  // and re-sends the dispatch job of an accepted record with no upstream.
   // An async account was answered 0 at once; its refusals travel as REJECTD receipts instead.
   if (!job.async) await deps.queues.send(job.replyTo, verdict)
+  for (const d of dispatch) await deps.queues.send(deps.cfg.queues.dispatch, d)
   return verdict
 }
 
-async function decideOne(deps: Deps, job: SubmitJob, i: number): Promise<number> {
+async function decideOne(deps: Deps, job: SubmitJob, i: number, dispatch: DispatchJob[]): Promise<number> {
   const { ledger, accounts, reference } = deps.stores
   const id = recordId(job.messageId, i)
-  const earlier = await ledger.decision(id)
-  if (earlier) return repeat(deps, job, i, earlier.status)
   const destination = job.destinations[i].addr
+  // The reads are independent, so they go out together; the rules below still judge them in the issue's order.
+  const [earlier, account, stopWords, hits] = await Promise.all([
+    ledger.decision(id),
+    accounts.get(job.accountId),
+    reference.stopWords(job.accountId),
+    reference.blacklistHits(job.accountId, job.sourceAddr, destination),
+  ])
+  if (earlier) return repeat(deps, job, i, earlier.status)
   try {
-    const account = await accounts.get(job.accountId)
     if (!account?.enabled) throw new AccountUnavailable(job.accountId)
-    checkStopWords(job.text, await reference.stopWords(account.accountId))
-    checkBlacklist(await reference.blacklistHits(account.accountId, job.sourceAddr, destination), job.sourceAddr, destination)
+    checkStopWords(job.text, stopWords)
+    checkBlacklist(hits, job.sourceAddr, destination)
     const q = await quote(reference, account, destination)
     const charged = await ledger.chargeOnce(chargeFor(job, i, account, q, deps.now(), deps.cfg.retentionDays))
     switch (charged.result) {
       case 'charged':
-        await deps.queues.send(deps.cfg.queues.dispatch, dispatchJobFor(job, i, q.upstreams))
+        dispatch.push(dispatchJobFor(job, i, q.upstreams))
         return Status.Ok
       case 'already-decided': // a concurrent copy or the node's deadline won the decision guard
         return repeat(deps, job, i, charged.decision.status)
