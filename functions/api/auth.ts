@@ -12,12 +12,20 @@ export const newKey = () => `sk_${randomBytes(24).toString('base64url')}`
 
 /**
  * Who may call a route: `admin`, `finance`, `own` (the account role, on its own account: the route's
- * `{id}` path parameter), or `any` valid key.
+ * `{id}` path parameter), `carrier` (the upstream role, on its own upstream: the `{upstreamId}` path
+ * parameter), or `any` valid key.
  */
-export type Access = 'admin' | 'finance' | 'own' | 'any'
+export type Access = 'admin' | 'finance' | 'own' | 'carrier' | 'any'
 
-export const describeAccess = (access: readonly Access[]) =>
-  access.map((a) => (a === 'own' ? 'account (own account only)' : a === 'any' ? 'any valid key' : a)).join(', ')
+export const describeAccess = (access: readonly Access[]) => access.map((a) => AccessNames[a]).join(', ')
+
+const AccessNames: Record<Access, string> = {
+  admin: 'admin',
+  finance: 'finance',
+  own: 'account (own account only)',
+  carrier: 'upstream (own upstream only)',
+  any: 'any valid key',
+}
 
 const bearer = (header: string | undefined) => {
   const m = header?.match(/^Bearer\s+(\S{1,512})\s*$/i)
@@ -41,12 +49,13 @@ export const authorize =
       c.header('WWW-Authenticate', 'Bearer error="invalid_token"')
       throw new ApiError(401, 'unauthorized', 'unknown API key')
     }
-    const { role, accountId, name, keyHash } = found
+    const { role, accountId, upstreamId, name, keyHash } = found
     const allowed =
       access.includes('any') ||
       (role === 'admin' && access.includes('admin')) ||
       (role === 'finance' && access.includes('finance')) ||
-      (role === 'account' && access.includes('own') && accountId !== undefined && c.req.param('id') === accountId)
+      (role === 'account' && access.includes('own') && accountId !== undefined && c.req.param('id') === accountId) ||
+      (role === 'upstream' && access.includes('carrier') && upstreamId !== undefined && c.req.param('upstreamId') === upstreamId)
     if (!allowed) {
       const why =
         role === 'account' && access.includes('own') ? 'this key may only read its own account' : `role ${role} may not call this route`

@@ -169,12 +169,14 @@ export interface UsageRow {
   refunds: number
 }
 
-export type ApiRole = 'admin' | 'finance' | 'account'
+/** account: its own data only; upstream: only the receipts webhook of its own upstream (a carrier's key). */
+export type ApiRole = 'admin' | 'finance' | 'account' | 'upstream'
 
 export interface ApiKey {
   keyHash: string // sha256 hex of the key
   role: ApiRole
   accountId?: string // for the account role
+  upstreamId?: string // for the upstream role
   name: string
   createdAt: string
 }

@@ -66,6 +66,24 @@ describe('upstream webhook and error handling on DynamoDB Local and SQS', () => 
     expect(await drain()).toEqual([])
   })
 
+  it("takes a carrier key on its own upstream's webhook only", async () => {
+    const { call } = api(stores, { queues, receiptsQueueUrl: local.config.queues.receipts })
+    await stores.reference.putUpstream({ upstreamId: 'other', kind: 'http', url: 'http://127.0.0.1:1/', timeoutMs: 1000 })
+    const created = await call('/api-keys', Keys.admin, {
+      method: 'POST',
+      json: { role: 'upstream', upstreamId: 'sim', name: 'sim carrier' },
+    })
+    expect(created.status).toBe(201)
+    const { key } = await created.json()
+    const receipt = { type: 'receipt', upstreamMessageId: 'up-2', stat: 'DELIVRD', err: 0, doneAt: '2025-03-10T11:59:00Z' }
+    expect((await call('/webhooks/upstream/sim', key, { method: 'POST', json: receipt })).status).toBe(202)
+    expect((await call('/webhooks/upstream/other', key, { method: 'POST', json: receipt })).status).toBe(403)
+    expect((await call('/accounts', key)).status).toBe(403)
+    expect(await drain()).toEqual([{ ...receipt, upstreamId: 'sim' }])
+    const noTarget = await call('/api-keys', Keys.admin, { method: 'POST', json: { role: 'upstream', name: 'no upstream' } })
+    expect(noTarget.status).toBe(400)
+  })
+
   it('answers 503 when the app was built without a receipts queue', async () => {
     const { call } = api(stores)
     const res = await call('/webhooks/upstream/sim', Keys.admin, {

@@ -10,16 +10,29 @@ import { AccountId, AccountParam, ErrorSchema, json, jsonBody, NoContent } from 
 
 const ApiKeyView = z.object({
   keyHash: z.string(),
-  role: z.enum(['admin', 'finance', 'account']),
+  role: z.enum(['admin', 'finance', 'account', 'upstream']),
   accountId: z.string().optional(),
+  upstreamId: z.string().optional(),
   name: z.string(),
   createdAt: z.string(),
 })
 const NewKey = z
-  .object({ role: z.enum(['admin', 'finance', 'account']), accountId: AccountId.optional(), name: z.string().trim().min(1).max(100) })
+  .object({
+    role: z.enum(['admin', 'finance', 'account', 'upstream']),
+    accountId: AccountId.optional(),
+    upstreamId: z
+      .string()
+      .regex(/^[\w.-]{1,64}$/)
+      .optional(),
+    name: z.string().trim().min(1).max(100),
+  })
   .refine((k) => (k.role === 'account') === (k.accountId !== undefined), {
     message: 'accountId is required for the account role, and only for it',
     path: ['accountId'],
+  })
+  .refine((k) => (k.role === 'upstream') === (k.upstreamId !== undefined), {
+    message: 'upstreamId is required for the upstream role, and only for it',
+    path: ['upstreamId'],
   })
   .openapi('NewApiKey')
 
@@ -94,6 +107,7 @@ export function registerOperations(app: ApiApp, deps: ApiDeps) {
         name: b.name,
         createdAt: deps.now().toISOString(),
         ...(b.accountId ? { accountId: b.accountId } : {}),
+        ...(b.upstreamId ? { upstreamId: b.upstreamId } : {}),
       }
       await reference.putApiKey(stored)
       return c.json({ key, ...stored }, 201)
@@ -146,7 +160,7 @@ export function registerOperations(app: ApiApp, deps: ApiDeps) {
   )
 
   app.openapi(
-    secured(deps, ['admin'], {
+    secured(deps, ['admin', 'carrier'], {
       method: 'post',
       path: '/webhooks/upstream/{upstreamId}',
       tags: ['operations'],
