@@ -1,17 +1,18 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { SQSClient } from '@aws-sdk/client-sqs'
+import { extensionSecrets } from '../lib/adapters/aws/secrets'
 import { dynamoStores } from '../lib/adapters/dynamo'
 import { httpConnector } from '../lib/adapters/http/connector'
-import { envSecrets, type SecretSource } from '../lib/adapters/http/secrets'
+import { envSecrets, firstOf, type SecretSource } from '../lib/adapters/http/secrets'
 import { sqsQueues } from '../lib/adapters/sqs'
 import { smppQueueConnector } from '../lib/adapters/sqs/upstream-connector'
-import type { Config } from '../lib/config'
+import { type Config, EnvKeys } from '../lib/config'
 import type { Deps } from '../lib/domain/deps'
 import type { UpstreamKind } from '../lib/domain/model'
 import type { Connector, Log } from '../lib/ports'
 
 export interface WiringOptions {
-  /** Upstream credentials; default: `SECRET_<REF>` environment variables (a Secrets Manager source on AWS can replace it). */
+  /** Upstream credentials; default: `upstreamSecrets(process.env)`. */
   secrets?: SecretSource
   /** Connectors by upstream kind, replacing the defaults (tests). */
   connectors?: Partial<Record<UpstreamKind, Connector>>
@@ -28,7 +29,7 @@ export function buildDeps(cfg: Config, opts: WiringOptions = {}): Deps {
   const queues = sqsQueues(sqs)
   const connectors: Partial<Record<UpstreamKind, Connector>> = {
     // The wiring is the edge where the environment may be read; secrets are not part of Config on purpose.
-    http: httpConnector(opts.secrets ?? envSecrets(process.env)),
+    http: httpConnector(opts.secrets ?? upstreamSecrets(process.env)),
     // SMPP binds cannot live in a Lambda: the job goes to the bind pool in the node's process (issue 9).
     smpp: smppQueueConnector(queues, cfg.queues.upstream),
     ...opts.connectors,
@@ -42,6 +43,16 @@ export function buildDeps(cfg: Config, opts: WiringOptions = {}): Deps {
     log: opts.log ?? jsonLog(),
     cfg,
   }
+}
+
+/**
+ * On AWS (CDK sets UPSTREAM_SECRET_PREFIX on the dispatch function, with the Parameters and Secrets extension):
+ * Secrets Manager `<prefix><secretRef>` through the extension, then `SECRET_<REF>` env vars. Locally: the env vars.
+ */
+export function upstreamSecrets(env: Record<string, string | undefined>): SecretSource {
+  const prefix = env[EnvKeys.upstreamSecretPrefix]?.trim()
+  if (!prefix) return envSecrets(env)
+  return firstOf(extensionSecrets({ prefix, token: env.AWS_SESSION_TOKEN ?? '' }), envSecrets(env))
 }
 
 const fail = (msg: string): never => {

@@ -15,6 +15,14 @@ export const EnvKeys = {
   callbackQueuePrefix: 'CALLBACK_QUEUE_PREFIX', // physical name prefix for the nodes' callback queues
   callbackQueueUrl: 'CALLBACK_QUEUE_URL', // a node given its queue; otherwise it creates `${prefix}<nodeId>`
   nodeId: 'NODE_ID',
+  /** Secrets Manager name prefix of upstream credentials (`<prefix>/upstream/`): set by CDK where upstreams are called. */
+  upstreamSecretPrefix: 'UPSTREAM_SECRET_PREFIX',
+  /**
+   * An upstream's credential as an env var, by its `secretRef`: the ref upper-cased, anything but letters and digits
+   * turned into `_` (`carrier-a` -> `SECRET_CARRIER_A`). Set locally by hand, on ECS from Secrets Manager at task start.
+   */
+  secret: (ref: string) => `SECRET_${ref.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`,
+  upstreamPool: 'UPSTREAM_POOL',
 } as const
 
 export interface SmppConfig {
@@ -53,6 +61,12 @@ export interface Config {
   retentionDays: number
   /** Default validity of a receipt or MO waiting for a receiver session. */
   pendingValidityHours: number
+  /**
+   * Run the upstream SMPP bind pool (issue 9, docs/UPSTREAM-SMPP.md) in the node's process. On by default, so an
+   * upstream of kind smpp configured through the API works at once (locally and on AWS); off for client-facing
+   * nodes when a sibling service of the same image runs the pool.
+   */
+  upstreamPool: boolean
 }
 
 const fail = (msg: string): never => {
@@ -102,5 +116,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     retentionDays: int('RETENTION_DAYS', 30),
     pendingValidityHours: int('PENDING_VALIDITY_HOURS', 72),
+    upstreamPool: bool(EnvKeys.upstreamPool, true),
   })
 }

@@ -1,15 +1,18 @@
+import { hostname } from 'node:os'
 import { pathToFileURL } from 'node:url'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { SQSClient } from '@aws-sdk/client-sqs'
 import { dynamoStores } from '../lib/adapters/dynamo'
+import { envSecrets } from '../lib/adapters/http/secrets'
 import { ensureCallbackQueue, sqsQueues } from '../lib/adapters/sqs'
-import { type Config, loadConfig } from '../lib/config'
+import { type Config, EnvKeys, loadConfig } from '../lib/config'
 import { systemClock } from './clock'
 import type { NodeSettings } from './context'
 import { serveHealth } from './health'
 import { jsonLog } from './log'
 import { SmppNode } from './node'
 import { listen, readTlsFiles } from './server'
+import { startUpstreamPool, type UpstreamPool, type UpstreamPoolOptions } from './upstream/pool'
 
 /** The node's settings from the config: timeouts from env, the rest fixed here. */
 export const nodeSettings = (cfg: Config, callbackQueueUrl: string): NodeSettings => ({
@@ -25,27 +28,65 @@ export const nodeSettings = (cfg: Config, callbackQueueUrl: string): NodeSetting
 })
 
 /**
+ * The bind pool's timing from the node's drain budget: `stop()` waits for the receive under way and then for
+ * answers to submit_sm on the wire, and runs beside the node's drain, so both stay within DRAIN_TIMEOUT_MS
+ * (and the task's stopTimeout, which allows a 20 s long poll on top).
+ */
+export const poolOptions = (cfg: Config): Partial<UpstreamPoolOptions> => ({
+  receiveWaitSec: Math.max(1, Math.min(20, Math.floor(cfg.smpp.drainTimeoutMs / 1000))),
+  drainMs: Math.min(10_000, cfg.smpp.drainTimeoutMs),
+})
+
+/**
+ * NODE_ID names this node's callback queue and its session registry entries, so it must differ between tasks.
+ * Every container's process is pid 1, so the config default (node-<pid>) would not: in an ECS task it is
+ * `task-<task id>` from the task metadata endpoint (v4), else the container's host name. Outside a container
+ * (no ECS_CONTAINER_METADATA_URI_V4) the env is left as it is.
+ */
+export async function withNodeId(env: Record<string, string | undefined>, timeoutMs = 2_000): Promise<Record<string, string | undefined>> {
+  const meta = env.ECS_CONTAINER_METADATA_URI_V4
+  if (env[EnvKeys.nodeId]?.trim() || !meta) return env
+  const task = await fetch(`${meta}/task`, { signal: AbortSignal.timeout(timeoutMs) })
+    .then((r) => r.json() as Promise<{ TaskARN?: string }>)
+    .catch(() => undefined)
+  const taskId = task?.TaskARN?.split('/').pop()
+  return { ...env, [EnvKeys.nodeId]: taskId ? `task-${taskId}` : hostname().replace(/[^A-Za-z0-9_-]/g, '-') }
+}
+
+/**
  * The one wiring place of the SMPP node: config, SDK clients, adapters, listeners, health server and
  * SIGTERM. ECS stops a task with SIGTERM, waits its stopTimeout, then SIGKILLs: the drain deadline
  * (DRAIN_TIMEOUT_MS) must stay below that.
  */
 export async function main(): Promise<void> {
-  const cfg = loadConfig()
+  const env = await withNodeId(process.env)
+  const cfg = loadConfig(env)
   const log = jsonLog(undefined, { nodeId: cfg.nodeId })
   const db = new DynamoDBClient({ region: cfg.region, endpoint: cfg.endpoints.dynamo }) // endpoints unset on AWS
   const sqs = new SQSClient({ region: cfg.region, endpoint: cfg.endpoints.sqs })
   const callbackQueueUrl = cfg.callbackQueueUrl ?? (await ensureCallbackQueue(sqs, `${cfg.callbackQueuePrefix}${cfg.nodeId}`))
-  const node = new SmppNode({
-    settings: nodeSettings(cfg, callbackQueueUrl),
-    stores: dynamoStores(db, cfg.tables),
-    queues: sqsQueues(sqs),
-    clock: systemClock,
-    log,
-  })
+  const stores = dynamoStores(db, cfg.tables, { retentionDays: cfg.retentionDays })
+  const queues = sqsQueues(sqs)
+  const node = new SmppNode({ settings: nodeSettings(cfg, callbackQueueUrl), stores, queues, clock: systemClock, log })
   node.start()
   const listeners = await listen(node, { smpp: cfg.smpp, tls: readTlsFiles(cfg.smpp), clock: systemClock })
   const health = await serveHealth(node, cfg.smpp.healthPort, cfg.smpp.host)
   log.info('smpp node listening', { port: listeners.tcpPort, tlsPort: listeners.tlsPort, healthPort: health.port, callbackQueueUrl })
+  // The upstream SMPP bind pool (issue 9): binds to carriers' SMSCs, fed by the upstream queue. Bind passwords
+  // come from SECRET_<REF> env vars: set by hand locally, injected from Secrets Manager by ECS on AWS.
+  let pool: UpstreamPool | undefined
+  if (cfg.upstreamPool) {
+    pool = await startUpstreamPool({
+      stores,
+      queues,
+      secrets: envSecrets(env),
+      queueUrls: { upstream: cfg.queues.upstream, dispatch: cfg.queues.dispatch, receipts: cfg.queues.receipts },
+      clock: systemClock,
+      log,
+      options: poolOptions(cfg),
+    })
+    log.info('upstream bind pool started', { upstreams: pool.groups.groups.map((g) => g.upstream.upstreamId) })
+  }
 
   let stopping = false
   const stop = async (signal: string) => {
@@ -53,7 +94,8 @@ export async function main(): Promise<void> {
     stopping = true
     log.info('stopping', { signal })
     await listeners.close()
-    await node.drain()
+    // Client sessions and carrier binds drain side by side: neither waits on the other, and both are bounded.
+    await Promise.all([node.drain(), pool?.stop()])
     await health.close()
     process.exit(0)
   }

@@ -85,8 +85,9 @@ export const AccessByRuntime: Record<Runtime, Access> = {
   },
   // Binds read accounts; query_sm/cancel_sm the message; the verdict deadline decides through guards
   // (ledger.decide); the registry and store-and-forward are the node's own.
-  // Assumed for the upstream bind pool (issue 9) in the node's process: it consumes 'upstream', reads
-  // upstreams, records the upstream's message id and posts the upstream's receipts to 'receipts'.
+  // The upstream bind pool (issue 9) runs in the node's process: it consumes 'upstream', reads upstreams,
+  // records the upstream's message id, posts the upstream's receipts to 'receipts', and hands a failed
+  // message back to 'dispatch' for the route's next upstream (failover).
   node: {
     tables: {
       accounts: 'read',
@@ -96,7 +97,7 @@ export const AccessByRuntime: Record<Runtime, Access> = {
       sessions: 'readwrite',
       pending: 'readwrite',
     },
-    send: ['submit', 'receipts'],
+    send: ['submit', 'receipts', 'dispatch'],
     consume: ['upstream'],
     callback: 'owner',
   },

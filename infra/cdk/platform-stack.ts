@@ -7,7 +7,6 @@ import { Topic } from 'aws-cdk-lib/aws-sns'
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions'
 import type { Queue } from 'aws-cdk-lib/aws-sqs'
 import type { Construct } from 'constructs'
-import { secretEnvKey } from '../../lib/adapters/http/secrets'
 import { EnvKeys } from '../../lib/config'
 import { CallbackQueue, physicalName, type QueueName, Queues, type TableName } from '../../lib/resources'
 import { AccessByRuntime, type Runtime } from './access'
@@ -26,7 +25,7 @@ export interface PlatformStackProps extends StackProps {
 }
 
 /** Upstream credentials live in Secrets Manager under this prefix; an upstream's secretRef names one. */
-export const UpstreamSecretsEnv = 'UPSTREAM_SECRET_PREFIX'
+export const UpstreamSecretsEnv = EnvKeys.upstreamSecretPrefix
 
 /** The whole platform in one stack: tables, the pipeline's queue workers, the API, the SMPP node, alarms. */
 export class PlatformStack extends Stack {
@@ -111,11 +110,11 @@ export class PlatformStack extends Stack {
         new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secretsArn] }),
       )
     }
-    // The node also gets the secrets named in context as SECRET_<REF> env vars (lib/adapters/http/secrets.ts
-    // envSecrets), which ECS resolves at task start: the values never enter the template or the task definition.
+    // The node also gets the secrets named in context as SECRET_<REF> env vars (lib/config.ts EnvKeys.secret,
+    // read by envSecrets), which ECS resolves at task start: the values never enter the template or the task definition.
     for (const ref of cfg.upstreamSecrets) {
       const secret = SecretsManagerSecret.fromSecretNameV2(this, `UpstreamSecret-${ref}`, `${secretPrefix}${ref}`)
-      container.addSecret(secretEnvKey(ref), EcsSecret.fromSecretsManager(secret))
+      container.addSecret(EnvKeys.secret(ref), EcsSecret.fromSecretsManager(secret))
     }
 
     const nodeAlarm = alarmBelow(

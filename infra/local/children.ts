@@ -10,11 +10,24 @@ export interface Child {
 }
 
 /**
+ * Preloaded into every child: when the stack's process dies without stopping it (SIGKILL; the tsx CLI sends one
+ * when its child does not acknowledge a relayed signal within 30 ms, which happens on a loaded machine), the IPC
+ * channel closes and the child stops itself as if it got SIGTERM, instead of living on as an orphan with ports
+ * held. The channel is unref'd so it never keeps a child alive.
+ */
+const OrphanGuard = `data:text/javascript,${encodeURIComponent(
+  "process.channel?.unref(); process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'))",
+)}`
+
+/**
  * A TypeScript entry point as its own Node process (`node --import tsx file`), the way the Lambda runtime and
  * the Fargate task run them: separate processes with their own env. Output lines are prefixed with the name.
  */
 export function startChild(name: string, file: string, env: Record<string, string>, args: string[] = []): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', file, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const proc = spawn(process.execPath, ['--import', 'tsx', '--import', OrphanGuard, file, ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  })
   for (const stream of [proc.stdout, proc.stderr]) {
     if (stream) createInterface({ input: stream }).on('line', (line) => process.stderr.write(`[${name}] ${line}\n`))
   }

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { dynamoStores } from '../../lib/adapters/dynamo'
 import { sqsQueues } from '../../lib/adapters/sqs'
+import { EnvKeys } from '../../lib/config'
 import { startCarrierSimulator } from './carrier-simulator'
 import { type Child, startChild } from './children'
 import { localDynamoClient, localSqsClient } from './clients'
@@ -33,8 +34,22 @@ const int = (k: string, d: number) => {
   return n
 }
 
+/** `--flag value` or `--flag=value`. */
+const flag = (name: string): string | undefined => {
+  const args = process.argv
+  const i = args.findIndex((a) => a === name || a.startsWith(`${name}=`))
+  if (i < 0) return undefined
+  const value = args[i].startsWith(`${name}=`) ? args[i].slice(name.length + 1) : args[i + 1]
+  if (!value || value.startsWith('--')) throw new OneLineError(`${name} needs a URL, e.g. ${name} http://127.0.0.1:8000`)
+  return value
+}
+
 const opts = {
   inMemory: process.argv.includes('--in-memory'),
+  // Already running services (another stack's, or the test run's): a second stack on one machine skips its own
+  // JVM and SQS server and keeps apart from the first by STACK_PREFIX.
+  dynamoEndpoint: flag('--dynamo-endpoint') ?? env.LOCAL_DYNAMO_ENDPOINT,
+  sqsEndpoint: flag('--sqs-endpoint') ?? env.LOCAL_SQS_ENDPOINT,
   dataDir: resolve(env.DATA_DIR ?? '.data'),
   host: env.SMPP_HOST ?? '127.0.0.1',
   smppPort: int('SMPP_PORT', 2775),
@@ -66,11 +81,15 @@ async function shutdown(code: number, why?: string): Promise<never> {
 }
 
 async function start() {
-  const dynamo = await startDynamo({ path: opts.inMemory ? undefined : join(opts.dataDir, 'dynamodb') })
-  cleanups.push(dynamo.stop)
-  void dynamo.process.once('exit', () => void shutdown(1, 'DynamoDB Local exited'))
-  const sqsServer = await startSqs()
-  cleanups.push(sqsServer.stop)
+  const dynamo = opts.dynamoEndpoint
+    ? { endpoint: opts.dynamoEndpoint }
+    : await startDynamo({ path: opts.inMemory ? undefined : join(opts.dataDir, 'dynamodb') })
+  if ('process' in dynamo) {
+    cleanups.push(dynamo.stop)
+    void dynamo.process.once('exit', () => void shutdown(1, 'DynamoDB Local exited'))
+  }
+  const sqsServer = opts.sqsEndpoint ? { endpoint: opts.sqsEndpoint } : await startSqs()
+  if ('stop' in sqsServer) cleanups.push(sqsServer.stop)
   const db = localDynamoClient(dynamo.endpoint)
   const sqs = localSqsClient(sqsServer.endpoint)
   const provisioned = await provision({ db, sqs, prefix: opts.prefix })
@@ -99,17 +118,31 @@ async function start() {
     SMPP_TLS_KEY_FILE: tls.keyFile,
     HEALTH_PORT: String(opts.healthPort),
     DRAIN_TIMEOUT_MS: env.DRAIN_TIMEOUT_MS ?? '5000', // Ctrl-C should not take ECS's 20 s
+    // The bind pool for upstreams of kind smpp (docs/UPSTREAM-SMPP.md); bind passwords from SECRET_<REF>.
+    [EnvKeys.upstreamPool]: env[EnvKeys.upstreamPool] ?? 'true',
   }
   const spawnAll: [string, string, Record<string, string>][] = [
     ['smpp', 'smpp-node/main.ts', node],
     ['lambda', 'infra/local/lambda-host.ts', base],
     ['api', 'functions/api/local.ts', { ...base, API_PORT: String(opts.apiPort), PORT: String(opts.apiPort), API_HOST: opts.host }],
   ]
-  for (const [name, file, childEnv] of spawnAll) {
+  // LOCAL_RESTART_CHILDREN=1 starts a child that died again after a backoff, the way ECS replaces a task and
+  // Lambda a sandbox; the fault tests (test/e2e/faults-*.test.ts) kill parts on purpose. Otherwise a death stops the stack.
+  const restart = ['1', 'true', 'yes'].includes((env.LOCAL_RESTART_CHILDREN ?? '').toLowerCase())
+  const launch = (slot: number, name: string, file: string, childEnv: Record<string, string>, deaths = 0) => {
     const child = startChild(name, join(root, file), childEnv)
-    children.push(child)
-    void child.exited.then((code) => shutdown(1, `${name} exited (code ${code}); stopping the stack`))
+    const startedAt = Date.now()
+    children[slot] = child
+    void child.exited.then((code) => {
+      if (stopping) return
+      if (!restart) return void shutdown(1, `${name} exited (code ${code}); stopping the stack`)
+      const n = Date.now() - startedAt > 60_000 ? 0 : deaths + 1 // a child that ran a minute starts its backoff afresh
+      const backoffMs = Math.min(10_000, 250 * 2 ** n)
+      console.error(`local stack: ${name} exited (code ${code}); restarting in ${backoffMs} ms`)
+      setTimeout(() => stopping || launch(slot, name, file, childEnv, n), backoffMs)
+    })
   }
+  for (const [i, [name, file, childEnv]] of spawnAll.entries()) launch(i, name, file, childEnv)
 
   const ports: [string, number][] = [
     ['SMPP', opts.smppPort],
@@ -128,7 +161,7 @@ async function start() {
       `  API          ${url(opts.apiPort)}   admin key: ${opts.adminApiKey}  (Authorization: Bearer <key>)`,
       `  health       ${url(opts.healthPort)}/health`,
       `  simulator    ${simulator.submitUrl}   inject MO: curl -d '{"from":"447700900001","to":"${opts.moNumber}","text":"hi"}' ${url(simulator.port)}/mo`,
-      `  data         ${opts.inMemory ? 'in memory (--in-memory)' : opts.dataDir}   DynamoDB ${dynamo.endpoint}   SQS ${sqsServer.endpoint}`,
+      `  data         ${opts.inMemory ? 'in memory (--in-memory)' : opts.dataDir}   DynamoDB ${dynamo.endpoint}   SQS ${sqsServer.endpoint}   prefix ${opts.prefix}`,
       'Ctrl-C stops everything.',
       '',
     ].join('\n'),

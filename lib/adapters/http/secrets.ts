@@ -1,19 +1,34 @@
+import { EnvKeys } from '../../config'
+
 /**
  * Where an upstream's credentials come from, by the name in `upstream.secretRef` (never the secret
- * itself in the reference table). Locally: environment variables. On AWS a Secrets Manager / SSM
- * implementation of the same interface can be dropped in by the wiring.
+ * itself in the reference table). Locally and on ECS (which injects them at task start): environment
+ * variables. In a Lambda: lib/adapters/aws/secrets.ts (the Parameters and Secrets extension), this one as fallback.
  */
 export interface SecretSource {
   get(ref: string): Promise<string | undefined>
 }
 
-/** `SECRET_<REF>`: the ref upper-cased, anything but letters and digits turned into `_` (`carrier-a` -> `SECRET_CARRIER_A`). */
-export const secretEnvKey = (ref: string): string => `SECRET_${ref.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`
+/** `SECRET_<REF>` (lib/config.ts EnvKeys.secret): `carrier-a` -> `SECRET_CARRIER_A`. */
+export const secretEnvKey = EnvKeys.secret
 
 export function envSecrets(env: Record<string, string | undefined>): SecretSource {
   return {
     async get(ref) {
       return env[secretEnvKey(ref)]?.trim() || undefined
+    },
+  }
+}
+
+/** The first source that knows the ref wins; an error in one is not hidden by the next. */
+export function firstOf(...sources: SecretSource[]): SecretSource {
+  return {
+    async get(ref) {
+      for (const source of sources) {
+        const value = await source.get(ref)
+        if (value !== undefined) return value
+      }
+      return undefined
     },
   }
 }
