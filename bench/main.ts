@@ -1,22 +1,140 @@
 /**
- * `npm run bench`: runs each benchmark section, prints a table per section, and ends with one JSON line
- * holding every figure (for CI and the docs).
+ * `npm run bench`: the codec, the node against the npm `smpp` server, and the local stack end to end, in one
+ * run. Prints a table per section, writes the figures to docs/PERFORMANCE.md (the generated section, with
+ * the machine and date) and ends with ONE JSON line of every figure (names and units: docs/PERFORMANCE.md).
+ *
+ *   npm run bench                    all sections
+ *   npm run bench -- --skip=e2e      leave a section out (codec, node, e2e); its figures are then absent
+ *   npm run bench -- --no-write      do not touch docs/PERFORMANCE.md
  */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import { fileURLToPath } from 'node:url'
 import { benchCodec } from './codec'
+import { benchE2e } from './e2e'
+import { benchNode } from './node'
 
-interface Section {
-  name: string
-  run: () => Promise<Array<Record<string, unknown>>>
+type Figures = Record<string, number | string>
+
+const camel = (s: string) => s.replace(/[^a-zA-Z0-9]+(.)/g, (_, c: string) => c.toUpperCase())
+
+async function codecSection(): Promise<Figures> {
+  const rows = await benchCodec()
+  console.log('\ncodec (operations per second)')
+  console.table(rows.map((r) => ({ ...r, ratio: `${(r.ours / r.smpp).toFixed(1)}x` })))
+  const f: Figures = {}
+  for (const r of rows) {
+    const key = camel(`codec ${r.name.replace(' receipt', '')}`) // codecEncodeSubmitSm, codecDecodeDeliverSm
+    f[`${key}OpsPerSec`] = r.ours
+    f[`${key}SmppOpsPerSec`] = r.smpp
+    f[`${key}Ratio`] = Math.round((r.ours / r.smpp) * 100) / 100
+  }
+  return f
 }
 
-// Add new sections here.
-const sections: Section[] = [{ name: 'codec', run: benchCodec }]
-
-const results: Record<string, Array<Record<string, unknown>>> = {}
-for (const section of sections) {
-  const rows = await section.run()
-  results[section.name] = rows
-  console.log(`\n${section.name}`)
-  console.table(rows.map((r) => ('ours' in r && 'smpp' in r ? { ...r, ratio: `${(Number(r.ours) / Number(r.smpp)).toFixed(1)}x` } : r)))
+async function nodeSection(): Promise<Figures> {
+  const n = await benchNode()
+  console.log(`\nnode: submit_sm -> submit_sm_resp, S=${n.sessions} sessions, W=${n.window} window, ${n.durationMs} ms each`)
+  console.table({ node: n.node, smppPackage: n.smppPackage })
+  console.log(
+    `idle bound sessions: ${n.idle.sessions}, heap ${n.idle.heapPerSessionKiB} KiB and RSS ${n.idle.rssPerSessionKiB} KiB per session`,
+  )
+  const side = (prefix: string, l: typeof n.node): Figures => ({
+    [`${prefix}SubmitsPerSec`]: l.submitsPerSec,
+    [`${prefix}P50Ms`]: l.p50Ms,
+    [`${prefix}P99Ms`]: l.p99Ms,
+    [`${prefix}ServerUsPerSubmit`]: l.serverUsPerSubmit,
+    [`${prefix}ServerCpuUsPerSubmit`]: l.serverCpuUsPerSubmit,
+    [`${prefix}Errors`]: l.errors,
+  })
+  return {
+    nodeSessions: n.sessions,
+    nodeWindow: n.window,
+    ...side('node', n.node),
+    ...side('smpp', n.smppPackage),
+    nodeRateRatio: n.ratio,
+    nodeCpuRatio: Math.round((n.smppPackage.serverCpuUsPerSubmit / Math.max(0.01, n.node.serverCpuUsPerSubmit)) * 100) / 100,
+    idleSessions: n.idle.sessions,
+    idleHeapKiBPerSession: n.idle.heapPerSessionKiB,
+    idleRssKiBPerSession: n.idle.rssPerSessionKiB,
+  }
 }
-console.log(JSON.stringify(results))
+
+async function e2eSection(): Promise<Figures> {
+  const e = await benchE2e()
+  console.log(`\nend to end through the local stack (started in ${e.stackStartSec} s)`)
+  console.table({ throughput: e.throughput, receipt: e.receipt })
+  return {
+    e2eStackStartSec: e.stackStartSec,
+    e2eSent: e.throughput.sent,
+    e2eAccepted: e.throughput.accepted,
+    e2eRefused: Object.values(e.throughput.refused).reduce((a, b) => a + b, 0),
+    e2eAcceptedPerSec: e.throughput.acceptedPerSec,
+    e2eRespP50Ms: e.throughput.respP50Ms,
+    e2eRespP99Ms: e.throughput.respP99Ms,
+    receiptMessages: e.receipt.messages,
+    receiptReceived: e.receipt.received,
+    receiptCarrierDelayMs: e.receipt.carrierDelayMs,
+    receiptP50Ms: e.receipt.p50Ms,
+    receiptP99Ms: e.receipt.p99Ms,
+    receiptNetP50Ms: e.receipt.netP50Ms,
+    receiptNetP99Ms: e.receipt.netP99Ms,
+  }
+}
+
+// Each section is bounded: past its limit it is reported as failed and the run goes on.
+const sections: Array<{ name: string; limitMs: number; run: () => Promise<Figures> }> = [
+  { name: 'codec', limitMs: 60_000, run: codecSection },
+  { name: 'node', limitMs: 180_000, run: nodeSection },
+  { name: 'e2e', limitMs: 480_000, run: e2eSection },
+]
+
+function machine(): Figures {
+  const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : ''
+  return {
+    date: new Date().toISOString(),
+    cpu: /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown',
+    cores: os.availableParallelism(),
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    loadAvg1m: Math.round(os.loadavg()[0] * 100) / 100,
+  }
+}
+
+const skip = new Set(process.argv.flatMap((a) => (a.startsWith('--skip=') ? a.slice(7).split(',') : [])))
+const all: Figures = machine()
+const failures: string[] = []
+for (const s of sections) {
+  if (skip.has(s.name)) continue
+  let timer: NodeJS.Timeout | undefined
+  try {
+    const limit = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`over its ${s.limitMs} ms limit`)), s.limitMs)
+    })
+    Object.assign(all, await Promise.race([s.run(), limit]))
+  } catch (err) {
+    failures.push(`${s.name}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`)
+    console.error(`\n${s.name} failed:`, err)
+  } finally {
+    clearTimeout(timer)
+  }
+}
+if (failures.length) all.failures = failures.join('; ')
+if (!process.argv.includes('--no-write')) writeDocs(all)
+console.log(JSON.stringify(all))
+process.exit(failures.length ? 1 : 0)
+
+/** Replaces the generated block of docs/PERFORMANCE.md (between the markers) with this run's figures. */
+function writeDocs(f: Figures): void {
+  const file = fileURLToPath(new URL('../docs/PERFORMANCE.md', import.meta.url))
+  const begin = '<!-- bench:begin (written by npm run bench; edits are overwritten) -->'
+  const end = '<!-- bench:end -->'
+  const rows = Object.entries(f)
+    .map(([k, v]) => `| \`${k}\` | ${v} |`)
+    .join('\n')
+  const block = `${begin}\n## Latest run\n\n${f.date}, ${f.cpu}, ${f.cores} cores, ${f.memoryGiB} GiB, Node ${f.node}, 1-minute load average ${f.loadAvg1m} at the end.\n\n| figure | value |\n|---|---|\n${rows}\n\nJSON line of this run:\n\n\`\`\`json\n${JSON.stringify(f)}\n\`\`\`\n${end}`
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Performance\n'
+  const a = text.indexOf(begin.slice(0, 20))
+  const b = text.indexOf(end)
+  writeFileSync(file, a >= 0 && b > a ? text.slice(0, a) + block + text.slice(b + end.length) : `${text.trimEnd()}\n\n${block}\n`)
+}

@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import v8 from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { Worker } from 'node:worker_threads'
 import { memoryStores } from '../lib/adapters/memory'
+import type { QueueConsumer, QueueSender } from '../lib/ports'
 import { systemClock } from '../smpp-node/clock'
 import { SmppNode } from '../smpp-node/node'
 import { listen } from '../smpp-node/server'
@@ -11,6 +13,8 @@ import { testSettings } from '../smpp-node/testing/harness'
 import type { LoadResult } from '../smpp-node/testing/load-generator'
 import { instantPipeline, MemoryQueues } from '../smpp-node/testing/memory-queues'
 import { smpp } from '../smpp-node/testing/smpp-package'
+import { InstantQueues } from './instant-queues'
+import { percentile, round } from './stats'
 
 /**
  * The SMPP node benchmark (issue 4).
@@ -18,10 +22,11 @@ import { smpp } from '../smpp-node/testing/smpp-package'
  * Throughput and latency: a load generator (smpp-node/testing/load-generator.ts, in a worker thread, our
  * own codec on raw sockets) opens S transceiver sessions and keeps W submit_sm outstanding on each for
  * `durationMs`, against
- *   (a) our node, in this process, with memory stores and an "instant local verdict": an in-memory queue
- *       whose submit queue answers every job at once with a verdict 0 on the node's callback queue (JSON
- *       serialised both ways, as on SQS). It measures the node (framing, validation, throttle, id, job,
- *       verdict book, consumer, resp), not SQS or the pipeline;
+ *   (a) our node, in this process, with memory stores and an "instant local verdict" (bench/instant-queues.ts):
+ *       every job the node posts is JSON-serialised as by the SQS adapter and answered at once with a verdict
+ *       0 on the node's callback queue, which the node's callback consumer receives, parses and deletes. It
+ *       measures the node (framing, validation, throttle, id, job, verdict book, consumer, resp), not SQS or
+ *       the pipeline;
  *   (b) the npm `smpp` package's server (smpp.createServer) answering each submit_sm at once,
  * in the same run, one after the other. Target: (a) at least 2x (b).
  *
@@ -47,6 +52,12 @@ export interface LoadFigures {
   serverBusyPct: number
   /** Server event-loop time per answered submit, in microseconds: the cost that does not depend on the load generator. */
   serverUsPerSubmit: number
+  /**
+   * CPU time of the server's thread per answered submit, in microseconds (Linux /proc, 10 ms ticks): unlike
+   * the event-loop time it does not grow when other processes take the core away, so it is the steadiest
+   * figure on a shared machine.
+   */
+  serverCpuUsPerSubmit: number
 }
 
 export interface BenchNodeFigures {
@@ -79,23 +90,35 @@ function runWorker<T>(data: Record<string, unknown>, onMessage?: (msg: unknown, 
   })
 }
 
-const percentile = (sorted: number[], p: number) =>
-  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
-const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits
-
 /** Runs the load against a port, measuring how busy this thread's event loop (the server's) was meanwhile. */
-async function measure(data: Record<string, unknown>): Promise<LoadFigures> {
+export async function measure(data: Record<string, unknown>): Promise<LoadFigures> {
   const before = performance.eventLoopUtilization()
+  const cpu0 = threadCpuMs()
   const r = await runWorker<LoadResult>(data)
+  const cpuMs = threadCpuMs() - cpu0
   const elu = performance.eventLoopUtilization(before)
   return {
     ...figures(r),
     serverBusyPct: round(elu.utilization * 100, 1),
     serverUsPerSubmit: round((elu.active * 1000) / Math.max(1, r.responses), 2),
+    serverCpuUsPerSubmit: round((cpuMs * 1000) / Math.max(1, r.responses), 2),
   }
 }
 
-function figures(r: LoadResult): Omit<LoadFigures, 'serverBusyPct' | 'serverUsPerSubmit'> {
+/** User + system CPU time of this process's main thread (not the load generator's worker), in ms; 0 off Linux. */
+function threadCpuMs(): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ClockTicksPerSec
+  } catch {
+    return 0
+  }
+}
+// USER_HZ: 100 on every Linux Node supports.
+const ClockTicksPerSec = 100
+
+function figures(r: LoadResult): Omit<LoadFigures, 'serverBusyPct' | 'serverUsPerSubmit' | 'serverCpuUsPerSubmit'> {
   const sorted = Float64Array.from(r.latenciesMs).sort()
   const arr = Array.from(sorted)
   return {
@@ -109,15 +132,21 @@ function figures(r: LoadResult): Omit<LoadFigures, 'serverBusyPct' | 'serverUsPe
 }
 
 /** Our node with memory stores and the instant local verdict, on a loopback port. */
-async function startOurNode(window: number) {
+export async function startOurNode(window: number) {
   const stores = memoryStores()
   await stores.accounts.create(testAccount(SystemId, Password, { speed: 1_000_000_000, sessionLimit: 100_000 }))
-  const queues = new MemoryQueues(false)
   const settings = testSettings(
     { windowSize: Math.max(100, window), bindTimeoutMs: 60_000, verdictDeadlineMs: 5_000, responseTimeoutMs: 60_000 },
     { callbackPollers: 32, callbackWaitSec: 1, heartbeatMs: 600_000 },
   )
-  instantPipeline(queues, settings.submitQueueUrl)
+  // BENCH_PIPELINE=memory: the test suite's MemoryQueues instead (full SQS semantics, and the pipeline's own
+  // JSON.parse of every job on the node's thread): how the figures were taken before the profile work.
+  let queues: QueueSender & QueueConsumer
+  if (process.env.BENCH_PIPELINE === 'memory') {
+    const memory = new MemoryQueues(false)
+    instantPipeline(memory, settings.submitQueueUrl)
+    queues = memory
+  } else queues = new InstantQueues(settings.submitQueueUrl, settings.callbackQueueUrl)
   const node = new SmppNode({ settings, stores, queues, clock: systemClock })
   node.start()
   const listeners = await listen(node, { smpp: settings.smpp, clock: systemClock })
@@ -132,7 +161,7 @@ async function startOurNode(window: number) {
 }
 
 /** The npm `smpp` package's server, answering binds and submits at once. */
-async function startSmppPackageServer() {
+export async function startSmppPackageServer() {
   let id = 0
   const server = smpp.createServer({}, (session) => {
     session.on('error', () => {})
@@ -153,7 +182,10 @@ async function startSmppPackageServer() {
 
 const gc = (): void => {
   v8.setFlagsFromString('--expose-gc')
-  ;(runInNewContext('gc') as () => void)()
+  const collect = runInNewContext('gc') as () => void
+  // Twice: the first pass can leave objects whose finalisers ran to the second.
+  collect()
+  collect()
 }
 
 async function idleMemory(sessions: number) {
@@ -192,6 +224,10 @@ export async function benchNode(opts: BenchNodeOptions = {}): Promise<BenchNodeF
   const durationMs = opts.durationMs ?? 5_000
   const load = { mode: 'load', sessions, window, durationMs, systemId: SystemId, password: Password }
 
+  // Memory first, on a process that has not yet run any load: garbage and retained buffers of the load
+  // runs (the generator's latencies, the smpp server's sessions) would otherwise blur a ~5 KiB figure.
+  const idle = await idleMemory(opts.idleSessions ?? 500)
+
   const ours = await startOurNode(window)
   const node = await measure({ ...load, port: ours.port })
   await ours.close()
@@ -199,8 +235,6 @@ export async function benchNode(opts: BenchNodeOptions = {}): Promise<BenchNodeF
   const theirs = await startSmppPackageServer()
   const smppPackage = await measure({ ...load, port: theirs.port })
   await theirs.close()
-
-  const idle = await idleMemory(opts.idleSessions ?? 500)
   return {
     sessions,
     window,

@@ -66,25 +66,30 @@ export class CallbackConsumer {
         await sleep(clock, Math.min(5_000, 100 * 2 ** Math.min(failures, 6)))
         continue
       }
-      for (const m of batch) this.handle(m)
+      // Verdicts leave the queue in one DeleteMessageBatch per receive, not one request each.
+      const answered: string[] = []
+      for (const m of batch) if (this.handle(m)) answered.push(m.receiptHandle)
+      if (answered.length > 0) this.removeAll(answered)
       // Back-pressure: deliveries wait for ESMEs; do not take more than can be held.
       while (this.running && this.inFlight >= MaxDeliveriesInFlight) await sleep(clock, 50)
     }
   }
 
-  handle(m: ReceivedMessage): void {
+  /** Acts on one message; true when it is a verdict, answered and due for deletion by the caller. */
+  handle(m: ReceivedMessage): boolean {
     const { log, verdicts } = this.node
     let msg: CallbackMessage
     try {
       msg = JSON.parse(m.body) as CallbackMessage
     } catch {
       log.error('unreadable callback message', { sqsMessageId: m.messageId })
-      return
+      return false
     }
     if (msg?.type === 'verdict' && typeof msg.messageId === 'string' && typeof msg.status === 'number') {
       verdicts.settle(msg.messageId, msg.status)
-      this.remove(m)
-    } else if (msg?.type === 'deliver' && typeof msg.accountId === 'string' && typeof msg.pendingSk === 'string' && msg.deliver) {
+      return true
+    }
+    if (msg?.type === 'deliver' && typeof msg.accountId === 'string' && typeof msg.pendingSk === 'string' && msg.deliver) {
       this.inFlight++
       this.deliver(msg, m)
         .catch((err) => log.error('delivery failed', { accountId: msg.accountId, err }))
@@ -92,6 +97,7 @@ export class CallbackConsumer {
     } else {
       log.error('unknown callback message', { sqsMessageId: m.messageId })
     }
+    return false
   }
 
   private async deliver(msg: DeliverMessage, m: ReceivedMessage): Promise<void> {
@@ -112,6 +118,11 @@ export class CallbackConsumer {
     if (m.receiveCount >= RetriesOnQueue) return this.remove(m)
     // Try again later, backing off; the pending item is also drained on the next bind.
     await node.queues.changeVisibility(node.settings.callbackQueueUrl, m.receiptHandle, Math.min(300, 5 * 2 ** m.receiveCount))
+  }
+
+  private removeAll(receiptHandles: string[]): void {
+    const { queues, settings, log } = this.node
+    queues.deleteBatch(settings.callbackQueueUrl, receiptHandles).catch((err) => log.error('callback delete failed', { err }))
   }
 
   private remove(m: ReceivedMessage): void {

@@ -15,5 +15,7 @@ export interface ReceivedMessage {
 export interface QueueConsumer {
   receive(queueUrl: string, max: number, waitSec: number, visibilitySec?: number): Promise<ReceivedMessage[]>
   delete(queueUrl: string, receiptHandle: string): Promise<void>
+  /** Deletes many at once (DeleteMessageBatch, 10 per request under the hood); rejects if any could not be deleted. */
+  deleteBatch(queueUrl: string, receiptHandles: string[]): Promise<void>
   changeVisibility(queueUrl: string, receiptHandle: string, seconds: number): Promise<void>
 }

@@ -91,12 +91,25 @@ export function prepareSubmit(pdu: Pdu): PreparedSubmit {
 export const submitRespBody = (commandId: number, messageId: string): object =>
   commandId === CommandId.SubmitMulti ? { messageId, unsuccessSmes: [] } : { messageId }
 
+// One ISO timestamp per millisecond, not per message: under load many submits share a millisecond.
+let isoMs = Number.NaN
+let iso = ''
+const isoOf = (ms: number): string => {
+  if (ms !== isoMs) {
+    isoMs = ms
+    iso = new Date(ms).toISOString()
+  }
+  return iso
+}
+
 /**
  * Validates, throttles, assigns the message id and posts the SubmitJob with this node's callback queue as
  * reply address. The resp waits for the verdict (VerdictBook), except for accounts in async refusal mode,
  * which get status 0 and the id as soon as the job is on the queue (a refusal then arrives as a receipt).
+ * Not an async function: the usual (verdict) path allocates no promise per message; a throw is answered
+ * by the connection like a rejection.
  */
-export async function submit(conn: Connection, pdu: Pdu): Promise<void> {
+export function submit(conn: Connection, pdu: Pdu): void {
   const node = conn.node
   const account = conn.account!
   const prepared = prepareSubmit(pdu)
@@ -111,24 +124,25 @@ export async function submit(conn: Connection, pdu: Pdu): Promise<void> {
     accountId: account.accountId,
     nodeId: settings.nodeId,
     replyTo: settings.callbackQueueUrl,
-    receivedAt: new Date(now).toISOString(),
+    receivedAt: isoOf(now),
     deadline: now + settings.smpp.verdictDeadlineMs,
     async: account.refusalMode === 'async',
     ...prepared,
   }
+  const messageId = job.messageId
   if (job.async) {
-    try {
-      await node.submits.send(job)
-    } catch (err) {
-      node.log.error('submit job not posted', { conn: conn.id, messageId: job.messageId, err })
-      return conn.reply(pdu, Status.NotRegistered)
-    }
-    return conn.reply(pdu, Status.Ok, submitRespBody(pdu.commandId, job.messageId))
+    node.submits.post(job, (err) => {
+      if (err === undefined) return conn.reply(pdu, Status.Ok, submitRespBody(pdu.commandId, messageId))
+      node.log.error('submit job not posted', { conn: conn.id, messageId, err })
+      conn.reply(pdu, Status.NotRegistered)
+    })
+    return
   }
-  node.verdicts.wait(job.messageId, conn, pdu, job.deadline, now)
-  node.submits.send(job).catch((err) => {
+  node.verdicts.wait(messageId, conn, pdu, job.deadline, now)
+  node.submits.post(job, (err) => {
+    if (err === undefined) return
     // Not posted (or not sure): settle it now as at the deadline, so the pipeline cannot take it later.
-    node.log.error('submit job not posted', { conn: conn.id, messageId: job.messageId, err })
-    node.verdicts.expireNow(job.messageId)
+    node.log.error('submit job not posted', { conn: conn.id, messageId, err })
+    node.verdicts.expireNow(messageId)
   })
 }

@@ -123,6 +123,10 @@ export class MemoryQueues implements QueueSender, QueueConsumer {
     this.queues.get(queueUrl)?.inFlight.delete(receiptHandle)
   }
 
+  async deleteBatch(queueUrl: string, receiptHandles: string[]): Promise<void> {
+    for (const h of receiptHandles) this.queues.get(queueUrl)?.inFlight.delete(h)
+  }
+
   async changeVisibility(queueUrl: string, receiptHandle: string, seconds: number): Promise<void> {
     const q = this.queues.get(queueUrl)
     const m = q?.inFlight.get(receiptHandle)

@@ -71,6 +71,23 @@ describe('sqsQueues', () => {
     expect(again.receiveCount).toBe(2)
   })
 
+  it('deleteBatch removes 12 received messages in two requests; none comes back', async () => {
+    const { url: q } = await tempQueue(sqs, { visibilityTimeoutSec: 1 })
+    await queues.sendBatch(
+      q,
+      Array.from({ length: 12 }, (_, i) => ({ n: i })),
+    )
+    const got = await drain(q, 12)
+    expect(got).toHaveLength(12)
+    await queues.deleteBatch(
+      q,
+      got.map((m) => m.receiptHandle),
+    )
+    // Past the 1 s visibility timeout an undeleted message would be visible again.
+    await new Promise((r) => setTimeout(r, 1_500))
+    expect(await queues.receive(q, 10, 0)).toEqual([])
+  })
+
   it('changeVisibility(0) makes a message visible at once; delete removes it', async () => {
     const { url: q } = await tempQueue(sqs, { visibilityTimeoutSec: 30 })
     await queues.send(q, { n: 1 })

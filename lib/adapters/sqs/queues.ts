@@ -1,5 +1,6 @@
 import {
   ChangeMessageVisibilityCommand,
+  DeleteMessageBatchCommand,
   DeleteMessageCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
@@ -131,6 +132,19 @@ export function sqsQueues(sqs: SQSClient, opts: SqsQueuesOptions = {}): QueueSen
     delete: (queueUrl, receiptHandle) =>
       guard('delete', queueUrl, async () => {
         await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle }))
+      }),
+
+    deleteBatch: (queueUrl, receiptHandles) =>
+      guard('deleteBatch', queueUrl, async () => {
+        // Per entry, like SendMessageBatch: an expired receipt handle fails alone (its message comes back and is
+        // handled again), so every chunk is tried and the failures are reported together.
+        const failed: string[] = []
+        for (let i = 0; i < receiptHandles.length; i += MaxEntries) {
+          const Entries = receiptHandles.slice(i, i + MaxEntries).map((ReceiptHandle, n) => ({ Id: String(n), ReceiptHandle }))
+          const res = await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries }))
+          for (const f of res.Failed ?? []) failed.push(`${f.Code}${f.Message ? ` ${f.Message}` : ''}`)
+        }
+        if (failed.length) throw new Error(`${failed.length} of ${receiptHandles.length} not deleted: ${failed[0]}`)
       }),
 
     changeVisibility: (queueUrl, receiptHandle, seconds) =>

@@ -1,0 +1,92 @@
+import type { QueueConsumer, QueueSender, ReceivedMessage } from '../lib/ports'
+
+/**
+ * The bench's stand-in for SQS and the submit pipeline ("instant local verdict"), cheap but honest:
+ *
+ * - every SubmitJob the node posts is serialised with JSON.stringify, as the SQS adapter does, and the
+ *   verdict names the messageId read back from that serialised body (so the job must really be encoded);
+ * - the verdict `{"type":"verdict","messageId":...,"status":0}` goes to the job's callback queue, where the
+ *   node's callback consumer receives it (up to 10 per receive, long-polling), JSON.parses it, answers the
+ *   waiting submit_sm and deletes it, as it does against SQS.
+ *
+ * What it leaves out is the work that is not the node's: the pipeline's parse of the job (a Lambda does it,
+ * elsewhere) and SQS's visibility bookkeeping (the bench never fails a delivery). smpp-node/testing's
+ * MemoryQueues keeps the full semantics for the tests; it also parses every job on the node's thread.
+ */
+export class InstantQueues implements QueueSender, QueueConsumer {
+  private ready: ReceivedMessage[] = []
+  private head = 0
+  private waiters: Array<() => void> = []
+  private seq = 0
+  /** Jobs posted to the submit queue and verdicts received: a check that the bench did what it says. */
+  jobs = 0
+  deleted = 0
+
+  constructor(
+    private readonly submitUrl: string,
+    private readonly callbackUrl: string,
+  ) {}
+
+  async send(queueUrl: string, body: unknown): Promise<void> {
+    this.post(queueUrl, JSON.stringify(body))
+  }
+
+  async sendBatch(queueUrl: string, bodies: unknown[]): Promise<void> {
+    for (const b of bodies) this.post(queueUrl, JSON.stringify(b))
+  }
+
+  private post(queueUrl: string, body: string): void {
+    if (queueUrl !== this.submitUrl) throw new Error(`the bench has no queue ${queueUrl}`)
+    this.jobs++
+    const messageId = fieldOf(body, 'messageId')
+    if (fieldOf(body, 'replyTo') !== this.callbackUrl || messageId === undefined) throw new Error(`not a SubmitJob for this node: ${body}`)
+    if (body.includes('"async":true')) return // async accounts were answered already; their verdict is a receipt
+    const m = ++this.seq
+    this.ready.push({
+      messageId: `m${m}`,
+      receiptHandle: `h${m}`,
+      body: `{"type":"verdict","messageId":"${messageId}","status":0}`,
+      receiveCount: 1,
+    })
+    if (this.waiters.length > 0) for (const wake of this.waiters.splice(0)) wake()
+  }
+
+  async receive(queueUrl: string, max: number, waitSec: number): Promise<ReceivedMessage[]> {
+    if (queueUrl !== this.callbackUrl) throw new Error(`the bench has no queue ${queueUrl}`)
+    if (this.head >= this.ready.length) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, waitSec * 1000)
+        this.waiters.push(() => {
+          clearTimeout(timer)
+          resolve()
+        })
+      })
+    }
+    const out = this.ready.slice(this.head, this.head + max)
+    this.head += out.length
+    if (this.head > 4096 && this.head * 2 > this.ready.length) {
+      this.ready = this.ready.slice(this.head)
+      this.head = 0
+    }
+    return out
+  }
+
+  async delete(): Promise<void> {
+    this.deleted++
+  }
+
+  async deleteBatch(_queueUrl: string, receiptHandles: string[]): Promise<void> {
+    this.deleted += receiptHandles.length
+  }
+
+  async changeVisibility(): Promise<void> {}
+}
+
+/** The string value of a top-level `"name":"value"` in a JSON body (no escapes in the fields read here). */
+function fieldOf(body: string, name: string): string | undefined {
+  const key = `"${name}":"`
+  const at = body.indexOf(key)
+  if (at < 0) return undefined
+  const end = body.indexOf('"', at + key.length)
+  return end < 0 ? undefined : body.slice(at + key.length, end)
+}

@@ -1,0 +1,39 @@
+/**
+ * Prints the self time of the heaviest functions of a V8 .cpuprofile (from `node --cpu-prof`), grouped by
+ * function and file, so a profile can be read without a browser.
+ *
+ *   tsx bench/top-profile.ts /tmp/prof/CPU.<...>.cpuprofile [rows]
+ */
+import { readFileSync } from 'node:fs'
+
+interface ProfileNode {
+  id: number
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }
+  hitCount?: number
+}
+interface Profile {
+  nodes: ProfileNode[]
+  samples: number[]
+  timeDeltas: number[]
+}
+
+const [file, rowsArg] = process.argv.slice(2)
+if (!file) throw new Error('usage: tsx bench/top-profile.ts <file.cpuprofile> [rows]')
+const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile
+const byId = new Map(profile.nodes.map((n) => [n.id, n]))
+const self = new Map<string, number>()
+let total = 0
+profile.samples.forEach((id, i) => {
+  const dt = profile.timeDeltas[i] ?? 0
+  const n = byId.get(id)
+  if (n === undefined) return
+  const { functionName, url, lineNumber, columnNumber } = n.callFrame
+  const short = url.replace(/^.*\/(node_modules\/|work\/main\/)/, '')
+  const key = `${functionName || '(anonymous)'}  ${short}:${lineNumber + 1}:${columnNumber + 1}`
+  self.set(key, (self.get(key) ?? 0) + dt)
+  total += dt
+})
+const rows = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, Number(rowsArg ?? 40))
+for (const [key, us] of rows)
+  console.log(`${((us / total) * 100).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms  ${key}`)
+console.log(`total ${(total / 1000).toFixed(0)} ms`)
