@@ -70,8 +70,10 @@ export function dynamoReference(db: DynamoDBClient, table: string): ReferenceSto
     upstream: (upstreamId) => get<Upstream>(Pk.upstream, upstreamId),
     upstreamTariffFor: (upstreamId, destination) => byPrefix<UpstreamTariff>([Pk.upstreamTariff(upstreamId)], destination),
     async blacklistHits(accountId, sender, recipient) {
-      // One BatchGetItem: sender and recipient, under the account and the platform.
-      const keys = owners(accountId).flatMap((o) => [...new Set([sender, recipient])].map((n) => key(Pk.blacklist(o), n)))
+      // One BatchGetItem: sender and recipient, under the account and the platform. An empty source_addr (SMPP 3.4
+      // 5.2.8: NULL lets the SMSC choose) is no key: DynamoDB refuses an empty key attribute.
+      const numbers = [...new Set([sender, recipient])].filter((n) => n !== '')
+      const keys = owners(accountId).flatMap((o) => numbers.map((n) => key(Pk.blacklist(o), n)))
       const found = await batchGet(db, table, keys)
       return found.map(strip<BlacklistEntry>).filter((e) => blacklistMatches(e, sender, recipient))
     },

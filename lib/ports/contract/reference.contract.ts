@@ -78,6 +78,8 @@ export function referenceContract(name: string, makeStores: MakeStores) {
       // As sender, `recipient` hits the account's sender-scoped entry and the platform's 'both' entry.
       expect(byOwner(await stores.reference.blacklistHits(accountId, recipient, other))).toEqual(byOwner([entries[1], entries[2]]))
       expect(await stores.reference.blacklistHits(accountId, other, other)).toEqual([])
+      // An empty source_addr (SMPP 3.4 5.2.8, "NULL": the SMSC's default) is a normal submit (issue 8 e2e).
+      expect(await stores.reference.blacklistHits(accountId, '', recipient)).toEqual([entries[1]])
       await stores.reference.deleteBlacklist('*', recipient)
       expect(await stores.reference.blacklistHits(accountId, sender, recipient)).toEqual([entries[0]])
       expect((await stores.reference.listBlacklist(accountId, 10)).items.map((e) => e.number).sort()).toEqual([sender, recipient].sort())
