@@ -6,6 +6,9 @@ import { submitRespBody } from './commands/submit-sm'
 import type { Connection } from './connection'
 import type { Metrics } from './metrics'
 
+/** How long the deadline's decision write may take before the peer is answered 0x0402 regardless. */
+export const DecideWaitMs = 2_000
+
 interface Waiting {
   conn: Connection
   req: Pdu
@@ -91,8 +94,24 @@ export class VerdictBook {
     try {
       const now = clock.now()
       const expiresAt = Math.floor(now / 1000) + retentionDays * 86_400
-      const r = await ledger.decide({ messageId, status: Status.NotRegistered, decidedAt: new Date(now).toISOString() }, expiresAt)
-      if (r.result === 'already-decided') status = r.decision.status
+      const decided = ledger.decide({ messageId, status: Status.NotRegistered, decidedAt: new Date(now).toISOString() }, expiresAt)
+      // A stalled table must not hold the answer (the SDK has no request timeout): after DecideWaitMs the peer
+      // hears 0x0402 while the write goes on. Should the pipeline's charge then win, it is logged (issue 8 e2e).
+      let timer: TimerHandle | undefined
+      const late = new Promise<'late'>((resolve) => {
+        timer = clock.setTimeout(() => resolve('late'), DecideWaitMs)
+      })
+      const r = await Promise.race([decided, late])
+      clock.clearTimeout(timer)
+      if (r === 'late') {
+        metrics.count('decisionsLate')
+        decided
+          .then((d) => {
+            if (d.result === 'already-decided' && d.decision.status === Status.Ok)
+              log.error('answered 0x0402 but the pipeline accepted the message', { messageId })
+          })
+          .catch((err) => log.error('deadline decision not recorded', { messageId, err }))
+      } else if (r.result === 'already-decided') status = r.decision.status
     } catch (err) {
       // The decision could not be written; 0x0402 is still the honest answer ("retry is safe" is then best effort).
       log.error('deadline decision not recorded', { messageId, err })

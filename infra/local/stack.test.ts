@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
 import { type Socket, connect as tcpConnect } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
 import { fileURLToPath } from 'node:url'
 import smpp, { type PDU } from 'smpp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { alive, descendants } from '../../test/e2e/stack'
 import { freePort, portAnswers } from './ports'
 
 /**
@@ -16,38 +16,6 @@ const StartTimeoutMs = 240_000 // five processes compiling TypeScript and a JVM,
 let stack: ChildProcess
 let output = ''
 let ports: Record<'smpp' | 'tls' | 'api' | 'health' | 'simulator', number>
-
-/** Every process below `pid`, from /proc (Linux). */
-function descendants(pid: number): number[] {
-  const parentOf = new Map<number, number>()
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
-      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]))
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const found: number[] = []
-  const walk = (p: number) => {
-    for (const [child, parent] of parentOf) {
-      if (parent !== p || found.includes(child)) continue
-      found.push(child)
-      walk(child)
-    }
-  }
-  walk(pid)
-  return found
-}
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 beforeAll(async () => {
   ports = { smpp: await freePort(), tls: await freePort(), api: await freePort(), health: await freePort(), simulator: await freePort() }

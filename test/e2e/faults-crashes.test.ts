@@ -1,0 +1,192 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { Status } from '../../lib/smpp/status'
+import { DecideWaitMs } from '../../smpp-node/verdicts'
+import { connectEsme, type Esme, isReceiptOf } from './esme'
+import { createAccount } from './fixtures'
+import { acceptedIds, expectChargedOnce, type Outcome, receiptsFor, submitLoad } from './load'
+import { alive, eventually, type PartName, type Stack, StartTimeoutMs, sleep, startStack, stopStack } from './stack'
+
+/**
+ * Issue 8, faults: parts of `npm start`'s stack die or stall under a bounded load. The stack runs with
+ * LOCAL_RESTART_CHILDREN=1 (infra/local/main.ts starts a dead child again, as ECS and Lambda would).
+ * Whatever happens, a message the client saw accepted is charged exactly once and gets its receipt; nothing
+ * is charged twice, and every submit gets an answer.
+ */
+vi.setConfig({ testTimeout: 180_000 })
+const DeadlineMs = 4_000
+let stack: Stack
+const open: Esme[] = []
+
+async function transceiver(acct: { id: string; password: string }): Promise<Esme> {
+  const e = await connectEsme(stack.ports.smpp)
+  open.push(e)
+  const resp = await e.bind('transceiver', acct.id, acct.password)
+  if (resp.command_status !== 0) throw new Error(`bind: status ${resp.command_status}`)
+  return e
+}
+
+/** SIGKILLs a part and waits until the stack has started a new one. */
+async function killAndAwaitRestart(part: PartName): Promise<void> {
+  const pid = stack.pidOf(part)!
+  process.kill(pid, 'SIGKILL')
+  await eventually(
+    `${part} restarted`,
+    () => {
+      const now = stack.pidOf(part)
+      return now !== undefined && now !== pid && alive(now)
+    },
+    60_000,
+  )
+}
+
+const summary = (o: Outcome[]) => {
+  const by = new Map<string, number>()
+  for (const x of o) {
+    const k = x.error ? 'error' : `0x${x.status!.toString(16)}`
+    by.set(k, (by.get(k) ?? 0) + 1)
+  }
+  return Object.fromEntries(by)
+}
+
+beforeAll(async () => {
+  stack = await startStack({
+    LOCAL_RESTART_CHILDREN: '1',
+    VERDICT_DEADLINE_MS: String(DeadlineMs),
+    // A deliver_sm lost with a killed node is offered again once its claim (response timeout + 5 s) lapses.
+    RESPONSE_TIMEOUT_MS: '5000',
+  })
+}, StartTimeoutMs + 30_000)
+
+afterAll(async () => {
+  for (const e of open) e.close()
+  await stopStack(stack)
+}, 90_000)
+
+describe('faults under load', () => {
+  it('SIGKILL of the SMPP node mid-load: accepted messages are charged once and get their receipts after a rebind', async () => {
+    const acct = await createAccount(stack, 'killnode')
+    const first = await transceiver(acct)
+    let killed: Promise<void> | undefined
+    const before = await submitLoad(first, {
+      count: 200,
+      window: 8,
+      onAnswer: (o) => {
+        if (!killed && o.length >= 60) killed = killAndAwaitRestart('smpp')
+      },
+    })
+    expect(killed).toBeDefined()
+    await killed
+    await eventually('health 200', async () => (await fetch(`http://127.0.0.1:${stack.ports.health}/health`)).status === 200, 60_000)
+    const lost = before.filter((x) => x.error).length
+    expect(lost).toBeGreaterThan(0) // the kill did land mid-load
+    // The rest of the 200 on a new session, after the node came back.
+    const second = await eventually('rebind', () => transceiver(acct), 30_000, 500)
+    const after = await submitLoad(second, { count: 200 - before.length, window: 8 }, 1_000)
+    const accepted = [...acceptedIds(before), ...acceptedIds(after)]
+    expect(accepted.length).toBeGreaterThanOrEqual(150)
+    const receipts = await receiptsFor([first, second], accepted, 90_000)
+    await sleep(1_500) // receipts settle before the ledger is read
+    const charges = await expectChargedOnce(stack, acct.id, accepted)
+    console.info('node kill:', {
+      before: summary(before),
+      after: summary(after),
+      accepted: accepted.length,
+      charged: charges.size,
+      duplicateReceipts: [...receipts.values()].filter((n) => n > 1).length,
+    })
+  })
+
+  it('SIGKILL of the Lambda host mid-batch: every submit answered, nothing charged twice or without acceptance', async () => {
+    const acct = await createAccount(stack, 'killlambda')
+    const e = await transceiver(acct)
+    let killed: Promise<void> | undefined
+    const outcomes = await submitLoad(e, {
+      count: 150,
+      window: 8,
+      paceMs: 10,
+      callTimeoutMs: DeadlineMs + 15_000,
+      onAnswer: (o) => {
+        if (!killed && o.length >= 40) killed = killAndAwaitRestart('lambda')
+      },
+    })
+    await killed
+    // The node is alive throughout: every submit is answered, accepted (0) or not registered in time (0x0402).
+    expect(outcomes.filter((x) => x.error)).toEqual([])
+    expect(outcomes.every((x) => x.status === Status.Ok || x.status === Status.NotRegistered)).toBe(true)
+    const accepted = acceptedIds(outcomes)
+    expect(accepted.length).toBeGreaterThan(40)
+    // A submit job the kill interrupted comes back after the queue's 60 s visibility timeout, later than this
+    // test waits; it then finds the node's 0x0402 decision (written before that answer) and charges nothing.
+    await sleep(2_000)
+    const charges = await expectChargedOnce(stack, acct.id, accepted)
+    // A 0x0402 answer is a promise that nothing was charged: the charged set is exactly the accepted set.
+    expect([...charges.keys()].sort()).toEqual([...accepted].sort())
+    // Receipts: records of the dispatch batch the kill interrupted come back only after the dispatch queue's
+    // 180 s visibility timeout, and one whose DISPATCH guard was already taken is never sent (see the report
+    // of issue 8): counted here, not asserted.
+    await Promise.allSettled(accepted.map((id) => e.deliverSm(isReceiptOf(id), 15_000)))
+    const missing = accepted.filter((id) => !e.delivered.some(isReceiptOf(id)))
+    const states: Record<string, number> = {}
+    for (const id of missing) {
+      const q = await e.call('query_sm', { message_id: id, source_addr: '' })
+      states[q.message_state] = (states[q.message_state] ?? 0) + 1
+    }
+    console.info('lambda kill:', {
+      outcomes: summary(outcomes),
+      accepted: accepted.length,
+      withoutReceipt: missing.length,
+      statesWithoutReceipt: states,
+    })
+    expect(missing.length).toBeLessThanOrEqual(20) // at most the batches in flight at the kill
+  })
+
+  it('DynamoDB Local stopped for 10 s under load: every submit is answered within the deadline and slack, then it recovers', async () => {
+    const StallMs = 10_000
+    const acct = await createAccount(stack, 'dynstop')
+    const e = await transceiver(acct)
+    const dynamo = stack.pidOf('dynamo')!
+    let stopped = false
+    let resumed: Promise<void> | undefined
+    const outcomes = await submitLoad(e, {
+      count: 120,
+      window: 4,
+      paceMs: 100,
+      callTimeoutMs: DeadlineMs + 20_000,
+      onAnswer: (o) => {
+        if (stopped || o.length < 20) return
+        stopped = true
+        process.kill(dynamo, 'SIGSTOP')
+        resumed = sleep(StallMs).then(() => void process.kill(dynamo, 'SIGCONT'))
+      },
+    })
+    await resumed
+    const slowest = Math.max(...outcomes.map((x) => x.ms))
+    console.info('dynamo stop:', { outcomes: summary(outcomes), slowestMs: slowest })
+    expect(outcomes.filter((x) => x.error)).toEqual([])
+    expect(outcomes.every((x) => [Status.Ok, Status.NotRegistered, Status.Throttled].includes(x.status as never))).toBe(true)
+    // Bounded by the deadline plus the decision write's own bound (smpp-node/verdicts.ts DecideWaitMs), not by the stall.
+    expect(slowest).toBeLessThan(DeadlineMs + DecideWaitMs + 2_000)
+    expect(outcomes.some((x) => x.status === Status.NotRegistered)).toBe(true)
+    // Recovers by itself: new submits are accepted again.
+    const later: string[] = []
+    await eventually(
+      'accepting again',
+      async () => {
+        const r = await e.call('submit_sm', { destination_addr: '447700900321', short_message: `after ${later.length}` })
+        if (r.command_status === 0) later.push(r.message_id)
+        return r.command_status === 0
+      },
+      30_000,
+      500,
+    )
+    const accepted = [...acceptedIds(outcomes), ...later]
+    await receiptsFor([e], acceptedIds(outcomes), 90_000)
+    await sleep(1_500)
+    const charges = await expectChargedOnce(stack, acct.id, accepted)
+    // A 0x0402 answered while the decision could not be written is best effort: a pipeline charge stuck in the
+    // stalled table may still commit. Such a message is charged without the client knowing it (logged by the node).
+    const unseen = [...charges.keys()].filter((id) => !accepted.includes(id))
+    expect(unseen.length).toBeLessThanOrEqual(outcomes.filter((x) => x.status === Status.NotRegistered).length)
+    console.info('dynamo stop: charged but answered 0x0402:', unseen.length)
+  })
+})
