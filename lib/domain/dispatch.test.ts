@@ -2,8 +2,9 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { memoryStores } from '../adapters/memory'
 import type { Stores } from '../ports'
 import { Status } from '../smpp/status'
-import { attemptsFor, dispatchMessage } from './dispatch'
+import { attemptsFor, DispatchPolicy, dispatchMessage } from './dispatch'
 import { DispatchQueue, scriptedConnector, seed, submitJob, T0, type TestDeps, testDeps } from './fixtures'
+import { epochSec, GuardKey } from './ids'
 import type { DispatchJob, SubmitJob } from './jobs'
 import { submitMessage } from './submit'
 
@@ -42,6 +43,25 @@ describe('dispatch', () => {
     const { deps, connector, dispatch } = await accepted({ 'up-a': 'ok' })
     await dispatchMessage(deps, dispatch)
     await dispatchMessage(deps, dispatch)
+    expect(connector.calls).toHaveLength(1)
+  })
+
+  it('sends a job whose run died mid-send again once the lease expires, and only then', async () => {
+    let now = T0
+    stores = memoryStores({ now: () => now })
+    await seed(stores)
+    const { connector, dispatch } = await accepted({ 'up-a': 'ok' })
+    const deps = testDeps(stores, { now: () => now, connector })
+    // A run killed between taking the guard and sending: the guard is held, nothing was sent.
+    expect(await stores.guards.once(GuardKey.dispatch(dispatch.messageId, 0), epochSec(now) + DispatchPolicy.leaseSec)).toBe(true)
+    await dispatchMessage(deps, dispatch) // a concurrent copy while the lease holds: no second send
+    expect(connector.calls).toHaveLength(0)
+    now = new Date(T0.getTime() + (DispatchPolicy.leaseSec + 1) * 1000) // SQS redelivers after the visibility timeout
+    await dispatchMessage(deps, dispatch)
+    expect(connector.calls).toHaveLength(1)
+    expect(await stores.messages.get(dispatch.messageId)).toMatchObject({ state: 'ENROUTE' })
+    now = new Date(now.getTime() + (DispatchPolicy.leaseSec + 1) * 1000)
+    await dispatchMessage(deps, dispatch) // ENROUTE: a late copy sends nothing
     expect(connector.calls).toHaveLength(1)
   })
 

@@ -1,6 +1,6 @@
 import { Status } from '../smpp/status'
 import type { Deps } from './deps'
-import { addHours, epochSec, GuardKey } from './ids'
+import { epochSec, GuardKey } from './ids'
 import type { DispatchJob } from './jobs'
 import { settle } from './settle'
 
@@ -13,21 +13,28 @@ export const DispatchPolicy = {
   rounds: 2,
   maxAttempts: 4,
   backoffMs: (attempt: number) => Math.min(200 * 2 ** (attempt - 1), 2_000), // 200, 400, 800 ms
+  /**
+   * The dispatch guard is a lease, so a run killed mid-send cannot strand a charged message: it is longer
+   * than a dispatch run may last (the function timeout, the queue's 180 s visibility / 6 = 30 s) and
+   * shorter than the visibility timeout, so SQS's redelivery of the job finds it free again.
+   */
+  leaseSec: 120,
 } as const
 
 export const attemptsFor = (upstreams: number): number => Math.min(upstreams * DispatchPolicy.rounds, DispatchPolicy.maxAttempts)
 
 /**
- * Hands one accepted message to its upstream, once (guard DISPATCH#<messageId>#<attempt>). Success:
- * the upstream's id is recorded and the message is ENROUTE. Every attempt failed: UNDELIVERABLE with
- * 0x0446, then refund, usage and receipt as for any final state. Until something has reached a
- * carrier, a failure gives the guard back so the SQS retry may try again; after that it never does
- * (a message is sent at most once).
+ * Hands one accepted message to its upstream (guard DISPATCH#<messageId>#<attempt>, a lease). Success:
+ * the upstream's id is recorded and the message is ENROUTE, which stops any later copy of the job. Every
+ * attempt failed: UNDELIVERABLE with 0x0446, then refund, usage and receipt as for any final state. A
+ * failure before anything reached a carrier gives the guard back at once; a run that dies in between
+ * leaves it to expire, and the redelivered job sends again: at least once towards the carrier (a crash
+ * between the carrier's answer and the ENROUTE write can repeat a send), never a charged message lost.
  */
 export async function dispatchMessage(deps: Deps, job: DispatchJob): Promise<void> {
   const { guards, messages } = deps.stores
   const key = GuardKey.dispatch(job.messageId, job.attempt)
-  if (!(await guards.once(key, epochSec(addHours(deps.now(), deps.cfg.retentionDays * 24))))) {
+  if (!(await guards.once(key, epochSec(deps.now()) + DispatchPolicy.leaseSec))) {
     deps.log.info('dispatch already taken', { messageId: job.messageId, attempt: job.attempt })
     return
   }
@@ -48,7 +55,7 @@ export async function dispatchMessage(deps: Deps, job: DispatchJob): Promise<voi
   }
   // Queued for the SMPP bind pool: it records the upstream's id and moves the message to ENROUTE.
   if ('queued' in sent) return
-  // Sent: from here a failure keeps the guard, or the retry would send the message twice.
+  // Sent: a failure from here leaves the lease to expire; the retry then finds the message still ACCEPTED.
   await messages.setUpstream(job.messageId, sent.upstreamId, sent.upstreamMessageId)
   await messages.transition(job.messageId, ['ACCEPTED'], 'ENROUTE', sent)
 }
