@@ -1,8 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import { freePort } from '../infra/local/ports'
+import { pathToFileURL } from 'node:url'
 import { CommandId, type Pdu } from '../lib/smpp/pdu'
+import { startStack } from '../test/e2e/stack'
 import { connectEsme, type Esme, submitBody } from './esme'
 import { percentile, round } from './stats'
 
@@ -20,7 +18,6 @@ import { percentile, round } from './stats'
  * The receipt phase runs first, on a quiet stack, so the throughput phase's backlog does not queue ahead of it.
  */
 export interface BenchE2eOptions {
-  startTimeoutMs?: number
   receiptMessages?: number
   receiptWindow?: number
   sessions?: number
@@ -30,7 +27,7 @@ export interface BenchE2eOptions {
 }
 
 export interface E2eFigures {
-  /** Seconds from spawning the stack to its 'ready' line. */
+  /** Seconds from spawning the stack until every port answers. */
   stackStartSec: number
   throughput: {
     sessions: number
@@ -47,95 +44,16 @@ export interface E2eFigures {
 
 /** infra/local/carrier-simulator.ts `receiptDelayMs` default; main.ts passes none. */
 export const CarrierReceiptDelayMs = 1_000
-const root = fileURLToPath(new URL('../', import.meta.url))
 const ReceiptTo = '447700900123' // an ordinary number: the simulator answers DELIVRD
 // Every text differs: the platform refuses the same text to the same number within the duplicate window (0x0453).
 const runTag = Date.now().toString(36)
 let texts = 0
 
-/** Every process below `pid` (Linux /proc): the stack's children, for a clean stop if SIGTERM is not enough. */
-function descendants(pid: number): number[] {
-  const parentOf = new Map<number, number>()
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
-      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]))
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const found: number[] = []
-  const walk = (p: number) => {
-    for (const [child, parent] of parentOf) {
-      if (parent !== p || found.includes(child)) continue
-      found.push(child)
-      walk(child)
-    }
-  }
-  walk(pid)
-  return found
-}
-
-async function startStack(timeoutMs: number) {
-  const ports = {
-    smpp: await freePort(),
-    tls: await freePort(),
-    api: await freePort(),
-    health: await freePort(),
-    simulator: await freePort(),
-  }
-  const stack: ChildProcess = spawn(`${root}node_modules/.bin/tsx`, ['infra/local/main.ts', '--in-memory'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      SMPP_PORT: String(ports.smpp),
-      SMPP_TLS_PORT: String(ports.tls),
-      API_PORT: String(ports.api),
-      HEALTH_PORT: String(ports.health),
-      SIMULATOR_PORT: String(ports.simulator),
-      ADMIN_API_KEY: 'bench-key',
-      VERDICT_DEADLINE_MS: '30000', // a loaded 2-core machine must not turn slowness into 0x0402
-    },
-  })
-  let output = ''
-  const collect = (d: Buffer) => {
-    output = (output + d.toString()).slice(-20_000)
-  }
-  stack.stdout?.on('data', collect)
-  stack.stderr?.on('data', collect)
+/** The shared launcher of the end-to-end suites (test/e2e/stack.ts), timed. */
+async function timedStack() {
   const started = performance.now()
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => finish(() => reject(new Error(`stack not ready in ${timeoutMs} ms:\n${output.slice(-2_000)}`))),
-      timeoutMs,
-    )
-    const check = setInterval(() => output.includes('Local SMPP platform ready') && finish(resolve), 100)
-    const onExit = (code: number | null) => finish(() => reject(new Error(`stack exited (${code}) during start:\n${output.slice(-2_000)}`)))
-    const finish = (f: () => void) => {
-      clearInterval(check)
-      clearTimeout(timer)
-      stack.off('exit', onExit)
-      f()
-    }
-    stack.once('exit', onExit)
-  })
-  const stop = async () => {
-    if (stack.exitCode !== null || stack.pid === undefined) return
-    const below = descendants(stack.pid)
-    const exited = new Promise<void>((r) => stack.once('exit', () => r()))
-    stack.kill('SIGTERM')
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))])
-    for (const pid of [...below, stack.pid]) {
-      try {
-        process.kill(pid, 'SIGKILL')
-      } catch {
-        // already gone: the stack stopped its children itself
-      }
-    }
-  }
-  return { port: ports.smpp, startSec: round((performance.now() - started) / 1000, 1), stop, output: () => output }
+  const stack = await startStack()
+  return { stack, startSec: round((performance.now() - started) / 1000, 1) }
 }
 
 /** Submit -> receipt latency of `n` messages with at most `window` outstanding, bounded by `timeoutMs`. */
@@ -222,7 +140,6 @@ async function throughput(esmes: Esme[], window: number, messages: number, durat
 
 export async function benchE2e(opts: BenchE2eOptions = {}): Promise<E2eFigures> {
   const o = {
-    startTimeoutMs: 240_000,
     receiptMessages: 20,
     receiptWindow: 4,
     sessions: 2,
@@ -231,19 +148,19 @@ export async function benchE2e(opts: BenchE2eOptions = {}): Promise<E2eFigures> 
     durationMs: 20_000,
     ...opts,
   }
-  const stack = await startStack(o.startTimeoutMs)
+  const { stack, startSec } = await timedStack()
   const esmes: Esme[] = []
   try {
     // One session during the receipt phase: the node spreads receipts round-robin over the account's
     // receiver sessions, and only this one is listening for them.
-    esmes.push(await connectEsme(stack.port, 'demo', 'demopass'))
+    esmes.push(await connectEsme(stack.ports.smpp, 'demo', 'demopass'))
     // Warm-up: the first messages pay for cold Lambda handlers and SDK connections.
     await receiptLatency(esmes[0], 3, 1, 60_000)
     const lat = (await receiptLatency(esmes[0], o.receiptMessages, o.receiptWindow, 60_000)).sort((a, b) => a - b)
-    while (esmes.length < o.sessions) esmes.push(await connectEsme(stack.port, 'demo', 'demopass'))
+    while (esmes.length < o.sessions) esmes.push(await connectEsme(stack.ports.smpp, 'demo', 'demopass'))
     const tp = await throughput(esmes, o.window, o.messages, o.durationMs)
     return {
-      stackStartSec: stack.startSec,
+      stackStartSec: startSec,
       throughput: { sessions: o.sessions, window: o.window, ...tp },
       receipt: {
         messages: o.receiptMessages,
