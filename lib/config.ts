@@ -61,6 +61,8 @@ export interface Config {
   retentionDays: number
   /** Default validity of a receipt or MO waiting for a receiver session. */
   pendingValidityHours: number
+  /** Where the API listens when served by node (the local stack); API Gateway serves it on AWS. */
+  api: { port: number; host: string }
   /**
    * Run the upstream SMPP bind pool (issue 9, docs/UPSTREAM-SMPP.md) in the node's process. On by default, so an
    * upstream of kind smpp configured through the API works at once (locally and on AWS); off for client-facing
@@ -116,6 +118,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     retentionDays: int('RETENTION_DAYS', 30),
     pendingValidityHours: int('PENDING_VALIDITY_HOURS', 72),
+    api: { port: int('API_PORT', 8080), host: env.API_HOST?.trim() || '127.0.0.1' },
     upstreamPool: bool(EnvKeys.upstreamPool, true),
   })
 }

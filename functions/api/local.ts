@@ -9,8 +9,7 @@ import { createApi } from './app'
  */
 const cfg = loadConfig()
 const deps = buildDeps(cfg)
-const port = Number(process.env.API_PORT ?? 8080)
-const hostname = process.env.API_HOST ?? '127.0.0.1'
+const { port, host: hostname } = cfg.api
 const server = serve({ fetch: createApi({ ...deps, receiptsQueueUrl: cfg.queues.receipts }).fetch, port, hostname }, (info) =>
   deps.log.info('api listening', { url: `http://${hostname}:${info.port}/`, docs: `http://${hostname}:${info.port}/docs` }),
 )
