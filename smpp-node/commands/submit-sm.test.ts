@@ -5,34 +5,9 @@ import { Status } from '../../lib/smpp/status'
 import { MessageIdLength } from '../message-id'
 import { testAccount } from '../testing/accounts'
 import { bindTrx, CallbackUrl, call, connectClient, type Harness, type HarnessOptions, SubmitUrl, startNode } from '../testing/harness'
+import { submitSm } from '../testing/pdus'
 import type { SmppSession } from '../testing/smpp-package'
 import { prepareSubmit } from './submit-sm'
-
-const submitSm = (patch: Record<string, unknown> = {}): Pdu => ({
-  commandId: CommandId.SubmitSm,
-  status: 0,
-  sequence: 1,
-  body: {
-    serviceType: '',
-    sourceAddrTon: 1,
-    sourceAddrNpi: 1,
-    sourceAddr: '4930123456',
-    destAddrTon: 1,
-    destAddrNpi: 1,
-    destinationAddr: '4915112345678',
-    esmClass: 0,
-    protocolId: 0,
-    priorityFlag: 0,
-    scheduleDeliveryTime: '',
-    validityPeriod: '',
-    registeredDelivery: 1,
-    replaceIfPresentFlag: 0,
-    dataCoding: 0,
-    smDefaultMsgId: 0,
-    shortMessage: Buffer.from('hello'),
-    ...patch,
-  },
-})
 
 const statusOfPrepare = (pdu: Pdu): number => {
   try {

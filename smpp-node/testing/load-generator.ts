@@ -3,6 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { encode } from '../../lib/smpp/codec'
 import { FrameError, Framer } from '../../lib/smpp/framer'
 import { CommandId } from '../../lib/smpp/pdu'
+import { submitSm } from './pdus'
 
 /**
  * The bench's load generator, run in a worker thread so it does not share the event loop with the server
@@ -30,30 +31,8 @@ const bindPdu = (systemId: string, password: string) =>
     body: { systemId, password, systemType: '', interfaceVersion: 0x34, addrTon: 0, addrNpi: 0, addressRange: '' },
   })
 
-const submitTemplate = encode({
-  commandId: CommandId.SubmitSm,
-  status: 0,
-  sequence: 0,
-  body: {
-    serviceType: '',
-    sourceAddrTon: 1,
-    sourceAddrNpi: 1,
-    sourceAddr: '4930123456',
-    destAddrTon: 1,
-    destAddrNpi: 1,
-    destinationAddr: '4915112345678',
-    esmClass: 0,
-    protocolId: 0,
-    priorityFlag: 0,
-    scheduleDeliveryTime: '',
-    validityPeriod: '',
-    registeredDelivery: 1,
-    replaceIfPresentFlag: 0,
-    dataCoding: 0,
-    smDefaultMsgId: 0,
-    shortMessage: Buffer.from('Benchmark message: hello from the load generator'),
-  },
-})
+// The sequence number is written per request (below), so the template's own does not matter.
+const submitTemplate = encode(submitSm({ shortMessage: Buffer.from('Benchmark message: hello from the load generator') }))
 
 interface Session {
   socket: net.Socket
