@@ -39,8 +39,8 @@ export interface EventSourceOptions {
   batchWindowMs?: number
   /** Pollers, each invoking the handler with its own batch (Lambda's maximum concurrency). */
   concurrency?: number
-  /** Pause between receives on an empty queue. */
-  idleMs?: number
+  /** Longest wait of one receive on an empty queue (Lambda's pollers long-poll for 20 s). */
+  waitSec?: number
   log?: Log
 }
 
@@ -50,6 +50,7 @@ export interface EventSourceRunner {
 }
 
 const MaxReceive = 10
+const WindowPollMs = 10
 
 /**
  * A local stand-in for Lambda's SQS event source mapping, with reportBatchItemFailures on: records the handler
@@ -60,7 +61,7 @@ const MaxReceive = 10
 export async function startEventSource(opts: EventSourceOptions): Promise<EventSourceRunner> {
   const { sqs, queueUrl, handler, batchSize } = opts
   const log = opts.log ?? consoleLog(queueUrl)
-  const idleMs = opts.idleMs ?? 50
+  const waitSec = opts.waitSec ?? 20
   const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))
   const eventSourceARN = attrs.Attributes?.QueueArn ?? ''
   let stopping = false
@@ -77,29 +78,39 @@ export async function startEventSource(opts: EventSourceOptions): Promise<EventS
       wake.signal.addEventListener('abort', done)
     })
 
-  const receive = async (max: number): Promise<Message[]> => {
+  // A stop aborts the long polls in flight, so it does not wait out their 20 s.
+  const receive = async (max: number, wait: number): Promise<Message[]> => {
     const res = await sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: queueUrl,
         MaxNumberOfMessages: Math.min(max, MaxReceive),
-        WaitTimeSeconds: 0,
+        WaitTimeSeconds: wait,
         AttributeNames: ['All'],
       }),
+      { abortSignal: wake.signal },
     )
     return res.Messages ?? []
   }
 
-  /** One batch: the first records, then more until the batch is full or its window is over. */
+  /**
+   * One batch: a long poll for the first records (answered as soon as one is there, on AWS and by the local
+   * server alike), then, while the batch is not full, more until the batching window is over: short polls,
+   * a 10 ms pause between empty ones. The pause only runs inside an open window, never on an idle queue.
+   */
   const collect = async (): Promise<Message[]> => {
     const byId = new Map<string, Message>()
-    let windowEnds = Number.POSITIVE_INFINITY
-    while (!stopping && byId.size < batchSize) {
-      const got = await receive(batchSize - byId.size)
-      // The last receive of a message wins: only its newest receipt handle deletes it.
+    // The last receive of a message wins: only its newest receipt handle deletes it.
+    const add = (got: Message[]) => {
       for (const m of got) byId.set(m.MessageId ?? '', m)
-      if (byId.size > 0 && windowEnds === Number.POSITIVE_INFINITY) windowEnds = Date.now() + (opts.batchWindowMs ?? 0)
-      if (byId.size > 0 && Date.now() >= windowEnds) break
-      if (got.length === 0) await pause(byId.size > 0 ? Math.min(idleMs, windowEnds - Date.now()) : idleMs)
+    }
+    while (!stopping && byId.size === 0) add(await receive(batchSize, waitSec))
+    const windowMs = opts.batchWindowMs ?? 0
+    const windowEnds = Date.now() + windowMs
+    while (windowMs > 0 && !stopping && byId.size < batchSize) {
+      const got = await receive(batchSize - byId.size, 0)
+      add(got)
+      if (Date.now() >= windowEnds) break
+      if (got.length === 0) await pause(Math.min(WindowPollMs, windowEnds - Date.now()))
     }
     return [...byId.values()]
   }

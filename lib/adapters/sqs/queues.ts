@@ -43,20 +43,8 @@ export function chunkBodies(bodies: string[]): string[][] {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-export interface SqsQueuesOptions {
-  /**
-   * Long-poll by short polls. The local SQS server holds a receive for its whole WaitTimeSeconds unless it
-   * fills MaxNumberOfMessages (AWS answers as soon as one message is there), which would add seconds to every
-   * verdict; default: on when the client has a custom endpoint, which only the local stack sets.
-   */
-  emulateLongPoll?: boolean
-}
-
-const ShortPollEveryMs = 50
-
 /** The QueueSender and QueueConsumer ports on SQS; bodies are JSON. SDK errors leave as QueueError. */
-export function sqsQueues(sqs: SQSClient, opts: SqsQueuesOptions = {}): QueueSender & QueueConsumer {
-  const emulateLongPoll = opts.emulateLongPoll ?? sqs.config.isCustomEndpoint === true
+export function sqsQueues(sqs: SQSClient): QueueSender & QueueConsumer {
   const guard = async <T>(op: string, queueUrl: string, call: () => Promise<T>): Promise<T> => {
     try {
       return await call()
@@ -119,15 +107,9 @@ export function sqsQueues(sqs: SQSClient, opts: SqsQueuesOptions = {}): QueueSen
       }),
 
     receive: (queueUrl, max, waitSec, visibilitySec) =>
-      guard('receive', queueUrl, async () => {
-        if (!emulateLongPoll || waitSec === 0) return receiveOnce(queueUrl, max, waitSec, visibilitySec)
-        const deadline = Date.now() + waitSec * 1_000
-        for (;;) {
-          const got = await receiveOnce(queueUrl, max, 0, visibilitySec)
-          if (got.length || Date.now() >= deadline) return got
-          await sleep(Math.min(ShortPollEveryMs, Math.max(deadline - Date.now(), 0)))
-        }
-      }),
+      // A real long poll on AWS and locally alike: the local SQS server answers as soon as a message is there
+      // (infra/local/sqs-long-poll.ts), so no short polls (issue 12).
+      guard('receive', queueUrl, () => receiveOnce(queueUrl, max, waitSec, visibilitySec)),
 
     delete: (queueUrl, receiptHandle) =>
       guard('delete', queueUrl, async () => {

@@ -1,0 +1,88 @@
+/**
+ * AWS's long poll for the local SQS server (`local-aws-sqs` 2.0.x). Its ReceiveMessage holds every request
+ * for WaitTimeSeconds + 40 ms unless MaxNumberOfMessages messages turn up (a short poll too waits those
+ * 40 ms), scanning the whole queue every 10 ms meanwhile. AWS answers a long poll as soon as one message is
+ * there ("ReceiveMessage returns as soon as a message is available", SQS developer guide, long polling),
+ * and an idle waiting poll costs nothing. Without this, every local hop waited out its poll, and the pollers
+ * of an idle `npm start` kept a third of a core busy (issue 12).
+ *
+ * The wrapper waits, with no timer running, until the queue has a message ready (a send, or a message whose
+ * visibility timeout or delay ran out), then calls the server's own receive for at most that many messages,
+ * which it fills on its first 10 ms tick. Everything else (visibility, receive counts, redrive to the DLQ,
+ * receipt handles, the in-flight limit) stays the server's. Only the public members of its Queue are used.
+ */
+
+/** The members of local-aws-sqs's Queue that the wrapper uses (all public in its typings). */
+export interface ServerQueue {
+  DelaySeconds: number
+  VisibilityTimeout: number
+  receive(args: { VisibilityTimeout?: unknown; WaitTimeSeconds?: unknown; MaxNumberOfMessages?: unknown }): Promise<unknown[]>
+  newRecord: (msg: Record<string, unknown>, delay?: number) => unknown
+  changeVisibility(receiptHandle: string, seconds: unknown): boolean
+  getAttributes(names: string[]): Record<string, string> | undefined
+}
+
+// A message can become ready without passing through the hooks below (a purge's end, a record moved by a
+// redrive task): a waiting poll looks again this often. A rare, cheap check, not a poll loop.
+const RecheckMs = 1_000
+const wrapped = new WeakSet<object>()
+
+/** Messages that a receive would hand out now: not delayed and visible. */
+function readyCount(queue: ServerQueue): number {
+  const a = queue.getAttributes(['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'])
+  // ApproximateNumberOfMessages counts records not delayed; NotVisible counts those received and not yet
+  // back. A delayed record has never been received, so the difference is exactly the ready ones.
+  return Math.max(0, Number(a?.ApproximateNumberOfMessages ?? 0) - Number(a?.ApproximateNumberOfMessagesNotVisible ?? 0))
+}
+
+/** Makes `queue` answer ReceiveMessage as AWS does. Idempotent: a queue is wrapped once. */
+export function longPollLikeAws(queue: ServerQueue): void {
+  if (wrapped.has(queue)) return
+  wrapped.add(queue)
+  const waiters = new Set<() => void>()
+  const wakeAll = () => {
+    for (const wake of [...waiters]) wake()
+  }
+  // Woken after the server's own timer for the same moment (timers of equal delay run in creation order).
+  const wakeIn = (ms: number) => setTimeout(wakeAll, Math.max(0, ms) + 1).unref()
+  const secondsOr = (v: unknown, d: number) => (v === undefined || v === null || Number.isNaN(Number(v)) ? d : Number(v))
+
+  const newRecord = queue.newRecord
+  queue.newRecord = (msg, delay) => {
+    const record = newRecord(msg, delay)
+    wakeIn(secondsOr(delay, queue.DelaySeconds) * 1_000)
+    return record
+  }
+  const changeVisibility = queue.changeVisibility.bind(queue)
+  queue.changeVisibility = (handle, seconds) => {
+    const changed = changeVisibility(handle, seconds)
+    wakeIn(Number(seconds) * 1_000)
+    return changed
+  }
+
+  const receive = queue.receive.bind(queue)
+  queue.receive = async (args) => {
+    const max = Math.max(1, secondsOr(args.MaxNumberOfMessages, 1))
+    const deadline = Date.now() + secondsOr(args.WaitTimeSeconds, 0) * 1_000
+    for (;;) {
+      const ready = readyCount(queue)
+      if (ready > 0) {
+        const got = await receive({ ...args, WaitTimeSeconds: 0, MaxNumberOfMessages: Math.min(max, ready) })
+        // What was just received comes back when its visibility timeout ends: wake the pollers then.
+        if (got.length) wakeIn(secondsOr(args.VisibilityTimeout, queue.VisibilityTimeout) * 1_000)
+        // Another poll may have taken them between the count and the server's tick: wait on if time is left.
+        if (got.length || Date.now() >= deadline) return got
+      } else if (Date.now() >= deadline) return []
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer)
+          waiters.delete(done)
+          resolve()
+        }
+        const timer = setTimeout(done, Math.min(RecheckMs, Math.max(0, deadline - Date.now())))
+        timer.unref()
+        waiters.add(done)
+      })
+    }
+  }
+}
