@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { SQSClient } from '@aws-sdk/client-sqs'
+import { meterFromEnv } from '../lib/adapters/aws/meter'
 import { extensionSecrets } from '../lib/adapters/aws/secrets'
 import { dynamoStores } from '../lib/adapters/dynamo'
 import { httpConnector } from '../lib/adapters/http/connector'
@@ -26,6 +27,8 @@ export interface WiringOptions {
 export function buildDeps(cfg: Config, opts: WiringOptions = {}): Deps {
   const db = new DynamoDBClient({ region: cfg.region, endpoint: cfg.endpoints.dynamo })
   const sqs = new SQSClient({ region: cfg.region, endpoint: cfg.endpoints.sqs })
+  // Only the bench sets METER_DIR: DynamoDB units and SQS requests per message, counted (lib/adapters/aws/meter.ts).
+  meterFromEnv(process.env.METER_DIR, 'functions', { dynamo: db, sqs })
   const queues = sqsQueues(sqs)
   const connectors: Partial<Record<UpstreamKind, Connector>> = {
     // The wiring is the edge where the environment may be read; secrets are not part of Config on purpose.

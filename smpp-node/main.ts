@@ -2,6 +2,7 @@ import { hostname } from 'node:os'
 import { pathToFileURL } from 'node:url'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { SQSClient } from '@aws-sdk/client-sqs'
+import { meterFromEnv } from '../lib/adapters/aws/meter'
 import { dynamoStores } from '../lib/adapters/dynamo'
 import { envSecrets } from '../lib/adapters/http/secrets'
 import { ensureCallbackQueue, sqsQueues } from '../lib/adapters/sqs'
@@ -64,6 +65,7 @@ export async function main(): Promise<void> {
   const log = jsonLog(undefined, { nodeId: cfg.nodeId })
   const db = new DynamoDBClient({ region: cfg.region, endpoint: cfg.endpoints.dynamo }) // endpoints unset on AWS
   const sqs = new SQSClient({ region: cfg.region, endpoint: cfg.endpoints.sqs })
+  meterFromEnv(env.METER_DIR, 'node', { dynamo: db, sqs }) // the bench's counts (lib/adapters/aws/meter.ts); unset on AWS
   const callbackQueueUrl = cfg.callbackQueueUrl ?? (await ensureCallbackQueue(sqs, `${cfg.callbackQueuePrefix}${cfg.nodeId}`))
   const stores = dynamoStores(db, cfg.tables, { retentionDays: cfg.retentionDays })
   const queues = sqsQueues(sqs)

@@ -5,6 +5,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs'
+import { countInvocation } from '../../lib/adapters/aws/meter'
 import type { Log } from '../../lib/ports/log'
 import { LocalRegion } from './clients'
 
@@ -141,6 +142,7 @@ export async function startEventSource(opts: EventSourceOptions): Promise<EventS
 
   const invoke = async (records: SqsRecord[]) => {
     let done: SqsRecord[] = []
+    countInvocation(records.length)
     try {
       done = succeeded(records, await handler({ Records: records }))
     } catch (err) {

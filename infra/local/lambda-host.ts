@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url'
+import { meterFromEnv } from '../../lib/adapters/aws/meter'
 import { loadConfig } from '../../lib/config'
 import { type QueueName, Queues } from '../../lib/resources'
 import { localSqsClient } from './clients'
@@ -19,6 +20,8 @@ export async function startLambdaHost(env: Record<string, string | undefined>, c
   const cfg = loadConfig(env)
   if (!cfg.endpoints.sqs) throw new Error('lambda host: SQS_ENDPOINT is not set')
   const sqs = localSqsClient(cfg.endpoints.sqs)
+  // Lambda's pollers' receives and deletes are billed SQS requests on AWS too.
+  meterFromEnv(env.METER_DIR, 'functions', { sqs })
   const runners: EventSourceRunner[] = []
   try {
     // The upstream queue has no Lambda: the SMPP bind pool consumes it (issue 9).

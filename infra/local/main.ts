@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { meterFromEnv } from '../../lib/adapters/aws/meter'
 import { dynamoStores } from '../../lib/adapters/dynamo'
 import { sqsQueues } from '../../lib/adapters/sqs'
 import { EnvKeys } from '../../lib/config'
@@ -93,6 +94,8 @@ async function start() {
   const db = localDynamoClient(dynamo.endpoint)
   const sqs = localSqsClient(sqsServer.endpoint)
   const provisioned = await provision({ db, sqs, prefix: opts.prefix })
+  // The carrier simulator's receipt posts, as a connector's would cost on AWS (the bench sets METER_DIR).
+  meterFromEnv(env.METER_DIR, 'carrier', { sqs })
 
   const simulator = await startCarrierSimulator({
     receipts: sqsQueues(sqs),

@@ -1,0 +1,48 @@
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { localDynamoClient, localSqsClient } from '../../../infra/local/clients'
+import { type LocalServices, localServices, tempQueue } from '../../../test/local-services'
+import { sqsQueues } from '../sqs'
+import { emptyCounts, meterDynamo, meterSqs, sumCounts } from './meter'
+
+// Against DynamoDB Local and the SQS server of the test run: the units are what DynamoDB itself reports.
+let svc: LocalServices
+beforeAll(async () => {
+  svc = await localServices()
+})
+
+describe('meter', () => {
+  it('adds up the capacity DynamoDB reports, and a failed conditional write as one write unit', async () => {
+    const m = emptyCounts()
+    const db = localDynamoClient(svc.config.endpoints.dynamo ?? '')
+    meterDynamo(db, m)
+    const TableName = svc.config.tables.guards
+    const put = () =>
+      db.send(new PutItemCommand({ TableName, Item: { pk: { S: 'METER#1' } }, ConditionExpression: 'attribute_not_exists(pk)' }))
+    await put()
+    expect(m).toMatchObject({ ddbWriteUnits: 1, ddbReadUnits: 0, ddbRequests: 1 })
+    await expect(put()).rejects.toThrow()
+    expect(m.ddbWriteUnits).toBe(2)
+    await db.send(new GetItemCommand({ TableName, Key: { pk: { S: 'METER#1' } }, ConsistentRead: true }))
+    expect(m).toMatchObject({ ddbWriteUnits: 2, ddbReadUnits: 1, ddbRequests: 3 })
+  })
+
+  it('counts SQS requests by action: a batch of ten is one request', async () => {
+    const m = emptyCounts()
+    const sqs = localSqsClient(svc.config.endpoints.sqs ?? '')
+    meterSqs(sqs, m)
+    const q = await tempQueue(localSqsClient(svc.config.endpoints.sqs ?? ''))
+    const queues = sqsQueues(sqs)
+    await queues.sendBatch(
+      q.url,
+      Array.from({ length: 10 }, (_, n) => ({ n })),
+    )
+    const got = await queues.receive(q.url, 10, 1)
+    await queues.deleteBatch(
+      q.url,
+      got.map((g) => g.receiptHandle),
+    )
+    expect(m.sqsByAction).toEqual({ SendMessageBatch: 1, ReceiveMessage: 1, DeleteMessageBatch: 1 })
+    expect(sumCounts([m, m]).sqsRequests).toBe(6)
+  })
+})

@@ -1,0 +1,148 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import type { SQSClient } from '@aws-sdk/client-sqs'
+
+/**
+ * What one process spent on AWS, counted rather than guessed (DESIGN.md rule 5): DynamoDB read and write
+ * units as DynamoDB reports them (ReturnConsumedCapacity TOTAL, which DynamoDB Local answers too), SQS
+ * requests by action, and Lambda invocations (counted by the local event-source runner). Installed only
+ * where METER_DIR is set (the bench); the AWS deployment runs without it.
+ */
+export interface MeterCounts {
+  ddbReadUnits: number
+  ddbWriteUnits: number
+  ddbRequests: number
+  sqsRequests: number
+  sqsByAction: Record<string, number>
+  lambdaInvocations: number
+  lambdaRecords: number
+}
+
+export const emptyCounts = (): MeterCounts => ({
+  ddbReadUnits: 0,
+  ddbWriteUnits: 0,
+  ddbRequests: 0,
+  sqsRequests: 0,
+  sqsByAction: {},
+  lambdaInvocations: 0,
+  lambdaRecords: 0,
+})
+
+/** The counts of this process: one per process, whatever number of clients it builds. */
+export const processMeter: MeterCounts = emptyCounts()
+
+const Reads = new Set(['GetItemCommand', 'BatchGetItemCommand', 'QueryCommand', 'ScanCommand', 'TransactGetItemsCommand'])
+const Writes = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand', 'TransactWriteItemsCommand'])
+
+interface Capacity {
+  CapacityUnits?: number
+  ReadCapacityUnits?: number
+  WriteCapacityUnits?: number
+}
+
+/**
+ * Asks DynamoDB for the consumed capacity of every item operation and adds it up. A conditional write that
+ * fails still costs its write unit on AWS (DynamoDB developer guide, "condition expressions"), but the error
+ * carries no ConsumedCapacity: it is counted as 1 unit, and a cancelled transaction as 2 per item (prepare
+ * and commit), an upper bound. Counted once per call, before the SDK's retries.
+ */
+export function meterDynamo(client: DynamoDBClient, m: MeterCounts = processMeter): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const cmd = context.commandName ?? ''
+      const item = Reads.has(cmd) || Writes.has(cmd)
+      m.ddbRequests++
+      try {
+        const out = await next(item ? ({ ...args, input: { ReturnConsumedCapacity: 'TOTAL', ...args.input } } as typeof args) : args)
+        const used = (out.output as { ConsumedCapacity?: Capacity | Capacity[] }).ConsumedCapacity
+        for (const c of Array.isArray(used) ? used : used ? [used] : []) add(m, cmd, c)
+        return out
+      } catch (err) {
+        const name = (err as { name?: string }).name
+        if (name === 'ConditionalCheckFailedException') m.ddbWriteUnits += 1
+        if (name === 'TransactionCanceledException')
+          m.ddbWriteUnits += 2 * ((args.input as { TransactItems?: unknown[] }).TransactItems?.length ?? 1)
+        throw err
+      }
+    },
+    { step: 'initialize', name: 'meterDynamo' },
+  )
+}
+
+function add(m: MeterCounts, cmd: string, c: Capacity): void {
+  if (c.ReadCapacityUnits !== undefined || c.WriteCapacityUnits !== undefined) {
+    m.ddbReadUnits += c.ReadCapacityUnits ?? 0
+    m.ddbWriteUnits += c.WriteCapacityUnits ?? 0
+  } else if (Reads.has(cmd)) m.ddbReadUnits += c.CapacityUnits ?? 0
+  else m.ddbWriteUnits += c.CapacityUnits ?? 0
+}
+
+/** Counts every SQS request by action: each one is billed (a batch of up to 10 small messages is one request). */
+export function meterSqs(client: SQSClient, m: MeterCounts = processMeter): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const action = (context.commandName ?? 'unknown').replace(/Command$/, '')
+      m.sqsRequests++
+      m.sqsByAction[action] = (m.sqsByAction[action] ?? 0) + 1
+      return next(args)
+    },
+    { step: 'initialize', name: 'meterSqs' },
+  )
+}
+
+/** One Lambda invocation of `records` SQS records. */
+export function countInvocation(records: number, m: MeterCounts = processMeter): void {
+  m.lambdaInvocations++
+  m.lambdaRecords += records
+}
+
+const writers = new Set<string>()
+
+/**
+ * Keeps `<dir>/<name>-<pid>.json` up to date (every FlushMs while counts change, and at exit), so the bench
+ * can add up every process of a stack from outside. Once per process and name.
+ */
+export function writeMeterFile(dir: string, name: string, m: MeterCounts = processMeter): void {
+  const file = join(dir, `${name}-${process.pid}.json`)
+  if (writers.has(file)) return
+  writers.add(file)
+  mkdirSync(dir, { recursive: true })
+  let last = ''
+  const flush = () => {
+    const text = JSON.stringify(m)
+    if (text === last) return
+    last = text
+    // Written aside and renamed: a reader never sees half a file.
+    writeFileSync(`${file}.tmp`, text)
+    renameSync(`${file}.tmp`, file)
+  }
+  flush()
+  setInterval(flush, FlushMs).unref()
+  process.on('exit', flush)
+}
+
+export const FlushMs = 250
+
+/** Sums counts (the bench: every file of a stack). */
+export function sumCounts(all: MeterCounts[]): MeterCounts {
+  const total = emptyCounts()
+  for (const c of all) {
+    total.ddbReadUnits += c.ddbReadUnits
+    total.ddbWriteUnits += c.ddbWriteUnits
+    total.ddbRequests += c.ddbRequests
+    total.sqsRequests += c.sqsRequests
+    total.lambdaInvocations += c.lambdaInvocations
+    total.lambdaRecords += c.lambdaRecords
+    for (const [k, v] of Object.entries(c.sqsByAction)) total.sqsByAction[k] = (total.sqsByAction[k] ?? 0) + v
+  }
+  return total
+}
+
+/** Metering for one process when `dir` is set: both clients, and the file the bench reads. */
+export function meterFromEnv(dir: string | undefined, name: string, clients: { dynamo?: DynamoDBClient; sqs?: SQSClient }): void {
+  if (!dir?.trim()) return
+  if (clients.dynamo) meterDynamo(clients.dynamo)
+  if (clients.sqs) meterSqs(clients.sqs)
+  writeMeterFile(dir, name)
+}
