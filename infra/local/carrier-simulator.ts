@@ -94,8 +94,19 @@ export async function startCarrierSimulator(opts: SimulatorOptions): Promise<Car
     }, ms)
     timers.add(t)
   }
-  const post = (event: UpstreamEvent) =>
-    opts.receipts.send(opts.receiptsQueueUrl, event).catch((err) => console.error(`simulator: receipt not posted: ${err}`))
+  // Receipts due at the same moment leave in one SendMessageBatch (10 per request), as every hop batches (issue 12).
+  let due: UpstreamEvent[] = []
+  const post = (event: UpstreamEvent) => {
+    due.push(event)
+    if (due.length > 1) return
+    setImmediate(() => {
+      const batch = due
+      due = []
+      opts.receipts
+        .sendBatch(opts.receiptsQueueUrl, batch)
+        .catch((err) => console.error(`simulator: ${batch.length} receipts not posted: ${err}`))
+    })
+  }
 
   const injectMo = async ({ from, to, text }: MoInput) => {
     const { dataCoding, encoded } = chooseEncoding(text)
