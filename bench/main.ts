@@ -63,15 +63,39 @@ async function nodeSection(): Promise<Figures> {
 async function e2eSection(): Promise<Figures> {
   const e = await benchE2e()
   console.log(`\nend to end through the local stack (started in ${e.stackStartSec} s)`)
-  console.table({ throughput: e.throughput, receipt: e.receipt })
+  console.table({ idle: e.idle, naive: e.naive, receipt: e.receipt })
+  console.table({
+    oneAccount: { ...e.oneAccount, refused: JSON.stringify(e.oneAccount.refused) },
+    manyAccounts: { ...e.manyAccounts, refused: JSON.stringify(e.manyAccounts.refused) },
+  })
+  console.table({ perMessage: e.perMessage, costPer1M: e.cost })
+  const refused = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0)
   return {
     e2eStackStartSec: e.stackStartSec,
-    e2eSent: e.throughput.sent,
-    e2eAccepted: e.throughput.accepted,
-    e2eRefused: Object.values(e.throughput.refused).reduce((a, b) => a + b, 0),
-    e2eAcceptedPerSec: e.throughput.acceptedPerSec,
-    e2eRespP50Ms: e.throughput.respP50Ms,
-    e2eRespP99Ms: e.throughput.respP99Ms,
+    idleCpuTicksPerSec: e.idle.ticksPerSec,
+    idleCpuPercentOfCore: e.idle.percentOfCore,
+    idleRssMiB: e.idle.rssMiB,
+    idleProcesses: e.idle.processes,
+    naiveConcurrency: e.naive.concurrency,
+    naiveChargesPerSec: e.naive.chargesPerSec,
+    naiveConflicts: e.naive.conflicts,
+    e2eSessions: e.oneAccount.sessions,
+    e2eWindow: e.oneAccount.window,
+    e2eSent: e.oneAccount.sent,
+    e2eAccepted: e.oneAccount.accepted,
+    e2eRefused: refused(e.oneAccount.refused),
+    e2eReceipts: e.oneAccount.receipts,
+    e2eAcceptedPerSec: e.oneAccount.acceptedPerSec,
+    e2eVsNaiveCeiling: Math.round((e.oneAccount.acceptedPerSec / Math.max(0.1, e.naive.chargesPerSec)) * 100) / 100,
+    e2eRespP50Ms: e.oneAccount.respP50Ms,
+    e2eRespP99Ms: e.oneAccount.respP99Ms,
+    manyAccounts: e.manyAccounts.accounts,
+    manyWindowPerSession: e.manyAccounts.window,
+    manyAccepted: e.manyAccounts.accepted,
+    manyRefused: refused(e.manyAccounts.refused),
+    manyAcceptedPerSec: e.manyAccounts.acceptedPerSec,
+    manyRespP50Ms: e.manyAccounts.respP50Ms,
+    manyRespP99Ms: e.manyAccounts.respP99Ms,
     receiptMessages: e.receipt.messages,
     receiptReceived: e.receipt.received,
     receiptCarrierDelayMs: e.receipt.carrierDelayMs,
@@ -79,6 +103,15 @@ async function e2eSection(): Promise<Figures> {
     receiptP99Ms: e.receipt.p99Ms,
     receiptNetP50Ms: e.receipt.netP50Ms,
     receiptNetP99Ms: e.receipt.netP99Ms,
+    ddbWriteUnitsPerMessage: e.perMessage.ddbWriteUnits,
+    ddbReadUnitsPerMessage: e.perMessage.ddbReadUnits,
+    sqsRequestsPerMessage: e.perMessage.sqsRequests,
+    sqsRequestsByAction: e.perMessage.sqsByAction,
+    lambdaInvocationsPerMessage: e.perMessage.lambdaInvocations,
+    awsCostPer1M: e.cost.total,
+    awsCostPer1MDynamo: e.cost.dynamo,
+    awsCostPer1MSqs: e.cost.sqs,
+    awsCostPer1MLambda: e.cost.lambda,
   }
 }
 
