@@ -4,9 +4,17 @@ import { parseUpstreamEvent } from '../../lib/domain/parse'
 import { eachRecord } from '../batch'
 import type { SqsBatchResponse, SqsEvent } from '../types'
 import { buildDeps } from '../wiring'
+import { batchDeps } from './batch-deps'
 
 const deps = buildDeps(loadConfig()) // once per cold start: a bad env fails here, not mid-batch
 
-/** Receipts queue -> message state, refunds, usage, and deliver_sm for the client (lib/domain/dlr.ts). */
-export const handler = (event: SqsEvent): Promise<SqsBatchResponse> =>
-  eachRecord(event, deps.log, 'receipt', (body) => handleUpstreamEvent(deps, parseUpstreamEvent(body)))
+/**
+ * Receipts queue -> message state, refunds, usage, and deliver_sm for the client (lib/domain/dlr.ts). The
+ * batch's nudges to the nodes leave together at its end, and its repeated reads are made once (./batch-deps.ts).
+ */
+export async function handler(event: SqsEvent): Promise<SqsBatchResponse> {
+  const batch = batchDeps(deps)
+  const result = await eachRecord(event, deps.log, 'receipt', (body) => handleUpstreamEvent(batch.deps, parseUpstreamEvent(body)))
+  await batch.flush()
+  return result
+}

@@ -56,8 +56,11 @@ export async function dispatchMessage(deps: Deps, job: DispatchJob): Promise<voi
   // Queued for the SMPP bind pool: it records the upstream's id and moves the message to ENROUTE.
   if ('queued' in sent) return
   // Sent: a failure from here leaves the lease to expire; the retry then finds the message still ACCEPTED.
-  await messages.setUpstream(job.messageId, sent.upstreamId, sent.upstreamMessageId)
-  await messages.transition(job.messageId, ['ACCEPTED'], 'ENROUTE', sent)
+  // One write records the upstream's id (the byUpstreamId key receipts are found by) and ENROUTE together:
+  // a message update rewrites the item and its index entries, so two of them cost twice (issue 12). Only a
+  // message that left ACCEPTED meanwhile (cancel_sm, an early receipt) gets the id on its own, for its receipts.
+  const moved = await messages.transition(job.messageId, ['ACCEPTED'], 'ENROUTE', sent)
+  if (!moved) await messages.setUpstream(job.messageId, sent.upstreamId, sent.upstreamMessageId)
 }
 
 async function sendWithFailover(deps: Deps, job: DispatchJob) {

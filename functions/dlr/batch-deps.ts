@@ -1,0 +1,63 @@
+import type { Deps } from '../../lib/domain/deps'
+import type { AccountStore, SessionRegistry } from '../../lib/ports'
+
+/**
+ * The DLR function's view of its dependencies for one batch (issue 12: every hop batches):
+ *
+ * - Its only queue sends are the nudges of lib/domain/deliver.ts, which tell a node that a delivery waits in
+ *   the pending table; the stored item, not the nudge, is what guarantees the delivery (DESIGN.md rule 3),
+ *   and a failed nudge is only logged there. So they are gathered and leave, per callback queue, in
+ *   SendMessageBatch requests of 10 once the batch's records are done, instead of one request each.
+ * - The reads every receipt of an account repeats (the account's refund settings, its receiver sessions) are
+ *   made once per batch: a batch lasts well under the session registry's heartbeat and an operator's change.
+ */
+export interface BatchDeps {
+  deps: Deps
+  /** Sends the gathered nudges; a failure is logged, as a failed nudge always was. */
+  flush(): Promise<void>
+}
+
+export function batchDeps(deps: Deps): BatchDeps {
+  const nudges = new Map<string, unknown[]>()
+  const accountsRead = new Map<string, ReturnType<AccountStore['get']>>()
+  const sessionsRead = new Map<string, ReturnType<SessionRegistry['list']>>()
+  const once = <T>(cache: Map<string, Promise<T>>, key: string, read: () => Promise<T>): Promise<T> => {
+    let p = cache.get(key)
+    if (!p) {
+      p = read()
+      // A failed read is not kept: the next record of the batch tries again.
+      p.catch(() => cache.delete(key))
+      cache.set(key, p)
+    }
+    return p
+  }
+  const { accounts, sessions } = deps.stores
+  return {
+    deps: {
+      ...deps,
+      stores: {
+        ...deps.stores,
+        accounts: { ...accounts, get: (id) => once(accountsRead, id, () => accounts.get(id)) },
+        sessions: { ...sessions, list: (id, nowSec) => once(sessionsRead, id, () => sessions.list(id, nowSec)) },
+      },
+      queues: {
+        ...deps.queues,
+        send: async (url, body) => {
+          const list = nudges.get(url) ?? []
+          list.push(body)
+          nudges.set(url, list)
+        },
+      },
+    },
+    async flush() {
+      await Promise.all(
+        [...nudges].map(([url, bodies]) =>
+          deps.queues.sendBatch(url, bodies).catch((err) => {
+            deps.log.warn('nudges failed; deliveries stay pending', { queueUrl: url, count: bodies.length, err })
+          }),
+        ),
+      )
+      nudges.clear()
+    },
+  }
+}
