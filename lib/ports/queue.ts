@@ -14,6 +14,7 @@ export interface ReceivedMessage {
 
 export interface QueueConsumer {
   receive(queueUrl: string, max: number, waitSec: number, visibilitySec?: number): Promise<ReceivedMessage[]>
+  /** Deletes of one queue made within a few ms share one DeleteMessageBatch under the hood. */
   delete(queueUrl: string, receiptHandle: string): Promise<void>
   /** Deletes many at once (DeleteMessageBatch, 10 per request under the hood); rejects if any could not be deleted. */
   deleteBatch(queueUrl: string, receiptHandles: string[]): Promise<void>

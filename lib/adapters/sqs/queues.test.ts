@@ -1,6 +1,7 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { localClients, tempQueue } from '../../../test/local-services'
+import { emptyCounts, meterSqs } from '../aws/meter'
 import { chunkBodies, QueueError, sqsQueues } from './queues'
 
 const { sqs } = localClients()
@@ -85,6 +86,23 @@ describe('sqsQueues', () => {
     )
     // Past the 1 s visibility timeout an undeleted message would be visible again.
     await new Promise((r) => setTimeout(r, 1_500))
+    expect(await queues.receive(q, 10, 0)).toEqual([])
+  })
+
+  it('deletes made at once leave in DeleteMessageBatch requests of 10; none comes back', async () => {
+    const counts = emptyCounts()
+    const metered = localClients().sqs
+    meterSqs(metered, counts)
+    const mine = sqsQueues(metered)
+    const { url: q } = await tempQueue(sqs, { visibilityTimeoutSec: 1 })
+    await queues.sendBatch(
+      q,
+      Array.from({ length: 12 }, (_, i) => ({ n: i })),
+    )
+    const got = await drain(q, 12)
+    await Promise.all(got.map((m) => mine.delete(q, m.receiptHandle)))
+    expect(counts.sqsByAction).toEqual({ DeleteMessageBatch: 2 })
+    await new Promise((r) => setTimeout(r, 1_500)) // past the visibility timeout an undeleted one is back
     expect(await queues.receive(q, 10, 0)).toEqual([])
   })
 

@@ -1,7 +1,6 @@
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageBatchCommand,
-  DeleteMessageCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   type SendMessageBatchRequestEntry,
@@ -14,6 +13,8 @@ import type { QueueConsumer, QueueSender, ReceivedMessage } from '../../ports/qu
 const MaxEntries = 10
 const MaxBatchBytes = 256 * 1024
 const BatchAttempts = 4
+/** How long a delete waits for others of its queue to share its DeleteMessageBatch. */
+const DeleteWindowMs = 10
 
 export class QueueError extends Error {
   constructor(op: string, queueUrl: string, cause: unknown) {
@@ -95,6 +96,28 @@ export function sqsQueues(sqs: SQSClient): QueueSender & QueueConsumer {
     return [...byId.values()]
   }
 
+  const deletes = new Map<string, Array<{ receiptHandle: string; resolve: () => void; reject: (err: unknown) => void }>>()
+  const flushDeletes = (queueUrl: string) => {
+    const waiting = deletes.get(queueUrl)
+    if (!waiting) return
+    deletes.delete(queueUrl)
+    const Entries = waiting.map((w, n) => ({ Id: String(n), ReceiptHandle: w.receiptHandle }))
+    sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries })).then(
+      (res) => {
+        // Per entry: an expired receipt handle fails alone, and only its caller hears of it.
+        const failed = new Map((res.Failed ?? []).map((f) => [f.Id, f]))
+        waiting.forEach((w, n) => {
+          const f = failed.get(String(n))
+          if (f) w.reject(new QueueError('delete', queueUrl, new Error(`${f.Code}${f.Message ? ` ${f.Message}` : ''}`)))
+          else w.resolve()
+        })
+      },
+      (err) => {
+        for (const w of waiting) w.reject(new QueueError('delete', queueUrl, err))
+      },
+    )
+  }
+
   return {
     send: (queueUrl, body) =>
       guard('send', queueUrl, async () => {
@@ -111,9 +134,18 @@ export function sqsQueues(sqs: SQSClient): QueueSender & QueueConsumer {
       // (infra/local/sqs-long-poll.ts), so no short polls (issue 12).
       guard('receive', queueUrl, () => receiveOnce(queueUrl, max, waitSec, visibilitySec)),
 
+    // Deletes of one queue made within DeleteWindowMs leave in one DeleteMessageBatch (issue 12): a delete is
+    // on no one's latency path (the message was handled; the wait only extends its invisibility a little).
     delete: (queueUrl, receiptHandle) =>
-      guard('delete', queueUrl, async () => {
-        await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle }))
+      new Promise<void>((resolve, reject) => {
+        let waiting = deletes.get(queueUrl)
+        if (!waiting) {
+          waiting = []
+          deletes.set(queueUrl, waiting)
+          setTimeout(() => flushDeletes(queueUrl), DeleteWindowMs)
+        }
+        waiting.push({ receiptHandle, resolve, reject })
+        if (waiting.length >= MaxEntries) flushDeletes(queueUrl)
       }),
 
     deleteBatch: (queueUrl, receiptHandles) =>
