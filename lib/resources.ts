@@ -133,6 +133,17 @@ export interface QueueDef {
 
 const days = (n: number) => n * 86_400
 
+/**
+ * Event-source batches (issue 12), the same on AWS (infra/cdk/queue-worker.ts) and locally (infra/local/event-source.ts):
+ * - batchSize 10: the most one ReceiveMessage returns, and the most Lambda takes from SQS without a batching
+ *   window. Under load every poll returns 10, so batches fill by themselves: one invocation, one
+ *   DeleteMessageBatch and one ReceiveMessage per 10 messages and per function (0.1 invocation per message
+ *   each, the figure bench/prices.ts prices).
+ * - batchWindowSec 0: AWS counts the window in whole seconds, and a window waits at low load, where it saves
+ *   little money in absolute terms. Each of these hops is on a latency target: the verdict (submit_sm_resp
+ *   only once the charge is committed, p99 < 1 s) waits on submit; submit -> receipt (net p99 < 500 ms) on
+ *   dispatch and receipts. A one-second window on any of them would miss its target at low load.
+ */
 export const Queues = {
   submit: { name: 'submit', visibilityTimeoutSec: 60, maxReceiveCount: 5, retentionSec: days(1), batchSize: 10, batchWindowSec: 0 },
   dispatch: { name: 'dispatch', visibilityTimeoutSec: 180, maxReceiveCount: 5, retentionSec: days(4), batchSize: 10, batchWindowSec: 0 },
