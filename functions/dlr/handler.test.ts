@@ -1,4 +1,8 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { processMeter } from '../../lib/adapters/aws/meter'
 import { dynamoStores } from '../../lib/adapters/dynamo'
 import { ensureCallbackQueue, sqsQueues } from '../../lib/adapters/sqs'
 import { drain, seed, sqsEvent, submitJob } from '../../lib/domain/fixtures'
@@ -18,7 +22,8 @@ let handler: (e: SqsEvent) => Promise<{ batchItemFailures: { itemIdentifier: str
 
 beforeAll(async () => {
   svc = await localServices()
-  Object.assign(process.env, svc.env)
+  // The handler's SQS requests are counted (lib/adapters/aws/meter.ts) to check how its nudges leave.
+  Object.assign(process.env, svc.env, { METER_DIR: mkdtempSync(join(tmpdir(), 'dlr-meter-')) })
   stores = dynamoStores(svc.db, svc.config.tables)
   queues = sqsQueues(svc.sqs)
   await seed(stores)
@@ -106,6 +111,19 @@ describe('DLR handler on DynamoDB Local and SQS', () => {
       { esmClass: 0, dataCoding: 8, sourceAddr: '447700900555', destinationAddr: '15550199' },
     ])
     expect(await drain<DeliverMessage>(queues, receiverQueue, 1)).toMatchObject([{ pendingSk: items[0].sk, deliver: { kind: 'mo' } }])
+  })
+
+  // Issue 12: every hop batches. The pending items carry the deliveries; the nudges to the node leave together.
+  it("sends a batch's nudges to one node in one SendMessageBatch, after every record is done", async () => {
+    const ids = [await sent('nudge one', 'c-401'), await sent('nudge two', 'c-402'), await sent('nudge three', 'c-403')]
+    const before = { ...processMeter.sqsByAction }
+    const res = await handler(sqsEvent(receipt('c-401', 'DELIVRD'), receipt('c-402', 'DELIVRD'), receipt('c-403', 'DELIVRD')))
+    expect(res).toEqual({ batchItemFailures: [] })
+    const sentNow = (action: string) => (processMeter.sqsByAction[action] ?? 0) - (before[action] ?? 0)
+    expect([sentNow('SendMessage'), sentNow('SendMessageBatch')]).toEqual([0, 1])
+    const nudges = await drain<DeliverMessage>(queues, receiverQueue, 3)
+    const pending = (await Promise.all(ids.map(pendingFor))).flat()
+    expect(nudges.map((n) => n.pendingSk).sort()).toEqual(pending.map((p) => p.sk).sort())
   })
 
   it('a receipt for an unknown message is reported alone, to be retried and end in the DLQ', async () => {
