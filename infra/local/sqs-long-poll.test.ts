@@ -48,6 +48,21 @@ describe('the local SQS server answers a long poll as AWS does', () => {
     expect((await poll).map((m) => m.messageId)).toEqual([first.messageId])
   })
 
+  it('leaves the message to a live poll when the client of a waiting poll went away', { timeout: 10_000 }, async () => {
+    const q = await tempQueue(sqs, { visibilityTimeoutSec: 30 })
+    const gone = new AbortController()
+    const orphan = sqs.send(new ReceiveMessageCommand({ QueueUrl: q.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 20 }), {
+      abortSignal: gone.signal,
+    })
+    await new Promise((r) => setTimeout(r, 200))
+    gone.abort()
+    await orphan.catch(() => undefined)
+    await new Promise((r) => setTimeout(r, 200))
+    await queues.send(q.url, { n: 9 })
+    // Taken by the orphaned poll, it would stay hidden for its 30 s visibility timeout.
+    expect((await queues.receive(q.url, 10, 20)).map((m) => JSON.parse(m.body))).toEqual([{ n: 9 }])
+  })
+
   it('ends an empty poll after its wait, with no message', async () => {
     const q = await tempQueue(sqs)
     expect(await queues.receive(q.url, 10, 1)).toEqual([])

@@ -12,6 +12,14 @@
  * receipt handles, the in-flight limit) stays the server's. Only the public members of its Queue are used.
  */
 
+import { AsyncLocalStorage } from 'node:async_hooks'
+
+/**
+ * The request being served, as an AbortSignal that fires when its connection closes (set by infra/local/sqs.ts):
+ * a poll whose client went away (a killed process) must not take messages and hide them for their visibility timeout.
+ */
+export const pollingRequest = new AsyncLocalStorage<AbortSignal>()
+
 /** The members of local-aws-sqs's Queue that the wrapper uses (all public in its typings). */
 export interface ServerQueue {
   DelaySeconds: number
@@ -67,7 +75,9 @@ export function longPollLikeAws(queue: ServerQueue): void {
   queue.receive = async (args) => {
     const max = Math.max(1, secondsOr(args.MaxNumberOfMessages, 1))
     const deadline = Date.now() + secondsOr(args.WaitTimeSeconds, 0) * 1_000
+    const gone = pollingRequest.getStore()
     for (;;) {
+      if (gone?.aborted) return []
       const take = Math.min(max, readyCount(queue) - claimed)
       if (take > 0) {
         claimed += take
@@ -85,11 +95,13 @@ export function longPollLikeAws(queue: ServerQueue): void {
         const done = () => {
           clearTimeout(timer)
           waiters.delete(done)
+          gone?.removeEventListener('abort', done)
           resolve()
         }
         const timer = setTimeout(done, Math.min(RecheckMs, Math.max(0, deadline - Date.now())))
         timer.unref()
         waiters.add(done)
+        gone?.addEventListener('abort', done, { once: true })
       })
     }
   }

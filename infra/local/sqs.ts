@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import { createRequestHandler } from 'local-aws-sqs'
 import { freePort } from './ports'
-import { longPollLikeAws, type ServerQueue } from './sqs-long-poll'
+import { longPollLikeAws, pollingRequest, type ServerQueue } from './sqs-long-poll'
 
 export interface LocalSqs {
   endpoint: string
@@ -26,7 +26,10 @@ export async function startSqs(opts: { port?: number } = {}): Promise<LocalSqs> 
   // Queues are created by requests; each is wrapped before the first request that could receive from it.
   const server = createServer((req, res) => {
     for (const queue of service.Queues) longPollLikeAws(queue as unknown as ServerQueue)
-    void requestHandler(req, res)
+    // 'close' also follows a finished answer, when nothing waits any more; before that it means the client left.
+    const gone = new AbortController()
+    res.once('close', () => gone.abort())
+    void pollingRequest.run(gone.signal, () => requestHandler(req, res))
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
