@@ -1,5 +1,5 @@
 import type { Deps } from '../../lib/domain/deps'
-import type { AccountStore, SessionRegistry } from '../../lib/ports'
+import { readOnce } from '../read-once'
 
 /**
  * The DLR function's view of its dependencies for one batch (issue 12: every hop batches):
@@ -19,26 +19,16 @@ export interface BatchDeps {
 
 export function batchDeps(deps: Deps): BatchDeps {
   const nudges = new Map<string, unknown[]>()
-  const accountsRead = new Map<string, ReturnType<AccountStore['get']>>()
-  const sessionsRead = new Map<string, ReturnType<SessionRegistry['list']>>()
-  const once = <T>(cache: Map<string, Promise<T>>, key: string, read: () => Promise<T>): Promise<T> => {
-    let p = cache.get(key)
-    if (!p) {
-      p = read()
-      // A failed read is not kept: the next record of the batch tries again.
-      p.catch(() => cache.delete(key))
-      cache.set(key, p)
-    }
-    return p
-  }
   const { accounts, sessions } = deps.stores
+  const account = readOnce<Awaited<ReturnType<typeof accounts.get>>>()
+  const receivers = readOnce<Awaited<ReturnType<typeof sessions.list>>>()
   return {
     deps: {
       ...deps,
       stores: {
         ...deps.stores,
-        accounts: { ...accounts, get: (id) => once(accountsRead, id, () => accounts.get(id)) },
-        sessions: { ...sessions, list: (id, nowSec) => once(sessionsRead, id, () => sessions.list(id, nowSec)) },
+        accounts: { ...accounts, get: (id) => account(id, () => accounts.get(id)) },
+        sessions: { ...sessions, list: (id, nowSec) => receivers(id, () => sessions.list(id, nowSec)) },
       },
       queues: {
         ...deps.queues,
