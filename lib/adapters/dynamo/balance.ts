@@ -62,6 +62,34 @@ export function shardTake(tables: Tables, accountId: string, k: number, amount: 
   }
 }
 
+/** Empties shard k >= 1 into the charge, only if it still holds exactly what was read. */
+export function shardDrain(tables: Tables, accountId: string, k: number, seen: number): TransactWriteItem {
+  const move = shardMove(tables, accountId, k, -seen).Update!
+  return {
+    Update: { ...move, ConditionExpression: '#balance = :seen', ExpressionAttributeValues: values({ ':amount': -seen, ':seen': seen }) },
+  }
+}
+
+/** A draw on one shard: `take` (at least that much must be there) or `drain` (exactly what was read). */
+export type Draw = { k: number; amount: number; drain?: boolean }
+
+/**
+ * The draws that pay `cost`, or undefined when the shards cannot. Normally from `start` round the
+ * ring, each shard down to its floor. A shard below its floor (a debit adjustment or a lowered
+ * credit limit put shard 0 there) would let two invocations both spend money the deficit already
+ * owes, so then every shard holding money is drained into the charge exactly as read and shard 0
+ * pays the rest down to its floor: one transaction that sees the whole balance (rare: admin-made).
+ */
+export function draws(available: number[], cost: number, start: number): Draw[] | undefined {
+  if (available.reduce((a, b) => a + b, 0) < cost) return undefined
+  if (available.every((a) => a >= 0)) {
+    const take = allocate(available, cost, start)
+    return take?.flatMap((amount, k) => (amount > 0 ? [{ k, amount }] : []))
+  }
+  const drained = available.flatMap((amount, k) => (k > 0 && amount > 0 ? [{ k, amount, drain: true }] : []))
+  return [{ k: 0, amount: cost - drained.reduce((s, d) => s + d.amount, 0) }, ...drained]
+}
+
 /** A shard chosen at random: refunds and a batch's first draw spread over the shards. */
 export const anyShard = (n: number) => randomInt(n)
 

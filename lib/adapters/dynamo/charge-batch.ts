@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb'
 import { type Charge, type ChargeResult, chargeLine, type Decision } from '../../ports'
 import { ledgerPut } from './accounts'
-import { allocate, anyShard, readShards, shardTake } from './balance'
+import { anyShard, type Draw, draws, readShards, shardDrain, shardTake } from './balance'
 import { batchGet, fromItem, type Item, reasonCodes, toItem, transact, values } from './item'
 import { Pk } from './keys'
 import { messageItem } from './messages'
@@ -57,7 +57,7 @@ export function batchCharger(db: DynamoDBClient, tables: Tables, opts: Opts) {
   })
 
   /** The transaction for `covered`, drawing `take[k]` from shard k; with what each item stands for. */
-  function build(charges: Charge[], covered: number[], take: number[], usageShard: number) {
+  function build(charges: Charge[], covered: number[], take: Draw[], usageShard: number) {
     const items: TransactWriteItem[] = []
     const slots: Slot[] = []
     for (const at of covered) {
@@ -76,11 +76,10 @@ export function batchCharger(db: DynamoDBClient, tables: Tables, opts: Opts) {
       }
     }
     const accountId = charges[covered[0]].message.accountId
-    take.forEach((amount, k) => {
-      if (amount === 0) return
-      items.push(shardTake(tables, accountId, k, amount))
+    for (const d of take) {
+      items.push(d.drain ? shardDrain(tables, accountId, d.k, d.amount) : shardTake(tables, accountId, d.k, d.amount))
       slots.push({ kind: 'shard' })
-    })
+    }
     for (const row of usageRows(covered.map((i) => charges[i]))) {
       items.push({ Update: usageAdd(tables.usage, row, usageShard) })
       slots.push({ kind: 'usage' })
@@ -123,7 +122,8 @@ export function batchCharger(db: DynamoDBClient, tables: Tables, opts: Opts) {
       if (live.length === 0) return
       if (attempt > MaxAttempts) throw new Error(`charge batch of ${accountId}: no outcome after ${MaxAttempts} attempts`)
       const shards = await readShards(db, tables, accountId, n)
-      let left = shards.item ? shards.available.reduce((a, b) => a + Math.max(0, b), 0) : 0
+      // The whole balance + creditLimit: a shard below its floor counts against the others (see draws).
+      let left = shards.item ? shards.available.reduce((a, b) => a + b, 0) : 0
       // In order, each message the balance still covers; a cheaper later one may fit where an earlier did not.
       const covered: number[] = []
       const short: number[] = []
@@ -135,10 +135,11 @@ export function batchCharger(db: DynamoDBClient, tables: Tables, opts: Opts) {
           left -= cost
         }
       }
-      if (short.length > 0) await uncovered(charges, short, results)
-      if (covered.length === 0) return
+      // The short ones are answered only once the covered ones are settled: a covered one that turns out
+      // decided or duplicate frees its share for them on the next attempt.
+      if (covered.length === 0) return uncovered(charges, short, results)
       const start = anyShard(n)
-      const take = allocate(
+      const take = draws(
         shards.available,
         covered.reduce((s, i) => s + charges[i].message.cost, 0),
         start,
@@ -147,6 +148,7 @@ export function batchCharger(db: DynamoDBClient, tables: Tables, opts: Opts) {
       try {
         await transact(() => db.send(new TransactWriteItemsCommand({ TransactItems: items })))
         for (const i of covered) results[i] = { result: 'charged' }
+        if (short.length > 0) await uncovered(charges, short, results)
         return
       } catch (err) {
         if (!(err instanceof TransactionCanceledException)) throw err
