@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb'
 import type { Account, LedgerEntry } from '../../domain/model'
 import type { AccountStore } from '../../ports'
-import { balanceMove, readShards, type Shards, shardMove, shardSk, snapshotShards, split } from './balance'
+import { balanceMove, readShards, type Shards, shardKey, shardMove, shardPk, snapshotShards, split } from './balance'
 import { batchGet, fromItem, type Item, reasonCodes, toItem, transact, values } from './item'
 import { Day, decodeCursor, encodeCursor, Pk, Sk } from './keys'
 
@@ -96,10 +96,10 @@ export function dynamoAccounts(
       )
       const accounts = (out.Items ?? []).map(toAccount)
       // The admin listing shows whole balances: the page's other shards in one BatchGetItem.
-      const keys = accounts.flatMap((a) => Array.from({ length: n - 1 }, (_, j) => toItem({ accountId: a.accountId, sk: shardSk(j + 1) })))
+      const keys = accounts.flatMap((a) => Array.from({ length: n - 1 }, (_, j) => shardKey(a.accountId, j + 1)))
       const shards = keys.length > 0 ? await batchGet(db, tables.ledger, keys, true) : []
       for (const s of shards) {
-        const a = accounts.find((x) => x.accountId === s.accountId?.S)
+        const a = accounts.find((x) => s.accountId?.S?.startsWith(shardPk(x.accountId, 0).slice(0, -1)))
         if (a) a.balance += Number(s.balance?.N ?? 0)
       }
       return {

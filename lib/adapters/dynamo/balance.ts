@@ -14,13 +14,16 @@ import { type Item, reasonCodes, sleep, toItem, values } from './item'
  * Balance shards (docs/PIPELINE.md "No hot item"): one account's money lives in `n` items so that
  * concurrent invocations charging it do not serialise on one item. Shard 0 is the account item
  * itself (balance, and headroom = balance + creditLimit, so it carries the credit limit); shards
- * 1..n-1 are ledger-table items { accountId, sk BALANCE#<k>, balance } that only hold money: charges
+ * 1..n-1 are ledger-table items { accountId `<accountId>#BALANCE#<k>`, sk BALANCE, balance, owner } that only hold money: charges
  * take from them only down to 0, credits and refunds add to them. So the account's balance is the
  * sum of its shards and never below -creditLimit: every shard k >= 1 is >= 0 and shard 0 >= -creditLimit.
  */
 export const DefaultShards = 8
-/** 'B' sorts after every digit, so a ledger Query BETWEEN two ISO times never returns a shard. */
-export const shardSk = (k: number) => `BALANCE#${k}`
+/**
+ * A partition key of its own per shard, so DynamoDB hashes the shards to different partitions (one
+ * partition takes 1,000 WCU/s); `#` never occurs in an accountId's ledger Query, which names the account.
+ */
+export const shardPk = (accountId: string, k: number) => `${accountId}#BALANCE#${k}`
 
 type Tables = { accounts: string; ledger: string }
 
@@ -37,7 +40,7 @@ export const balanceMove = (tables: { accounts: string }, accountId: string, amo
 })
 
 /** The ledger-table key of shard k >= 1. */
-const shardKey = (accountId: string, k: number) => toItem({ accountId, sk: shardSk(k) })
+export const shardKey = (accountId: string, k: number) => toItem({ accountId: shardPk(accountId, k), sk: 'BALANCE' })
 
 /** Unconditional move of `amount` on shard k (credits, refunds): an ADD never loses a concurrent one. */
 export function shardMove(tables: Tables, accountId: string, k: number, amount: number): TransactWriteItem {
@@ -124,8 +127,9 @@ export interface Shards {
 const num = (item: Item | undefined, attr: string) => Number(item?.[attr]?.N ?? 0)
 
 function shardsOf(accountItem: Item | undefined, shardItems: Item[], n: number): Shards {
-  const byK = new Map(shardItems.map((i) => [i.sk?.S, num(i, 'balance')]))
-  const rest = Array.from({ length: n - 1 }, (_, j) => byK.get(shardSk(j + 1)) ?? 0)
+  const byPk = new Map(shardItems.map((i) => [i.accountId?.S, num(i, 'balance')]))
+  const id = accountItem?.accountId?.S
+  const rest = Array.from({ length: n - 1 }, (_, j) => (id === undefined ? 0 : (byPk.get(shardPk(id, j + 1)) ?? 0)))
   return { item: accountItem, balances: [num(accountItem, 'balance'), ...rest], available: [num(accountItem, 'headroom'), ...rest] }
 }
 
