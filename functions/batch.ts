@@ -27,3 +27,35 @@ export async function eachRecord(
   )
   return { batchItemFailures: failed.filter((f) => f !== undefined) }
 }
+
+/**
+ * The whole batch to one domain call that decides all its records together (the submit path
+ * charges a batch, not a message). A record that does not parse fails alone, and so does each
+ * record the domain answers with an error; the others are done.
+ */
+export async function wholeBatch<T>(
+  event: SqsEvent,
+  log: Log,
+  what: string,
+  parse: (body: string) => T,
+  handle: (items: T[]) => Promise<({ error: unknown } | object)[]>,
+): Promise<SqsBatchResponse> {
+  const failures: { itemIdentifier: string }[] = []
+  const fail = (record: SqsEvent['Records'][number], err: unknown) => {
+    log.error(`${what} failed`, { messageId: record.messageId, receiveCount: record.attributes?.ApproximateReceiveCount, err })
+    failures.push({ itemIdentifier: record.messageId })
+  }
+  const parsed: { record: SqsEvent['Records'][number]; item: T }[] = []
+  for (const record of event.Records) {
+    try {
+      parsed.push({ record, item: parse(record.body) })
+    } catch (err) {
+      fail(record, err)
+    }
+  }
+  const outcomes = await handle(parsed.map((p) => p.item))
+  outcomes.forEach((o, k) => {
+    if ('error' in o) fail(parsed[k].record, o.error)
+  })
+  return { batchItemFailures: failures }
+}

@@ -85,14 +85,17 @@ export const Tables = {
     name: 'ledger',
     partitionKey: s('accountId'),
     sortKey: s('sk'),
-    accessPatterns: ['charge/refund/top-up entries: pk accountId, sk <ISO time>#<entryId>; api Query by account and time range'],
+    accessPatterns: [
+      'charge/refund/top-up entries: pk accountId, sk <ISO time>#<entryId>; api Query by account and time range',
+      'balance shards 1..n-1: pk <accountId>#BALANCE#<k>, sk BALANCE; BatchGetItem / TransactGetItems with the account item (docs/PIPELINE.md)',
+    ],
   },
   usage: {
     name: 'usage',
     partitionKey: s('accountId'),
     sortKey: s('sk'),
     accessPatterns: [
-      'counters: pk accountId, sk <YYYY-MM-DD>#<tariff prefix>#<status>; atomic ADD when charged, refunded and finalised',
+      'counters: pk accountId, sk <YYYY-MM-DD>#<tariff prefix>#<status>[#<shard>]; atomic ADD when charged, refunded and finalised; shards summed on read',
       'api: Query by account with sk BETWEEN <from day> AND <to day>~ (a few items per day and destination)',
     ],
   },

@@ -45,7 +45,7 @@ async function sumFrom(stores: Stores, accountId: string, fromIso: string): Prom
 }
 
 async function balanceOf(stores: Stores, accountId: string) {
-  return (await stores.accounts.get(accountId))?.balance ?? notFound(`account ${accountId}`)
+  return (await stores.accounts.getExact(accountId))?.balance ?? notFound(`account ${accountId}`)
 }
 
 /** Balance just before the first entry at or after `fromIso`. */

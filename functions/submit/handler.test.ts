@@ -57,6 +57,23 @@ describe('submit handler on DynamoDB Local and SQS', () => {
     expect(await balance('last')).toBe(0)
   })
 
+  it('two concurrent batches on one account whose balance covers only some: exactly those accepted, 0x0433 for the rest', async () => {
+    // Issue 12. A top-up spreads the balance over the shards; 55 pays for 7 of the 12 messages of 7.
+    await stores.accounts.create(account({ accountId: 'split', balance: 0, creditLimit: 0, duplicateWindowSec: 0 }))
+    await stores.accounts.credit({ accountId: 'split', entryId: 'split-topup', at: new Date().toISOString(), kind: 'topup', amount: 55 })
+    const batch = (tag: string) => Array.from({ length: 6 }, (_, k) => live({ accountId: 'split', text: `${tag} ${k}` }))
+    const [a, b] = [batch('a'), batch('b')]
+    const results = await Promise.all([handler(sqsEvent(...a)), handler(sqsEvent(...b))])
+    expect(results).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }])
+    const statuses = (await verdicts(12)).map((v) => v.status)
+    expect(statuses.filter((s) => s === 0)).toHaveLength(7)
+    expect(statuses.filter((s) => s === Status.InsufficientFunds)).toHaveLength(5)
+    expect((await stores.accounts.getExact('split'))!.balance).toBe(55 - 7 * 7)
+    const accepted = await Promise.all([...a, ...b].map((j) => stores.messages.get(j.messageId)))
+    expect(accepted.filter(Boolean)).toHaveLength(7)
+    await drain(queues, svc.config.queues.dispatch, 7)
+  })
+
   it('a record failing mid-batch is the only one reported; its retry charges it once', async () => {
     await drain(queues, svc.config.queues.dispatch, 10, 200)
     const before = await balance()

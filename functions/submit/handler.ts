@@ -1,12 +1,12 @@
 import { loadConfig } from '../../lib/config'
 import { parseSubmitJob } from '../../lib/domain/parse'
-import { submitMessage } from '../../lib/domain/submit'
-import { eachRecord } from '../batch'
+import { submitBatch } from '../../lib/domain/submit'
+import { wholeBatch } from '../batch'
 import type { SqsBatchResponse, SqsEvent } from '../types'
 import { buildDeps } from '../wiring'
 
 const deps = buildDeps(loadConfig()) // once per cold start: a bad env fails here, not mid-batch
 
-/** Submit queue -> one verdict per job on the node's callback queue (lib/domain/submit.ts). */
+/** Submit queue -> the batch decided and charged per account, one verdict per job on the node's callback queue (lib/domain/submit.ts). */
 export const handler = (event: SqsEvent): Promise<SqsBatchResponse> =>
-  eachRecord(event, deps.log, 'submit', (body) => submitMessage(deps, parseSubmitJob(body)))
+  wholeBatch(event, deps.log, 'submit', parseSubmitJob, (jobs) => submitBatch(deps, jobs))

@@ -154,6 +154,8 @@ export interface LedgerEntry {
   kind: LedgerKind
   amount: number // signed minor units: charges negative, refunds and top-ups positive
   messageId?: string
+  /** A batch charge line: every message it charged (the audit trail from money to messages). */
+  messageIds?: string[]
   note?: string
 }
 

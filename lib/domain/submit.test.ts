@@ -52,13 +52,13 @@ describe('submit: accept', () => {
 
   it('sends the dispatch job again when a crash lost it after the charge', async () => {
     const job = submitJob()
-    const send = deps.queues.send
-    deps.queues.send = async (url, body) => {
+    const sendBatch = deps.queues.sendBatch
+    deps.queues.sendBatch = async (url, bodies) => {
       if (url === DispatchQueue) throw new Error('SQS unavailable')
-      return send(url, body)
+      return sendBatch(url, bodies)
     }
     await expect(submitMessage(deps, job)).rejects.toThrow('SQS unavailable')
-    deps.queues.send = send
+    deps.queues.sendBatch = sendBatch
     await submitMessage(deps, job)
     expect(await balance()).toBe(993)
     // The verdict goes out before the dispatch job, so the retry repeats it; the node ignores the second.

@@ -1,120 +1,109 @@
-import { Status } from '../smpp/status'
-import { chargeFor, dispatchJobFor, receiptText } from './charge'
-import { checkBlacklist, checkStopWords } from './content'
+import { receiptText } from './charge'
 import { deliverToAccount } from './deliver'
 import type { Deps } from './deps'
-import { Duplicate, InsufficientFunds, SmppError } from './errors'
-import { addHours, epochSec, GuardKey, recordId } from './ids'
+import { clientMessageId, GuardKey, recordId } from './ids'
 import type { DispatchJob, SubmitJob } from './jobs'
-import { quote } from './pricing'
 import { receiptDeliver } from './receipts'
 import { guarded } from './settle'
+import { decideAccount, type Slot } from './submit-account'
 import { type UnsuccessSme, type Verdict, verdictOf } from './verdict'
 
-/** The account is gone or disabled since the bind: the submit fails (ESME_RSUBMITFAIL), it is not retried. */
-export class AccountUnavailable extends SmppError {
-  constructor(accountId: string) {
-    super(Status.SubmitFail, `account ${accountId} is missing or disabled`)
-  }
-}
+export { AccountUnavailable } from './submit-account'
+
+/** A job's outcome in a batch: its verdict (undefined when none is due), or the error that fails its record. */
+export type SubmitOutcome = { verdict?: Verdict } | { error: unknown }
 
 /**
- * Decides one submit job (docs/PIPELINE.md): deadline, earlier decision, content, price, charge,
- * accept. A refusal (an SmppError) becomes a verdict, recorded once so a redelivery repeats it;
- * anything else propagates so the handler reports the record as failed, and nothing was charged
- * (the charge is one transaction). Returns the verdict sent, or undefined when none is due.
+ * Decides a batch of submit jobs (docs/PIPELINE.md "Charging a batch"): each account's jobs together
+ * (decideAccount), then the verdicts, one sendBatch per reply queue, as soon as all are decided; then
+ * the dispatch jobs; then the async refusals' REJECTD receipts. A refusal is a verdict; anything else
+ * fails only the records it touched: one account's group, one reply queue, and SQS redelivers them,
+ * where the recorded decisions repeat the same verdicts without a second charge.
  */
-export async function submitMessage(deps: Deps, job: SubmitJob): Promise<Verdict | undefined> {
-  // The deadline only matters to a node waiting with the submit_sm_resp: an async account was answered 0
-  // at once and nothing races its job, so a queue backlog must not turn into refusals.
-  if (!job.async && deps.now().getTime() > job.deadline) {
-    // The node answered 0x0402 at its deadline; charging now would bill a message the client was told failed.
-    deps.log.warn('submit past its deadline dropped', { messageId: job.messageId, deadline: job.deadline })
-    return undefined
+export async function submitBatch(deps: Deps, jobs: SubmitJob[]): Promise<SubmitOutcome[]> {
+  const outcomes: SubmitOutcome[] = jobs.map(() => ({}))
+  const fail = (n: number, error: unknown) => {
+    if (!('error' in outcomes[n])) outcomes[n] = { error }
   }
-  const statuses: number[] = []
-  const dispatch: DispatchJob[] = []
-  for (let i = 0; i < job.destinations.length; i++) {
-    const status = await decideOne(deps, job, i, dispatch)
-    // The node's own 0x0402 on the first record means it gave up on the whole job: nothing more is charged.
-    if (i === 0 && status === Status.NotRegistered && !job.async) return undefined
-    statuses.push(status)
-  }
-  const verdict = verdictOf(job, statuses)
-  // The client waits for the verdict, the carrier does not: answer first. Should the dispatch send fail,
-  // the record is retried: `repeat` answers the same verdict again (a node ignores one it already answered)
-  // and re-sends the dispatch job of an accepted record with no upstream.
-  // An async account was answered 0 at once; its refusals travel as REJECTD receipts instead.
-  if (!job.async) await deps.queues.send(job.replyTo, verdict)
-  for (const d of dispatch) await deps.queues.send(deps.cfg.queues.dispatch, d)
-  return verdict
-}
-
-async function decideOne(deps: Deps, job: SubmitJob, i: number, dispatch: DispatchJob[]): Promise<number> {
-  const { ledger, accounts, reference } = deps.stores
-  const id = recordId(job.messageId, i)
-  const destination = job.destinations[i].addr
-  // The reads are independent, so they go out together; the rules below still judge them in the issue's order.
-  const [earlier, account, stopWords, hits] = await Promise.all([
-    ledger.decision(id),
-    accounts.get(job.accountId),
-    reference.stopWords(job.accountId),
-    reference.blacklistHits(job.accountId, job.sourceAddr, destination),
-  ])
-  if (earlier) return repeat(deps, job, i, earlier.status)
-  try {
-    if (!account?.enabled) throw new AccountUnavailable(job.accountId)
-    checkStopWords(job.text, stopWords)
-    checkBlacklist(hits, job.sourceAddr, destination)
-    const q = await quote(reference, account, destination)
-    const charged = await ledger.chargeOnce(chargeFor(job, i, account, q, deps.now(), deps.cfg.retentionDays))
-    switch (charged.result) {
-      case 'charged':
-        dispatch.push(dispatchJobFor(job, i, q.upstreams))
-        return Status.Ok
-      case 'already-decided': // a concurrent copy or the node's deadline won the decision guard
-        return repeat(deps, job, i, charged.decision.status)
-      case 'insufficient-funds':
-        throw new InsufficientFunds(account.accountId)
-      case 'duplicate':
-        throw new Duplicate()
+  const first = new Map<string, number>() // a job SQS delivered twice in one batch is decided once
+  const byAccount = new Map<string, number[]>()
+  jobs.forEach((job, n) => {
+    // The deadline only matters to a node waiting with the submit_sm_resp: an async account was answered 0
+    // at once and nothing races its job, so a queue backlog must not turn into refusals.
+    if (!job.async && deps.now().getTime() > job.deadline) {
+      // The node answered 0x0402 at its deadline; charging now would bill a message the client was told failed.
+      deps.log.warn('submit past its deadline dropped', { messageId: job.messageId, deadline: job.deadline })
+      return
     }
-  } catch (err) {
-    if (!(err instanceof SmppError)) throw err
-    deps.log.info('submit refused', { messageId: id, status: err.status, reason: err.message })
-    return refuse(deps, job, i, err.status)
+    if (first.has(job.messageId)) return
+    first.set(job.messageId, n)
+    byAccount.set(job.accountId, [...(byAccount.get(job.accountId) ?? []), n])
+  })
+  const dispatch: DispatchJob[] = []
+  const rejects: (Slot & { status: number })[] = []
+  await Promise.all(
+    [...byAccount].map(async ([accountId, ns]) => {
+      try {
+        const out = await decideAccount(
+          deps,
+          accountId,
+          ns.map((n) => jobs[n]),
+        )
+        out.statuses.forEach((statuses, k) => {
+          if (statuses) outcomes[ns[k]] = { verdict: verdictOf(jobs[ns[k]], statuses) }
+        })
+        dispatch.push(...out.dispatch)
+        rejects.push(...out.rejects)
+      } catch (err) {
+        for (const n of ns) fail(n, err) // this account's records only; the others' verdicts still go out
+      }
+    }),
+  )
+  const failIds = (ids: string[], err: unknown) => {
+    for (const id of ids) fail(first.get(clientMessageId(id))!, err)
   }
+  // The client waits for the verdict, the carrier does not: answer first. Should a later send fail, the
+  // record is retried: `repeat` answers the same verdict again (a node ignores one it already answered)
+  // and re-sends the dispatch job of an accepted record with no upstream.
+  const byReply = new Map<string, Verdict[]>()
+  for (const [, n] of first) {
+    const o = outcomes[n]
+    if (jobs[n].async || !('verdict' in o) || !o.verdict) continue
+    byReply.set(jobs[n].replyTo, [...(byReply.get(jobs[n].replyTo) ?? []), o.verdict])
+  }
+  await Promise.all(
+    [...byReply].map(([url, verdicts]) =>
+      deps.queues.sendBatch(url, verdicts).catch((err) =>
+        failIds(
+          verdicts.map((v) => v.messageId),
+          err,
+        ),
+      ),
+    ),
+  )
+  // A record whose verdict could not be sent is retried whole; its retry sends its dispatch job.
+  const toDispatch = dispatch.filter((d) => !('error' in outcomes[first.get(clientMessageId(d.messageId))!]))
+  if (toDispatch.length > 0)
+    await deps.queues.sendBatch(deps.cfg.queues.dispatch, toDispatch).catch((err) =>
+      failIds(
+        toDispatch.map((d) => d.messageId),
+        err,
+      ),
+    )
+  // An async account was answered 0 at once; its refusals travel as REJECTD receipts, once per record.
+  await Promise.all(rejects.map((r) => rejectAsync(deps, r.job, r.i, r.status).catch((err) => fail(first.get(r.job.messageId)!, err))))
+  jobs.forEach((job, n) => {
+    const f = first.get(job.messageId)
+    if (f !== undefined && f !== n) outcomes[n] = outcomes[f]
+  })
+  return outcomes
 }
 
-/** Record the refusal once (first writer wins), then answer whatever was recorded. */
-async function refuse(deps: Deps, job: SubmitJob, i: number, status: number): Promise<number> {
-  const now = deps.now()
-  const messageId = recordId(job.messageId, i)
-  const expiresAt = epochSec(addHours(now, deps.cfg.retentionDays * 24))
-  const decided = await deps.stores.ledger.decide({ messageId, status, decidedAt: now.toISOString() }, expiresAt)
-  if (decided.result === 'already-decided') return repeat(deps, job, i, decided.decision.status)
-  if (job.async) await rejectAsync(deps, job, i, status)
-  return status
-}
-
-/**
- * A redelivered or raced job: repeat the recorded verdict, with no second charge. An accepted record
- * still ACCEPTED and without an upstream may have lost its dispatch job in a crash, so it is sent
- * again; the dispatch guard (DISPATCH#<id>#0) makes a second copy harmless.
- */
-async function repeat(deps: Deps, job: SubmitJob, i: number, status: number): Promise<number> {
-  if (status !== Status.Ok) {
-    if (job.async) await rejectAsync(deps, job, i, status)
-    return status
-  }
-  const record = await deps.stores.messages.get(recordId(job.messageId, i))
-  if (record?.state === 'ACCEPTED' && !record.upstreamId) {
-    const account = await deps.stores.accounts.get(job.accountId)
-    const route = account && (await deps.stores.reference.routeFor(account.tariffPlan, record.destinationAddr))
-    const upstreams = [...(route?.upstreams ?? [])].sort((a, b) => a.priority - b.priority).map((u) => u.upstreamId)
-    await deps.queues.send(deps.cfg.queues.dispatch, dispatchJobFor(job, i, upstreams))
-  }
-  return status
+/** One job alone: its verdict, or the error that fails its record (a batch of one). */
+export async function submitMessage(deps: Deps, job: SubmitJob): Promise<Verdict | undefined> {
+  const [outcome] = await submitBatch(deps, [job])
+  if ('error' in outcome) throw outcome.error
+  return outcome.verdict
 }
 
 /** Asynchronous refusal: a receipt with stat:REJECTD and the platform code in err: (once per record). */

@@ -6,7 +6,14 @@ export interface Page<T> {
 }
 
 export interface AccountStore {
+  /**
+   * The account; its balance is the sum of the adapter's balance shards, read consistently but not
+   * atomically (a top-up landing meanwhile may show in part). The pipeline's read: cheap, and the
+   * charge's own conditions decide what may be taken.
+   */
   get(accountId: string): Promise<Account | undefined>
+  /** The account with its balance from one atomic read of every shard: what the API shows. */
+  getExact(accountId: string): Promise<Account | undefined>
   /** Create; false when the accountId exists already. */
   create(account: Account): Promise<boolean>
   /** Change settings (never the balance: that moves only with a ledger entry). Undefined when missing. */

@@ -18,6 +18,23 @@ export interface Charge {
   decisionExpiresAt: number // epoch seconds (TTL of the decision guard)
 }
 
+/**
+ * The one ledger line of charges committed together (both adapters write it): a single charge keeps
+ * its own entry; a batch gets one line of the summed amount that lists every message it charged.
+ */
+export function chargeLine(charges: Charge[]): LedgerEntry {
+  const [first] = charges
+  if (charges.length === 1) return first.entry
+  return {
+    accountId: first.entry.accountId,
+    entryId: `${first.entry.entryId}+${charges.length - 1}`,
+    at: first.entry.at,
+    kind: 'charge',
+    amount: charges.reduce((sum, c) => sum + c.entry.amount, 0),
+    messageIds: charges.map((c) => c.message.messageId),
+  }
+}
+
 export type ChargeResult =
   | { result: 'charged' }
   | { result: 'already-decided'; decision: Decision }
@@ -37,12 +54,20 @@ export interface Ledger {
    * or the decision already there.
    */
   decide(decision: Decision, expiresAt: number): Promise<{ result: 'recorded' } | { result: 'already-decided'; decision: Decision }>
-  /**
-   * One DynamoDB transaction: the decision (attribute_not_exists), the balance (conditional on
-   * balance + creditLimit >= cost), the message record, the usage counters, the ledger entry and the
-   * duplicate fingerprint. Charge once, whatever SQS redelivers.
-   */
+  /** Decisions already recorded for these ids (one BatchGetItem); missing ids are undecided. */
+  decisions(messageIds: string[]): Promise<Map<string, Decision>>
+  /** chargeBatch of one charge; its ledger entry is exactly `charge.entry`. */
   chargeOnce(charge: Charge): Promise<ChargeResult>
+  /**
+   * Charges several messages of ONE account, each at most once whatever SQS redelivers, and answers
+   * each its own result in order. Every charged message gets its decision (status 0), its ACCEPTED
+   * record and its duplicate fingerprint; the balance, the CHARGED usage counters and one ledger line
+   * move by the SUM of the messages committed together (the line lists their messageIds). A message
+   * is charged only while balance + creditLimit covers it, so a race for the last of a balance
+   * charges exactly the covered messages. Precedence per message: earlier decision, duplicate
+   * window, balance. Anything unexpected rejects, and what was not committed was not charged.
+   */
+  chargeBatch(charges: Charge[]): Promise<ChargeResult[]>
   /** Balance back, ledger entry, message marked refunded: once per message. */
   refundOnce(refund: Refund): Promise<'refunded' | 'already-refunded'>
   entries(accountId: string, fromIso: string, toIso: string, limit: number, cursor?: string): Promise<Page<LedgerEntry>>

@@ -61,11 +61,12 @@ export async function submitLoad(esme: Esme, o: LoadOptions, first = 0): Promise
 
 export const acceptedIds = (outcomes: Outcome[]) => outcomes.filter((x) => x.status === 0 && x.messageId).map((x) => x.messageId!)
 
-/** Charges per message id in the account's ledger. */
+/** Charges per message id in the account's ledger: a batch charge line counts for each message it lists. */
 export async function chargesByMessage(stack: Stack, accountId: string): Promise<Map<string, number>> {
   const charges = new Map<string, number>()
   for (const e of await ledgerOf(stack, accountId)) {
-    if (e.kind === 'charge' && e.messageId) charges.set(e.messageId, (charges.get(e.messageId) ?? 0) + 1)
+    if (e.kind !== 'charge') continue
+    for (const id of e.messageIds ?? (e.messageId ? [e.messageId] : [])) charges.set(id, (charges.get(id) ?? 0) + 1)
   }
   return charges
 }

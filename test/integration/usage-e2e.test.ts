@@ -112,7 +112,7 @@ describe('usage, cost and ledger equal what was charged (issue 6)', () => {
 
     // The ledger: one charge per record (parts x price), one refund per UNDELIV record, and a running balance
     // that starts from the balance before the test and ends at the balance now.
-    const entries: { kind: string; amount: number; balanceAfter: number; messageId?: string }[] = []
+    const entries: { kind: string; amount: number; balanceAfter: number; messageId?: string; messageIds?: string[] }[] = []
     let cursor: string | undefined
     for (let page = 0; page < 10; page++) {
       const r = await stack.api('GET', `/accounts/demo/ledger?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
@@ -125,7 +125,12 @@ describe('usage, cost and ledger equal what was charged (issue 6)', () => {
     const refundEntries = entries.filter((e) => e.kind === 'refund')
     expect(entries).toHaveLength(charges.length + refundEntries.length)
     const amounts = (list: typeof entries) => Object.fromEntries(list.map((e) => [e.messageId, e.amount]))
-    expect(amounts(charges)).toEqual(Object.fromEntries(sent.map((s) => [s.messageId, -s.parts * Price])))
+    // Issue 12: a batch charge line lists its messages and carries the sum of their costs; each message is in exactly one line.
+    const costOf = new Map(sent.map((s) => [s.messageId, s.parts * Price]))
+    const listed = charges.flatMap((e) => e.messageIds ?? [e.messageId!])
+    expect([...listed].sort()).toEqual(sent.map((s) => s.messageId).sort())
+    for (const e of charges)
+      expect(e.amount).toBe(-(e.messageIds ?? [e.messageId!]).reduce((sum, id) => sum + (costOf.get(id) ?? Number.NaN), 0))
     expect(amounts(refundEntries)).toEqual(Object.fromEntries(sent.filter((s) => s.undeliv).map((s) => [s.messageId, s.parts * Price])))
     let running = before
     for (const e of entries) {

@@ -105,7 +105,7 @@ export function registerAccounts(app: ApiApp, deps: ApiDeps) {
     }),
     async (c) => {
       const { id } = c.req.valid('param')
-      return c.json(accountView((await accounts.get(id)) ?? notFound(`account ${id}`)), 200)
+      return c.json(accountView((await accounts.getExact(id)) ?? notFound(`account ${id}`)), 200)
     },
   )
 
@@ -198,7 +198,7 @@ export function registerAccounts(app: ApiApp, deps: ApiDeps) {
         ...(note ? { note } : {}),
       })
       if (result === 'no-account') notFound(`account ${id}`)
-      const a = (await accounts.get(id)) ?? notFound(`account ${id}`)
+      const a = (await accounts.getExact(id)) ?? notFound(`account ${id}`)
       const body = {
         result: result as 'credited' | 'already-credited',
         entryId,

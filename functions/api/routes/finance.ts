@@ -62,6 +62,7 @@ const LedgerItem = z
     balanceAfter: Minor,
     balanceAfterDecimal: DecimalString,
     messageId: z.string().optional(),
+    messageIds: z.array(z.string()).optional().openapi({ description: 'a batch charge line: every message it charged' }),
     note: z.string().optional(),
   })
   .openapi('LedgerEntry')
@@ -91,7 +92,7 @@ const MessageItem = z
   .openapi('Message')
 
 async function accountOf(deps: ApiDeps, id: string) {
-  return (await deps.stores.accounts.get(id)) ?? notFound(`account ${id}`)
+  return (await deps.stores.accounts.getExact(id)) ?? notFound(`account ${id}`)
 }
 
 async function usageReport(deps: ApiDeps, id: string, q: { from?: string; to?: string; groupBy: GroupBy }) {
@@ -132,7 +133,7 @@ const ledgerCsv = (currency: string, items: Awaited<ReturnType<typeof ledgerAll>
       e.balanceAfter,
       decimal(e.balanceAfter, currency),
       currency,
-      e.messageId,
+      e.messageId ?? e.messageIds?.join(' '), // a batch line lists its messages, space-separated
       e.note,
     ]),
   )

@@ -1,7 +1,6 @@
 import {
   ConditionalCheckFailedException,
   type DynamoDBClient,
-  GetItemCommand,
   PutItemCommand,
   ScanCommand,
   TransactionCanceledException,
@@ -10,7 +9,8 @@ import {
 } from '@aws-sdk/client-dynamodb'
 import type { Account, LedgerEntry } from '../../domain/model'
 import type { AccountStore } from '../../ports'
-import { fromItem, type Item, reasonCodes, toItem, transact, values } from './item'
+import { balanceMove, readShards, type Shards, shardKey, shardMove, shardPk, snapshotShards, split } from './balance'
+import { batchGet, fromItem, type Item, reasonCodes, toItem, transact, values } from './item'
 import { Day, decodeCursor, encodeCursor, Pk, Sk } from './keys'
 
 /**
@@ -20,18 +20,8 @@ import { Day, decodeCursor, encodeCursor, Pk, Sk } from './keys'
  */
 export const accountItem = (a: Account): Item => toItem({ ...a, headroom: a.balance + a.creditLimit })
 const toAccount = (item: Item) => fromItem<Account>(item, ['headroom'])
-
-/** The balance moves only together with a ledger entry: these two ops go into one transaction. */
-export const balanceMove = (tables: { accounts: string }, accountId: string, amount: number) => ({
-  Update: {
-    TableName: tables.accounts,
-    Key: toItem({ accountId }),
-    UpdateExpression: 'ADD #balance :amount, #headroom :amount',
-    ConditionExpression: 'attribute_exists(accountId)',
-    ExpressionAttributeNames: { '#balance': 'balance', '#headroom': 'headroom' },
-    ExpressionAttributeValues: values({ ':amount': amount }),
-  },
-})
+/** The account with the balance of all its shards (balance.ts). */
+const withShards = (s: Shards) => s.item && { ...toAccount(s.item), balance: s.balances.reduce((a, b) => a + b, 0) }
 
 /** ledger item: { accountId (pk), sk `<at>#<entryId>`, ...LedgerEntry }; conditional so an entry is written once. */
 export const ledgerPut = (table: string, e: LedgerEntry) => ({
@@ -41,13 +31,16 @@ export const ledgerPut = (table: string, e: LedgerEntry) => ({
 export function dynamoAccounts(
   db: DynamoDBClient,
   tables: { accounts: string; ledger: string; guards: string },
-  opts: { now: () => Date; retentionDays: number },
+  opts: { now: () => Date; retentionDays: number; balanceShards: number },
 ): AccountStore {
   const table = tables.accounts
+  const n = opts.balanceShards
   return {
     async get(accountId) {
-      const out = await db.send(new GetItemCommand({ TableName: table, Key: toItem({ accountId }), ConsistentRead: true }))
-      return out.Item && toAccount(out.Item)
+      return withShards(await readShards(db, tables, accountId, n))
+    },
+    async getExact(accountId) {
+      return withShards(await snapshotShards(db, tables, accountId, n))
     },
     async create(account) {
       try {
@@ -85,7 +78,7 @@ export function dynamoAccounts(
             ReturnValues: 'ALL_NEW',
           }),
         )
-        return out.Attributes && toAccount(out.Attributes)
+        return out.Attributes && this.get(accountId)
       } catch (err) {
         if (err instanceof ConditionalCheckFailedException) return undefined
         throw err
@@ -101,8 +94,16 @@ export function dynamoAccounts(
           ConsistentRead: true,
         }),
       )
+      const accounts = (out.Items ?? []).map(toAccount)
+      // The admin listing shows whole balances: the page's other shards in one BatchGetItem.
+      const keys = accounts.flatMap((a) => Array.from({ length: n - 1 }, (_, j) => shardKey(a.accountId, j + 1)))
+      const shards = keys.length > 0 ? await batchGet(db, tables.ledger, keys, true) : []
+      for (const s of shards) {
+        const a = accounts.find((x) => s.accountId?.S?.startsWith(shardPk(x.accountId, 0).slice(0, -1)))
+        if (a) a.balance += Number(s.balance?.N ?? 0)
+      }
       return {
-        items: (out.Items ?? []).map(toAccount),
+        items: accounts,
         ...(out.LastEvaluatedKey ? { cursor: encodeCursor(out.LastEvaluatedKey) } : {}),
       }
     },
@@ -121,7 +122,12 @@ export function dynamoAccounts(
                     ConditionExpression: 'attribute_not_exists(pk)',
                   },
                 },
-                balanceMove(tables, entry.accountId, entry.amount),
+                // Index 1 is shard 0, the account item: its condition tells a missing account.
+                balanceMove(tables, entry.accountId, split(entry.amount, n)[0]),
+                // A top-up is spread over every shard, so the charges that draw from them find money everywhere.
+                ...split(entry.amount, n)
+                  .slice(1)
+                  .flatMap((amount, j) => (amount === 0 ? [] : [shardMove(tables, entry.accountId, j + 1, amount)])),
                 ledgerPut(tables.ledger, entry),
               ],
             }),

@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import type { Stores } from '../../ports'
 import type { TableName } from '../../resources'
 import { dynamoAccounts } from './accounts'
+import { DefaultShards } from './balance'
 import { dynamoGuards } from './guards'
 import { dynamoLedger } from './ledger'
 import { dynamoMessages } from './messages'
@@ -18,11 +19,17 @@ export interface DynamoOptions {
    * (createdAt + retentionDays) rather than carried on the domain record. Config.retentionDays.
    */
   retentionDays?: number
+  /** Items one account's balance is spread over (balance.ts, docs/PIPELINE.md "No hot item"). */
+  balanceShards?: number
 }
 
 /** Every port over DynamoDB, one adapter per table family, wired once per runtime. */
 export function dynamoStores(db: DynamoDBClient, tables: Record<TableName, string>, opts: DynamoOptions = {}): Stores {
-  const clock = { now: opts.now ?? (() => new Date()), retentionDays: opts.retentionDays ?? 30 }
+  const clock = {
+    now: opts.now ?? (() => new Date()),
+    retentionDays: opts.retentionDays ?? 30,
+    balanceShards: Math.max(1, opts.balanceShards ?? DefaultShards),
+  }
   return {
     accounts: dynamoAccounts(db, tables, clock),
     reference: dynamoReference(db, tables.reference),

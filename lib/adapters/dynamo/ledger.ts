@@ -7,11 +7,12 @@ import {
   type TransactWriteItem,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb'
-import type { ChargeResult, Decision, Ledger } from '../../ports'
-import { balanceMove, ledgerPut } from './accounts'
-import { fromItem, type Item, queryPage, reasonCodes, toItem, transact, values } from './item'
+import type { Decision, Ledger } from '../../ports'
+import { ledgerPut } from './accounts'
+import { anyShard, shardMove } from './balance'
+import { batchCharger } from './charge-batch'
+import { batchGet, fromItem, type Item, queryPage, reasonCodes, toItem, transact, values } from './item'
 import { Day, Pk, upTo } from './keys'
-import { messageItem } from './messages'
 import { usageAdd } from './usage'
 
 /**
@@ -23,7 +24,12 @@ const Failed = 'ConditionalCheckFailed'
 
 const toDecision = (item: Item) => fromItem<Decision>(item, ['pk', 'expiresAt'])
 
-export function dynamoLedger(db: DynamoDBClient, tables: Tables, opts: { now: () => Date; retentionDays: number }): Ledger {
+export function dynamoLedger(
+  db: DynamoDBClient,
+  tables: Tables,
+  opts: { now: () => Date; retentionDays: number; balanceShards: number },
+): Ledger {
+  const chargeBatch = batchCharger(db, tables, opts)
   const nowSec = () => Math.floor(opts.now().getTime() / 1000)
   const decision = async (messageId: string) => {
     const out = await db.send(
@@ -56,69 +62,15 @@ export function dynamoLedger(db: DynamoDBClient, tables: Tables, opts: { now: ()
         return { result: 'already-decided', decision: existing }
       }
     },
-    async chargeOnce(charge): Promise<ChargeResult> {
-      const { message, entry, duplicate } = charge
-      if (entry.amount !== -message.cost) throw new Error(`charge ${message.messageId}: entry amount must be minus the message cost`)
-      const { accountId, tariffPrefix: prefix, country, parts, cost } = message
-      const items: TransactWriteItem[] = [
-        decisionPut({ messageId: message.messageId, status: 0, decidedAt: entry.at }, charge.decisionExpiresAt),
-        {
-          Update: {
-            ...balanceMove(tables, accountId, -cost).Update,
-            // headroom = balance + creditLimit (see accounts.ts): the balance may go below zero down to -creditLimit.
-            ConditionExpression: 'attribute_exists(accountId) AND #headroom >= :cost',
-            ExpressionAttributeValues: values({ ':amount': -cost, ':cost': cost }),
-          },
-        },
-        {
-          Put: {
-            TableName: tables.messages,
-            Item: messageItem(message, opts.retentionDays),
-            ConditionExpression: 'attribute_not_exists(messageId)',
-          },
-        },
-        {
-          Update: usageAdd(tables.usage, {
-            accountId,
-            day: charge.usageDay,
-            prefix,
-            country,
-            status: 'CHARGED',
-            messages: 1,
-            parts,
-            cost,
-            refunds: 0,
-          }),
-        },
-        ledgerPut(tables.ledger, entry),
-      ]
-      if (duplicate) {
-        items.push({
-          Put: {
-            TableName: tables.guards,
-            Item: toItem({ pk: duplicate.key, expiresAt: duplicate.expiresAt }),
-            // An expired fingerprint may still be there (TTL deletes lazily): it no longer counts.
-            ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
-            ExpressionAttributeValues: values({ ':now': nowSec() }),
-          },
-        })
-      }
-      try {
-        await transact(() => db.send(new TransactWriteItemsCommand({ TransactItems: items })))
-        return { result: 'charged' }
-      } catch (err) {
-        if (!(err instanceof TransactionCanceledException)) throw err
-        const codes = reasonCodes(err)
-        // Same precedence as the memory adapter: an earlier decision, then the window, then the balance.
-        if (codes[0] === Failed) {
-          const existing = await winner(message.messageId, err.CancellationReasons?.[0]?.Item)
-          if (existing) return { result: 'already-decided', decision: existing }
-        }
-        if (duplicate && codes[5] === Failed) return { result: 'duplicate' }
-        if (codes[1] === Failed) return { result: 'insufficient-funds' }
-        throw err
-      }
+    async decisions(messageIds) {
+      const keys = [...new Set(messageIds)].map((id) => toItem({ pk: Pk.decision(id) }))
+      const found = await batchGet(db, tables.guards, keys, true)
+      return new Map(found.map((item) => [String(item.messageId?.S), toDecision(item)]))
     },
+    async chargeOnce(charge) {
+      return (await chargeBatch([charge]))[0]
+    },
+    chargeBatch,
     async refundOnce(refund) {
       const { entry } = refund
       try {
@@ -133,7 +85,8 @@ export function dynamoLedger(db: DynamoDBClient, tables: Tables, opts: { now: ()
                     ConditionExpression: 'attribute_not_exists(pk)',
                   },
                 },
-                balanceMove(tables, entry.accountId, entry.amount),
+                // Back into any shard: refunds must not all land on the account item.
+                shardMove(tables, entry.accountId, anyShard(opts.balanceShards), entry.amount),
                 ledgerPut(tables.ledger, entry),
                 {
                   Update: {

@@ -9,9 +9,10 @@ import { Sk, upTo } from './keys'
  * country?, messages, parts, cost, refunds }. Counters only ever grow by ADD, so concurrent writers
  * (charges, refunds, finalised receipts) never lose an increment, and a missing row starts at zero.
  */
-export const usageAdd = (table: string, row: UsageRow) => ({
+export const usageAdd = (table: string, row: UsageRow, shard = 0) => ({
   TableName: table,
-  Key: values({ accountId: row.accountId, sk: Sk.usage(row.day, row.prefix, row.status) }),
+  // Shard k > 0 adds `#<k>`: a busy account's charges spread over several counters (docs/PIPELINE.md), summed on read.
+  Key: values({ accountId: row.accountId, sk: Sk.usage(row.day, row.prefix, row.status) + (shard > 0 ? `#${shard}` : '') }),
   UpdateExpression: `SET #day = :day, #prefix = :prefix, #status = :status${row.country !== undefined ? ', #country = :country' : ''} ADD #messages :messages, #parts :parts, #cost :cost, #refunds :refunds`,
   ExpressionAttributeNames: {
     '#day': 'day',
@@ -46,7 +47,21 @@ export function dynamoUsage(db: DynamoDBClient, table: string): UsageStore {
         KeyConditionExpression: 'accountId = :a AND sk BETWEEN :from AND :to',
         ExpressionAttributeValues: values({ ':a': accountId, ':from': fromDay, ':to': upTo(toDay) }),
       })
-      return items.map((i) => fromItem<UsageRow>(i, ['sk']))
+      // The shards of one counter (usageAdd) come back as one row.
+      const rows = new Map<string, UsageRow>()
+      for (const row of items.map((i) => fromItem<UsageRow>(i, ['sk']))) {
+        const key = Sk.usage(row.day, row.prefix, row.status)
+        const cur = rows.get(key)
+        if (!cur) rows.set(key, row)
+        else {
+          cur.messages += row.messages
+          cur.parts += row.parts
+          cur.cost += row.cost
+          cur.refunds += row.refunds
+          if (row.country !== undefined) cur.country = row.country
+        }
+      }
+      return [...rows.values()]
     },
   }
 }

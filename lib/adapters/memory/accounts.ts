@@ -10,6 +10,9 @@ export function memoryAccounts(state: MemoryState): AccountStore {
       const a = accounts.get(accountId)
       return a && copy(a)
     },
+    async getExact(accountId) {
+      return this.get(accountId)
+    },
     async create(account) {
       if (accounts.has(account.accountId)) return false
       accounts.set(account.accountId, copy(account))

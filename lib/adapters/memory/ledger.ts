@@ -1,5 +1,5 @@
 import type { UsageRow } from '../../domain/model'
-import type { Decision, Ledger } from '../../ports'
+import { type Charge, type ChargeResult, chargeLine, type Decision, type Ledger } from '../../ports'
 import { Day, Pk, Sk, upTo } from '../dynamo/keys'
 import { copy, type MemoryState, nowSec, pageOf, partition } from './state'
 
@@ -14,6 +14,29 @@ export function addUsage(state: MemoryState, row: UsageRow) {
   cur.cost += row.cost
   cur.refunds += row.refunds
   rows.set(sk, cur)
+}
+
+/** One message of a batch: everything but the ledger line, which the batch writes once. */
+function chargeOne(state: MemoryState, charge: Charge): ChargeResult {
+  const { guards } = state
+  const { message, entry, duplicate } = charge
+  if (entry.amount !== -message.cost) throw new Error(`charge ${message.messageId}: entry amount must be minus the message cost`)
+  const existing = guards.get(Pk.decision(message.messageId))?.decision
+  if (existing) return { result: 'already-decided', decision: copy(existing) }
+  const dup = duplicate && guards.get(duplicate.key)
+  if (dup && dup.expiresAt >= nowSec(state)) return { result: 'duplicate' }
+  const account = state.accounts.get(message.accountId)
+  if (!account || account.balance + account.creditLimit < message.cost) return { result: 'insufficient-funds' }
+  if (state.messages.has(message.messageId)) throw new Error(`charge ${message.messageId}: message exists without a decision`)
+
+  const decision: Decision = { messageId: message.messageId, status: 0, decidedAt: entry.at }
+  guards.set(Pk.decision(message.messageId), { expiresAt: charge.decisionExpiresAt, decision })
+  if (duplicate) guards.set(duplicate.key, { expiresAt: duplicate.expiresAt })
+  account.balance -= message.cost
+  state.messages.set(message.messageId, copy(message))
+  const { accountId, tariffPrefix: prefix, country, parts, cost } = message
+  addUsage(state, { accountId, day: charge.usageDay, prefix, country, status: 'CHARGED', messages: 1, parts, cost, refunds: 0 })
+  return { result: 'charged' }
 }
 
 /**
@@ -33,26 +56,30 @@ export function memoryLedger(state: MemoryState): Ledger {
       guards.set(Pk.decision(decision.messageId), { expiresAt, decision: copy(decision) })
       return { result: 'recorded' }
     },
+    async decisions(messageIds) {
+      const found = new Map<string, Decision>()
+      for (const id of messageIds) {
+        const d = guards.get(Pk.decision(id))?.decision
+        if (d) found.set(id, copy(d))
+      }
+      return found
+    },
     async chargeOnce(charge) {
-      const { message, entry, duplicate } = charge
-      if (entry.amount !== -message.cost) throw new Error(`charge ${message.messageId}: entry amount must be minus the message cost`)
-      const existing = guards.get(Pk.decision(message.messageId))?.decision
-      if (existing) return { result: 'already-decided', decision: copy(existing) }
-      const dup = duplicate && guards.get(duplicate.key)
-      if (dup && dup.expiresAt >= nowSec(state)) return { result: 'duplicate' }
-      const account = state.accounts.get(message.accountId)
-      if (!account || account.balance + account.creditLimit < message.cost) return { result: 'insufficient-funds' }
-      if (state.messages.has(message.messageId)) throw new Error(`charge ${message.messageId}: message exists without a decision`)
-
-      const decision: Decision = { messageId: message.messageId, status: 0, decidedAt: entry.at }
-      guards.set(Pk.decision(message.messageId), { expiresAt: charge.decisionExpiresAt, decision })
-      if (duplicate) guards.set(duplicate.key, { expiresAt: duplicate.expiresAt })
-      account.balance -= message.cost
-      state.messages.set(message.messageId, copy(message))
-      const { accountId, tariffPrefix: prefix, country, parts, cost } = message
-      addUsage(state, { accountId, day: charge.usageDay, prefix, country, status: 'CHARGED', messages: 1, parts, cost, refunds: 0 })
-      partition(state.ledger, accountId).set(Sk.ledger(entry.at, entry.entryId), copy(entry))
-      return { result: 'charged' }
+      return (await this.chargeBatch([charge]))[0]
+    },
+    async chargeBatch(charges) {
+      const committed: Charge[] = []
+      // Synchronous from here to the end: the whole batch is one atomic step, like one transaction.
+      const results = charges.map((charge) => {
+        const result = chargeOne(state, charge)
+        if (result.result === 'charged') committed.push(charge)
+        return result
+      })
+      if (committed.length > 0) {
+        const line = chargeLine(committed)
+        partition(state.ledger, line.accountId).set(Sk.ledger(line.at, line.entryId), copy(line))
+      }
+      return results
     },
     async refundOnce(refund) {
       const guard = Pk.refund(refund.messageId)

@@ -1,0 +1,161 @@
+import type { Charge, ChargeResult } from '../ports'
+import { Status } from '../smpp/status'
+import { chargeFor, dispatchJobFor } from './charge'
+import { checkBlacklist, checkStopWords } from './content'
+import type { Deps } from './deps'
+import { Duplicate, InsufficientFunds, SmppError } from './errors'
+import { addHours, epochSec, recordId } from './ids'
+import type { DispatchJob, SubmitJob } from './jobs'
+import type { Account } from './model'
+import { type Quote, quote } from './pricing'
+
+/** The account is gone or disabled since the bind: the submit fails (ESME_RSUBMITFAIL), it is not retried. */
+export class AccountUnavailable extends SmppError {
+  constructor(accountId: string) {
+    super(Status.SubmitFail, `account ${accountId} is missing or disabled`)
+  }
+}
+
+/** Destination `i` of a job: one record, one decision. */
+export interface Slot {
+  job: SubmitJob
+  i: number
+  n: number // the job's place in the group
+}
+
+export interface AccountResult {
+  /** Per job, a status per destination; undefined when the node's 0x0402 holds destination 0 (drop the job). */
+  statuses: (number[] | undefined)[]
+  dispatch: DispatchJob[]
+  /** Async refusals, sent as REJECTD receipts after the verdicts (not a decision: they may wait). */
+  rejects: (Slot & { status: number })[]
+}
+
+interface Ctx {
+  deps: Deps
+  account?: Account
+  earlier: Map<string, { status: number }>
+  stopWords: string[]
+  memo: Map<string, Promise<unknown>>
+  out: AccountResult
+}
+
+/**
+ * Decides every job of ONE account in a batch (docs/PIPELINE.md "Charging a batch"): the account,
+ * its earlier decisions and its stop words are read once, blacklist and price once per distinct
+ * address, and the accepted records are charged together by `ledger.chargeBatch`. Destinations 0
+ * go first: the node's 0x0402 on one stops its job before any other destination of it is charged.
+ */
+export async function decideAccount(deps: Deps, accountId: string, jobs: SubmitJob[]): Promise<AccountResult> {
+  const { ledger, accounts, reference } = deps.stores
+  const ids = jobs.flatMap((job) => job.destinations.map((_, i) => recordId(job.messageId, i)))
+  const [account, earlier, stopWords] = await Promise.all([accounts.get(accountId), ledger.decisions(ids), reference.stopWords(accountId)])
+  const out: AccountResult = { statuses: jobs.map(() => []), dispatch: [], rejects: [] }
+  const ctx: Ctx = { deps, account, earlier, stopWords, memo: new Map(), out }
+  await decideRound(
+    ctx,
+    jobs.map((job, n) => ({ job, i: 0, n })),
+  )
+  jobs.forEach((job, n) => {
+    if (!job.async && out.statuses[n]?.[0] === Status.NotRegistered) out.statuses[n] = undefined
+  })
+  const rest = jobs.flatMap((job, n) => (out.statuses[n] ? job.destinations.slice(1).map((_, k) => ({ job, i: k + 1, n })) : []))
+  if (rest.length > 0) await decideRound(ctx, rest)
+  return out
+}
+
+async function decideRound(ctx: Ctx, slots: Slot[]): Promise<void> {
+  const { deps } = ctx
+  const pending: { slot: Slot; charge: Charge; q: Quote }[] = []
+  const set = (s: Slot, status: number) => {
+    ctx.out.statuses[s.n]![s.i] = status
+  }
+  await Promise.all(
+    slots.map(async (s) => {
+      const earlier = ctx.earlier.get(recordId(s.job.messageId, s.i))
+      if (earlier) return set(s, await repeat(ctx, s, earlier.status))
+      try {
+        const q = await check(ctx, s)
+        pending.push({ slot: s, q, charge: chargeFor(s.job, s.i, ctx.account!, q, deps.now(), deps.cfg.retentionDays) })
+      } catch (err) {
+        set(s, await refusal(ctx, s, err))
+      }
+    }),
+  )
+  if (pending.length === 0) return
+  const results = await deps.stores.ledger.chargeBatch(pending.map((p) => p.charge))
+  await Promise.all(pending.map(async (p, k) => set(p.slot, await settle(ctx, p.slot, p.q, results[k]))))
+}
+
+async function settle(ctx: Ctx, s: Slot, q: Quote, charged: ChargeResult): Promise<number> {
+  switch (charged.result) {
+    case 'charged':
+      ctx.out.dispatch.push(dispatchJobFor(s.job, s.i, q.upstreams))
+      return Status.Ok
+    case 'already-decided': // a concurrent copy or the node's deadline won the decision guard
+      return repeat(ctx, s, charged.decision.status)
+    case 'insufficient-funds':
+      return refusal(ctx, s, new InsufficientFunds(s.job.accountId))
+    case 'duplicate':
+      return refusal(ctx, s, new Duplicate())
+  }
+}
+
+/** The rules in the issue's order; each memoised read is shared by the batch's records. */
+async function check(ctx: Ctx, { job, i }: Slot): Promise<Quote> {
+  const { reference } = ctx.deps.stores
+  const destination = job.destinations[i].addr
+  if (!ctx.account?.enabled) throw new AccountUnavailable(job.accountId)
+  checkStopWords(job.text, ctx.stopWords)
+  const hits = await once(ctx, `bl|${job.sourceAddr}|${destination}`, () =>
+    reference.blacklistHits(job.accountId, job.sourceAddr, destination),
+  )
+  checkBlacklist(hits, job.sourceAddr, destination)
+  const account = ctx.account
+  return once(ctx, `q|${destination}`, () => quote(reference, account, destination))
+}
+
+/** One read per key per batch; a rejection (a refusal) is shared by the records that asked the same. */
+function once<T>(ctx: Ctx, key: string, read: () => Promise<T>): Promise<T> {
+  let p = ctx.memo.get(key) as Promise<T> | undefined
+  if (!p) ctx.memo.set(key, (p = read()))
+  return p
+}
+
+/** A rule's refusal is recorded once (first writer wins) and answered; anything else propagates. */
+async function refusal(ctx: Ctx, s: Slot, err: unknown): Promise<number> {
+  if (!(err instanceof SmppError)) throw err
+  const { deps } = ctx
+  const messageId = recordId(s.job.messageId, s.i)
+  deps.log.info('submit refused', { messageId, status: err.status, reason: err.message })
+  const now = deps.now()
+  const expiresAt = epochSec(addHours(now, deps.cfg.retentionDays * 24))
+  const decided = await deps.stores.ledger.decide({ messageId, status: err.status, decidedAt: now.toISOString() }, expiresAt)
+  if (decided.result === 'already-decided') return repeat(ctx, s, decided.decision.status)
+  if (s.job.async) ctx.out.rejects.push({ ...s, status: err.status })
+  return err.status
+}
+
+/**
+ * A redelivered or raced record: repeat the recorded verdict, with no second charge. An accepted
+ * record still ACCEPTED and without an upstream may have lost its dispatch job in a crash, so it is
+ * sent again; the dispatch guard (DISPATCH#<id>#0) makes a second copy harmless.
+ */
+async function repeat(ctx: Ctx, s: Slot, status: number): Promise<number> {
+  if (status !== Status.Ok) {
+    if (s.job.async) ctx.out.rejects.push({ ...s, status })
+    return status
+  }
+  const { messages, reference } = ctx.deps.stores
+  const record = await messages.get(recordId(s.job.messageId, s.i))
+  if (record?.state === 'ACCEPTED' && !record.upstreamId) {
+    const plan = ctx.account?.tariffPlan
+    const route =
+      plan === undefined
+        ? undefined
+        : await once(ctx, `r|${record.destinationAddr}`, () => reference.routeFor(plan, record.destinationAddr))
+    const upstreams = [...(route?.upstreams ?? [])].sort((a, b) => a.priority - b.priority).map((u) => u.upstreamId)
+    ctx.out.dispatch.push(dispatchJobFor(s.job, s.i, upstreams))
+  }
+  return status
+}
