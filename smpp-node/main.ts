@@ -4,10 +4,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { SQSClient } from '@aws-sdk/client-sqs'
 import { dynamoStores } from '../lib/adapters/dynamo'
 import { envSecrets } from '../lib/adapters/http/secrets'
-import { ensureCallbackQueue, sqsQueues } from '../lib/adapters/sqs'
+import { deleteCallbackQueue, ensureNodeCallbackQueue, sqsQueues } from '../lib/adapters/sqs'
 import { type Config, EnvKeys, loadConfig } from '../lib/config'
+import { MetricServices } from '../lib/observability/names'
+import { emfMetrics } from '../lib/observability/powertools'
 import { systemClock } from './clock'
 import type { NodeSettings } from './context'
+import { startEmf } from './emf'
 import { serveHealth } from './health'
 import { jsonLog } from './log'
 import { SmppNode } from './node'
@@ -64,12 +67,19 @@ export async function main(): Promise<void> {
   const log = jsonLog(undefined, { nodeId: cfg.nodeId })
   const db = new DynamoDBClient({ region: cfg.region, endpoint: cfg.endpoints.dynamo }) // endpoints unset on AWS
   const sqs = new SQSClient({ region: cfg.region, endpoint: cfg.endpoints.sqs })
-  const callbackQueueUrl = cfg.callbackQueueUrl ?? (await ensureCallbackQueue(sqs, `${cfg.callbackQueuePrefix}${cfg.nodeId}`))
+  // A queue this node created is this node's to delete when it stops (issue 15: callback queues leaked).
+  const ownQueue = cfg.callbackQueueUrl
+    ? undefined
+    : await ensureNodeCallbackQueue(sqs, `${cfg.callbackQueuePrefix}${cfg.nodeId}`, cfg.callbackDlqArn)
+  const callbackQueueUrl = cfg.callbackQueueUrl ?? ownQueue!.url
   const stores = dynamoStores(db, cfg.tables, { retentionDays: cfg.retentionDays })
   const queues = sqsQueues(sqs)
   const node = new SmppNode({ settings: nodeSettings(cfg, callbackQueueUrl), stores, queues, clock: systemClock, log })
   node.start()
-  const listeners = await listen(node, { smpp: cfg.smpp, tls: readTlsFiles(cfg.smpp), clock: systemClock })
+  const { tlsCertPem: cert, tlsKeyPem: key } = cfg.smpp
+  const listeners = await listen(node, { smpp: cfg.smpp, tls: cert && key ? { cert, key } : readTlsFiles(cfg.smpp), clock: systemClock })
+  // CloudWatch EMF on stdout (the awslogs driver on AWS, the terminal locally): what the alarms and dashboard read.
+  const emf = startEmf(node, emfMetrics(MetricServices.node), cfg.metricsIntervalMs)
   const health = await serveHealth(node, cfg.smpp.healthPort, cfg.smpp.host)
   log.info('smpp node listening', { port: listeners.tcpPort, tlsPort: listeners.tlsPort, healthPort: health.port, callbackQueueUrl })
   // The upstream SMPP bind pool (issue 9): binds to carriers' SMSCs, fed by the upstream queue. Bind passwords
@@ -96,6 +106,9 @@ export async function main(): Promise<void> {
     await listeners.close()
     // Client sessions and carrier binds drain side by side: neither waits on the other, and both are bounded.
     await Promise.all([node.drain(), pool?.stop()])
+    emf.stop()
+    emf.flush() // the drain's last deadline misses and deliveries count too
+    if (ownQueue) await deleteCallbackQueue(sqs, ownQueue).catch((err) => log.error('callback queue not deleted', { err }))
     await health.close()
     process.exit(0)
   }
