@@ -82,22 +82,8 @@ export async function main(): Promise<void> {
   const emf = startEmf(node, emfMetrics(MetricServices.node), cfg.metricsIntervalMs)
   const health = await serveHealth(node, cfg.smpp.healthPort, cfg.smpp.host)
   log.info('smpp node listening', { port: listeners.tcpPort, tlsPort: listeners.tlsPort, healthPort: health.port, callbackQueueUrl })
-  // The upstream SMPP bind pool (issue 9): binds to carriers' SMSCs, fed by the upstream queue. Bind passwords
-  // come from SECRET_<REF> env vars: set by hand locally, injected from Secrets Manager by ECS on AWS.
-  let pool: UpstreamPool | undefined
-  if (cfg.upstreamPool) {
-    pool = await startUpstreamPool({
-      stores,
-      queues,
-      secrets: envSecrets(env),
-      queueUrls: { upstream: cfg.queues.upstream, dispatch: cfg.queues.dispatch, receipts: cfg.queues.receipts },
-      clock: systemClock,
-      log,
-      options: poolOptions(cfg),
-    })
-    log.info('upstream bind pool started', { upstreams: pool.groups.groups.map((g) => g.upstream.upstreamId) })
-  }
-
+  // Signals first: health answers 200 from here on, so ECS (or a test) may stop the task before the pool is up.
+  let poolStarted: Promise<UpstreamPool | undefined> = Promise.resolve(undefined)
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
@@ -105,6 +91,7 @@ export async function main(): Promise<void> {
     log.info('stopping', { signal })
     await listeners.close()
     // Client sessions and carrier binds drain side by side: neither waits on the other, and both are bounded.
+    const pool = await poolStarted.catch(() => undefined) // a SIGTERM during the pool's start waits for it, then stops it
     await Promise.all([node.drain(), pool?.stop()])
     emf.stop()
     emf.flush() // the drain's last deadline misses and deliveries count too
@@ -114,6 +101,22 @@ export async function main(): Promise<void> {
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))
+  // The upstream SMPP bind pool (issue 9): binds to carriers' SMSCs, fed by the upstream queue. Bind passwords
+  // come from SECRET_<REF> env vars: set by hand locally, injected from Secrets Manager by ECS on AWS.
+  if (cfg.upstreamPool) {
+    poolStarted = startUpstreamPool({
+      stores,
+      queues,
+      secrets: envSecrets(env),
+      queueUrls: { upstream: cfg.queues.upstream, dispatch: cfg.queues.dispatch, receipts: cfg.queues.receipts },
+      clock: systemClock,
+      log,
+      options: poolOptions(cfg),
+    })
+    const pool = await poolStarted
+    log.info('upstream bind pool started', { upstreams: pool!.groups.groups.map((g) => g.upstream.upstreamId) })
+  }
+
   // Input never reaches here (every handler catches); this is for bugs, which must be seen, not hidden.
   process.on('uncaughtException', (err) => log.error('uncaught exception', { err }))
   process.on('unhandledRejection', (err) => log.error('unhandled rejection', { err }))
