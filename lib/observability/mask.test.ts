@@ -3,15 +3,18 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { maskingReplacer, maskNumber } from './mask'
 
 // Issue 15: the DLR function logged destination numbers unmasked; the Lambdas' Powertools Logger masks them now.
-describe('maskingReplacer in the Lambdas\' Powertools Logger', () => {
+describe("maskingReplacer in the Lambdas' Powertools Logger", () => {
   afterEach(() => vi.restoreAllMocks())
 
   it('masks numbers in fields named like addresses, drops secrets, keeps the rest', () => {
     const lines: string[] = []
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      lines.push(String(chunk))
-      return true
-    })
+    // Powertools' Console writes info to stdout and warn/error to stderr.
+    for (const stream of [process.stdout, process.stderr]) {
+      vi.spyOn(stream, 'write').mockImplementation((chunk) => {
+        lines.push(String(chunk))
+        return true
+      })
+    }
     const logger = new Logger({ serviceName: 'test', jsonReplacerFn: maskingReplacer })
     logger.warn('MO to a number no account owns dropped', {
       upstreamId: 'carrier-a',
