@@ -10,8 +10,8 @@ import { MetricNamespace } from './names'
 export const emfMetrics = (serviceName: string, defaultDimensions: Record<string, string> = {}) =>
   new Metrics({ namespace: MetricNamespace, serviceName, defaultDimensions })
 
-/** The MetricSink port over Powertools Metrics. `properties` go on the line as EMF properties (not dimensions). */
-export function emfSink(metrics: Metrics): MetricSink & { withProperties(props: Record<string, string>, add: (m: Metrics) => void): void } {
+/** The MetricSink port over Powertools Metrics. */
+export function emfSink(metrics: Metrics): MetricSink {
   return {
     count(name, value, dimensions) {
       if (!dimensions) return void metrics.addMetric(name, MetricUnit.Count, value)
@@ -27,11 +27,6 @@ export function emfSink(metrics: Metrics): MetricSink & { withProperties(props: 
       if (!metrics.hasStoredMetrics()) return // Powertools warns on an empty flush; nothing happened, nothing to say
       for (const [k, v] of Object.entries(dimensions)) metrics.addDimension(k, v)
       metrics.publishStoredMetrics()
-    },
-    withProperties(props, add) {
-      const one = metrics.singleMetric()
-      for (const [k, v] of Object.entries(props)) one.addMetadata(k, v)
-      add(one)
     },
   }
 }
