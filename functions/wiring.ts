@@ -10,7 +10,11 @@ import { smppQueueConnector } from '../lib/adapters/sqs/upstream-connector'
 import { type Config, EnvKeys } from '../lib/config'
 import type { Deps } from '../lib/domain/deps'
 import type { UpstreamKind } from '../lib/domain/model'
+import { MetricServices } from '../lib/observability/names'
+import { emfMetrics, emfSink } from '../lib/observability/powertools'
 import type { Connector, Log } from '../lib/ports'
+import type { MetricSink } from '../lib/ports/metrics'
+import { powertoolsLog } from './observe'
 
 export interface WiringOptions {
   /** Upstream credentials; default: `upstreamSecrets(process.env)`. */
@@ -18,6 +22,7 @@ export interface WiringOptions {
   /** Connectors by upstream kind, replacing the defaults (tests). */
   connectors?: Partial<Record<UpstreamKind, Connector>>
   log?: Log
+  metrics?: MetricSink
 }
 
 /**
@@ -43,7 +48,8 @@ export function buildDeps(cfg: Config, opts: WiringOptions = {}): Deps {
     connectorFor: (upstream) => connectors[upstream.kind] ?? fail(`no connector for upstream kind '${upstream.kind}'`),
     now: () => new Date(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    log: opts.log ?? jsonLog(),
+    log: opts.log ?? powertoolsLog(),
+    metrics: opts.metrics ?? emfSink(emfMetrics(MetricServices.functions)),
     cfg,
   }
 }
@@ -61,19 +67,3 @@ export function upstreamSecrets(env: Record<string, string | undefined>): Secret
 const fail = (msg: string): never => {
   throw new Error(msg)
 }
-
-/** One JSON line per event (CloudWatch Logs Insights reads the fields); errors keep name, message and stack. */
-export function jsonLog(write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Log {
-  const emit =
-    (level: string) =>
-    (msg: string, fields: Record<string, unknown> = {}) =>
-      write(JSON.stringify({ level, time: new Date().toISOString(), msg, ...fields }, (_k, v) => (v instanceof Error ? errorFields(v) : v)))
-  return { info: emit('info'), warn: emit('warn'), error: emit('error') }
-}
-
-const errorFields = (err: Error): Record<string, unknown> => ({
-  name: err.name,
-  message: err.message,
-  stack: err.stack,
-  ...(err.cause instanceof Error ? { cause: errorFields(err.cause) } : {}),
-})

@@ -23,6 +23,12 @@ export const EnvKeys = {
    */
   secret: (ref: string) => `SECRET_${ref.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`,
   upstreamPool: 'UPSTREAM_POOL',
+  /** PEM contents of the TLS certificate and key: on AWS injected by ECS from the stack's Secrets Manager secret. */
+  tlsCertPem: 'SMPP_TLS_CERT',
+  tlsKeyPem: 'SMPP_TLS_KEY',
+  /** ARN of the stack's shared callback DLQ (AWS); unset locally, where each callback queue gets its own DLQ. */
+  callbackDlqArn: 'CALLBACK_DLQ_ARN',
+  metricsIntervalMs: 'METRICS_INTERVAL_MS',
 } as const
 
 export interface SmppConfig {
@@ -32,6 +38,9 @@ export interface SmppConfig {
   /** PEM files; TLS listener disabled when either is unset. */
   tlsCertFile?: string
   tlsKeyFile?: string
+  /** PEM contents, preferred over the files when both are set (ECS secrets from Secrets Manager). */
+  tlsCertPem?: string
+  tlsKeyPem?: string
   /** Read a PROXY protocol v2 header first (behind the AWS NLB). */
   proxyProtocol: boolean
   bindTimeoutMs: number
@@ -55,6 +64,9 @@ export interface Config {
   queues: Record<QueueName, string>
   callbackQueuePrefix: string
   callbackQueueUrl?: string
+  callbackDlqArn?: string
+  /** How often the node writes its EMF metrics line (lib/observability). */
+  metricsIntervalMs: number
   nodeId: string
   smpp: SmppConfig
   /** Days a message record and its guards are kept (TTL). */
@@ -96,6 +108,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     callbackQueuePrefix: env[EnvKeys.callbackQueuePrefix]?.trim() || 'smpp-callback-',
     callbackQueueUrl: opt(EnvKeys.callbackQueueUrl),
+    callbackDlqArn: opt(EnvKeys.callbackDlqArn),
+    metricsIntervalMs: int(EnvKeys.metricsIntervalMs, 60_000),
     nodeId: opt(EnvKeys.nodeId) ?? `node-${process.pid}`,
     smpp: {
       port: int('SMPP_PORT', 2775),
@@ -103,6 +117,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       host: env.SMPP_HOST?.trim() || '0.0.0.0',
       tlsCertFile: opt('SMPP_TLS_CERT_FILE'),
       tlsKeyFile: opt('SMPP_TLS_KEY_FILE'),
+      tlsCertPem: opt(EnvKeys.tlsCertPem),
+      tlsKeyPem: opt(EnvKeys.tlsKeyPem),
       proxyProtocol: bool('SMPP_PROXY_PROTOCOL', false),
       bindTimeoutMs: int('BIND_TIMEOUT_MS', 10_000),
       responseTimeoutMs: int('RESPONSE_TIMEOUT_MS', 60_000),

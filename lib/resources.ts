@@ -137,6 +137,17 @@ export interface QueueDef {
 const days = (n: number) => n * 86_400
 
 /**
+ * How long one dispatch run may last (docs/PIPELINE.md, step 3): failover in process, up to `maxAttempts` sends,
+ * each bounded by the upstream's timeoutMs (the API accepts at most `maxUpstreamTimeoutMs`), with 200, 400 and
+ * 800 ms pauses between them, plus a margin for the DynamoDB writes around them. The dispatch function's timeout
+ * is this; the dispatch queue's visibility timeout six times it (issue 15: a fixed 30 s was shorter than 4 x 60 s).
+ * lib/domain/dispatch.ts DispatchPolicy must agree (its test checks).
+ */
+export const DispatchRun = { maxAttempts: 4, maxUpstreamTimeoutMs: 60_000, pausesMs: 1_400, marginSec: 5 } as const
+export const dispatchTimeoutSec =
+  Math.ceil((DispatchRun.maxAttempts * DispatchRun.maxUpstreamTimeoutMs + DispatchRun.pausesMs) / 1000) + DispatchRun.marginSec
+
+/**
  * Event-source batches (issue 12), the same on AWS (infra/cdk/queue-worker.ts) and locally (infra/local/event-source.ts):
  * - batchSize 10: the most one ReceiveMessage returns, and the most Lambda takes from SQS without a batching
  *   window. Under load every poll returns 10, so batches fill by themselves: one invocation, one
@@ -149,7 +160,14 @@ const days = (n: number) => n * 86_400
  */
 export const Queues = {
   submit: { name: 'submit', visibilityTimeoutSec: 60, maxReceiveCount: 5, retentionSec: days(1), batchSize: 10, batchWindowSec: 0 },
-  dispatch: { name: 'dispatch', visibilityTimeoutSec: 180, maxReceiveCount: 5, retentionSec: days(4), batchSize: 10, batchWindowSec: 0 },
+  dispatch: {
+    name: 'dispatch',
+    visibilityTimeoutSec: 6 * dispatchTimeoutSec,
+    maxReceiveCount: 5,
+    retentionSec: days(4),
+    batchSize: 10,
+    batchWindowSec: 0,
+  },
   receipts: { name: 'receipts', visibilityTimeoutSec: 60, maxReceiveCount: 5, retentionSec: days(4), batchSize: 10, batchWindowSec: 0 },
   // Messages for upstreams of kind 'smpp': consumed by the bind pool in the Fargate-side process, not a Lambda.
   upstream: { name: 'upstream', visibilityTimeoutSec: 60, maxReceiveCount: 5, retentionSec: days(4), batchSize: 10, batchWindowSec: 0 },
@@ -168,6 +186,9 @@ export const CallbackQueue = {
   maxReceiveCount: 10,
   retentionSec: days(1),
 } as const
+
+/** The stack's one DLQ for every node's callback queue (AWS), named outside CallbackQueue.namePrefix on purpose. */
+export const CallbackDlqName = 'callbacks-dlq'
 
 export const physicalName = (prefix: string, name: string) => `${prefix}-${name}`
 export const dlqName = (name: string) => `${name}-dlq`

@@ -5,10 +5,13 @@ import { SQSClient } from '@aws-sdk/client-sqs'
 import { meterFromEnv } from '../lib/adapters/aws/meter'
 import { dynamoStores } from '../lib/adapters/dynamo'
 import { envSecrets } from '../lib/adapters/http/secrets'
-import { ensureCallbackQueue, sqsQueues } from '../lib/adapters/sqs'
+import { deleteCallbackQueue, ensureNodeCallbackQueue, sqsQueues } from '../lib/adapters/sqs'
 import { type Config, EnvKeys, loadConfig } from '../lib/config'
+import { MetricServices } from '../lib/observability/names'
+import { emfMetrics } from '../lib/observability/powertools'
 import { systemClock } from './clock'
 import type { NodeSettings } from './context'
+import { startEmf } from './emf'
 import { serveHealth } from './health'
 import { jsonLog } from './log'
 import { SmppNode } from './node'
@@ -66,19 +69,44 @@ export async function main(): Promise<void> {
   const db = new DynamoDBClient({ region: cfg.region, endpoint: cfg.endpoints.dynamo }) // endpoints unset on AWS
   const sqs = new SQSClient({ region: cfg.region, endpoint: cfg.endpoints.sqs })
   meterFromEnv(env.METER_DIR, 'node', { dynamo: db, sqs }) // the bench's counts (lib/adapters/aws/meter.ts); unset on AWS
-  const callbackQueueUrl = cfg.callbackQueueUrl ?? (await ensureCallbackQueue(sqs, `${cfg.callbackQueuePrefix}${cfg.nodeId}`))
+  // A queue this node created is this node's to delete when it stops (issue 15: callback queues leaked).
+  const ownQueue = cfg.callbackQueueUrl
+    ? undefined
+    : await ensureNodeCallbackQueue(sqs, `${cfg.callbackQueuePrefix}${cfg.nodeId}`, cfg.callbackDlqArn)
+  const callbackQueueUrl = cfg.callbackQueueUrl ?? ownQueue!.url
   const stores = dynamoStores(db, cfg.tables, { retentionDays: cfg.retentionDays })
   const queues = sqsQueues(sqs)
   const node = new SmppNode({ settings: nodeSettings(cfg, callbackQueueUrl), stores, queues, clock: systemClock, log })
   node.start()
-  const listeners = await listen(node, { smpp: cfg.smpp, tls: readTlsFiles(cfg.smpp), clock: systemClock })
+  const { tlsCertPem: cert, tlsKeyPem: key } = cfg.smpp
+  const listeners = await listen(node, { smpp: cfg.smpp, tls: cert && key ? { cert, key } : readTlsFiles(cfg.smpp), clock: systemClock })
+  // CloudWatch EMF on stdout (the awslogs driver on AWS, the terminal locally): what the alarms and dashboard read.
+  const emf = startEmf(node, emfMetrics(MetricServices.node), cfg.metricsIntervalMs)
   const health = await serveHealth(node, cfg.smpp.healthPort, cfg.smpp.host)
   log.info('smpp node listening', { port: listeners.tcpPort, tlsPort: listeners.tlsPort, healthPort: health.port, callbackQueueUrl })
+  // Signals first: health answers 200 from here on, so ECS (or a test) may stop the task before the pool is up.
+  let poolStarted: Promise<UpstreamPool | undefined> = Promise.resolve(undefined)
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    log.info('stopping', { signal })
+    await listeners.close()
+    // Client sessions and carrier binds drain side by side: neither waits on the other, and both are bounded.
+    const pool = await poolStarted.catch(() => undefined) // a SIGTERM during the pool's start waits for it, then stops it
+    await Promise.all([node.drain(), pool?.stop()])
+    emf.stop()
+    emf.flush() // the drain's last deadline misses and deliveries count too
+    if (ownQueue) await deleteCallbackQueue(sqs, ownQueue).catch((err) => log.error('callback queue not deleted', { err }))
+    await health.close()
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+  process.on('SIGINT', () => void stop('SIGINT'))
   // The upstream SMPP bind pool (issue 9): binds to carriers' SMSCs, fed by the upstream queue. Bind passwords
   // come from SECRET_<REF> env vars: set by hand locally, injected from Secrets Manager by ECS on AWS.
-  let pool: UpstreamPool | undefined
   if (cfg.upstreamPool) {
-    pool = await startUpstreamPool({
+    poolStarted = startUpstreamPool({
       stores,
       queues,
       secrets: envSecrets(env),
@@ -87,22 +115,10 @@ export async function main(): Promise<void> {
       log,
       options: poolOptions(cfg),
     })
-    log.info('upstream bind pool started', { upstreams: pool.groups.groups.map((g) => g.upstream.upstreamId) })
+    const pool = await poolStarted
+    log.info('upstream bind pool started', { upstreams: pool!.groups.groups.map((g) => g.upstream.upstreamId) })
   }
 
-  let stopping = false
-  const stop = async (signal: string) => {
-    if (stopping) return
-    stopping = true
-    log.info('stopping', { signal })
-    await listeners.close()
-    // Client sessions and carrier binds drain side by side: neither waits on the other, and both are bounded.
-    await Promise.all([node.drain(), pool?.stop()])
-    await health.close()
-    process.exit(0)
-  }
-  process.on('SIGTERM', () => void stop('SIGTERM'))
-  process.on('SIGINT', () => void stop('SIGINT'))
   // Input never reaches here (every handler catches); this is for bugs, which must be seen, not hidden.
   process.on('uncaughtException', (err) => log.error('uncaught exception', { err }))
   process.on('unhandledRejection', (err) => log.error('unhandled rejection', { err }))

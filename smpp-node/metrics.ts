@@ -2,6 +2,7 @@ import { commandName } from '../lib/smpp/codec'
 import { statusName } from '../lib/smpp/status'
 
 // Upper bounds in ms; the last bucket catches the rest.
+const SampleSize = 100
 const LatencyBuckets = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, Number.POSITIVE_INFINITY]
 
 /** A latency histogram with fixed buckets: cheap to record, percentiles read as the bucket's upper bound. */
@@ -9,13 +10,30 @@ export class Histogram {
   private readonly counts = new Array<number>(LatencyBuckets.length).fill(0)
   private n = 0
   private sum = 0
+  // A uniform sample (reservoir) of the values since the last drain, for EMF: one line holds at most 100 values.
+  private sample: number[] = []
+  private seen = 0
 
   record(ms: number): void {
+    this.seen++
+    if (this.sample.length < SampleSize) this.sample.push(ms)
+    else {
+      const j = Math.floor(Math.random() * this.seen)
+      if (j < SampleSize) this.sample[j] = ms
+    }
     let i = 0
     while (ms > LatencyBuckets[i]) i++
     this.counts[i]++
     this.n++
     this.sum += ms
+  }
+
+  /** The sampled values since the last call, and starts a new sample. */
+  drainSample(): number[] {
+    const out = this.sample
+    this.sample = []
+    this.seen = 0
+    return out
   }
 
   percentile(p: number): number {
@@ -46,6 +64,19 @@ export class Metrics {
   private readonly pdus = { in: new Map<number, Map<number, number>>(), out: new Map<number, Map<number, number>>() }
   readonly verdictLatency = new Histogram()
   counters: Record<string, number> = { verdictsExpired: 0, deliveries: 0, deliveriesFailed: 0, bindsFailed: 0, connections: 0 }
+
+  /** Parts accepted per account since the last `drainAccounts()` (per-account throughput, issue 15). */
+  private accounts = new Map<string, number>()
+
+  submitted(accountId: string, parts: number): void {
+    this.accounts.set(accountId, (this.accounts.get(accountId) ?? 0) + parts)
+  }
+
+  drainAccounts(): Map<string, number> {
+    const out = this.accounts
+    this.accounts = new Map()
+    return out
+  }
 
   pdu(direction: 'in' | 'out', commandId: number, status: number): void {
     const byCommand = this.pdus[direction]

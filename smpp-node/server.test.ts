@@ -1,4 +1,5 @@
 import net from 'node:net'
+import { connect as tlsConnect } from 'node:tls'
 import { generate } from 'selfsigned'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { Status } from '../lib/smpp/status'
@@ -44,6 +45,27 @@ describe('listeners', () => {
 
   describe('PROXY protocol v2', () => {
     const header = (address: string) => proxyV2Header({ address, port: 51000 }, { address: '10.0.0.1', port: 2775 })
+
+    // The NLB's 3443 without an ACM certificate passes TLS through to the node, the PROXY header first (issue 15).
+    it('on the TLS listener: reads the header in clear, then the handshake, and the allow-list sees the real address', async () => {
+      h = await startNode({
+        accounts: [testAccount('acme', 'pw', { allowList: ['203.0.113.0/24'] })],
+        smpp: { proxyProtocol: true },
+        tls,
+      })
+      const raw = await new Promise<net.Socket>((resolve, reject) => {
+        const socket = net.connect(h.listeners.tlsPort!, '127.0.0.1', () => resolve(socket))
+        socket.on('error', reject)
+      })
+      raw.write(header('203.0.113.7'))
+      const secured = tlsConnect({ socket: raw, rejectUnauthorized: false })
+      await new Promise((resolve) => secured.once('secureConnect', resolve))
+      const s = new smpp.Session({ socket: secured })
+      s.on('error', () => {})
+      sessions.push(s)
+      expect((await bindTrx(s, 'acme', 'pw')).command_status).toBe(Status.Ok)
+      expect((await call(s, 'submit_sm', { destination_addr: '491', short_message: 'passthrough' })).command_status).toBe(Status.Ok)
+    })
 
     it("takes the client's address from the header: the allow-list sees 203.0.113.7, not the proxy", async () => {
       h = await startNode({ accounts: [testAccount('acme', 'pw', { allowList: ['203.0.113.0/24'] })], smpp: { proxyProtocol: true } })

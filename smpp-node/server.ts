@@ -34,7 +34,7 @@ export async function listen(node: SmppNode, opts: ListenOptions): Promise<Liste
   const { smpp, clock } = opts
   const servers: net.Server[] = []
 
-  const onSocket = async (socket: net.Socket, proxied: boolean) => {
+  const onSocket = async (socket: net.Socket, proxied: boolean, secure?: tls.SecureContext) => {
     socket.on('error', () => {}) // reported through the connection; an early reset must not crash the node
     socket.setNoDelay(true)
     let remote = { address: normalizeAddress(socket.remoteAddress ?? ''), port: socket.remotePort ?? 0 }
@@ -49,6 +49,13 @@ export async function listen(node: SmppNode, opts: ListenOptions): Promise<Liste
         return
       }
       if (header.source) remote = { address: normalizeAddress(header.source.address), port: header.source.port }
+    }
+    if (secure) {
+      // TLS passthrough behind the NLB (3443 without an ACM certificate): the PROXY header comes in clear text
+      // before the ClientHello, so the handshake starts only after it (any bytes read past it were unshifted).
+      const secured = await startTls(socket, secure, smpp.bindTimeoutMs || 10_000)
+      if (!secured) return
+      socket = secured
     }
     if (node.draining) {
       socket.destroy()
@@ -72,7 +79,13 @@ export async function listen(node: SmppNode, opts: ListenOptions): Promise<Liste
     smpp.port,
   )
   let tlsPort: number | undefined
-  if (opts.tls) {
+  if (opts.tls && smpp.proxyProtocol) {
+    const context = tls.createSecureContext({ cert: opts.tls.cert, key: opts.tls.key })
+    tlsPort = await start(
+      net.createServer((s) => void onSocket(s, true, context)),
+      smpp.tlsPort,
+    )
+  } else if (opts.tls) {
     const server = tls.createServer({ cert: opts.tls.cert, key: opts.tls.key })
     server.on('secureConnection', (s) => void onSocket(s, false))
     server.on('tlsClientError', () => {}) // a failed handshake is the client's problem, not a crash
@@ -86,4 +99,27 @@ export async function listen(node: SmppNode, opts: ListenOptions): Promise<Liste
       for (const s of servers) s.close()
     },
   }
+}
+
+/** Server side of a TLS handshake on an accepted socket; undefined (socket destroyed) when it fails or stalls. */
+function startTls(socket: net.Socket, secureContext: tls.SecureContext, timeoutMs: number): Promise<tls.TLSSocket | undefined> {
+  return new Promise((resolve) => {
+    // TLSSocket reads what the socket already holds (the unshifted bytes after the PROXY header) first.
+    const secured = new tls.TLSSocket(socket, { isServer: true, secureContext })
+    const timer = setTimeout(() => fail(), timeoutMs)
+    const fail = () => {
+      clearTimeout(timer)
+      secured.destroy()
+      socket.destroy()
+      resolve(undefined)
+    }
+    secured.once('secure', () => {
+      clearTimeout(timer)
+      secured.off('error', fail)
+      secured.on('error', () => {}) // from here the connection reports its errors
+      resolve(secured)
+    })
+    secured.once('error', fail)
+    socket.resume()
+  })
 }

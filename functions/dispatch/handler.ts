@@ -3,6 +3,7 @@ import type { Deps } from '../../lib/domain/deps'
 import { dispatchMessage } from '../../lib/domain/dispatch'
 import { parseDispatchJob } from '../../lib/domain/parse'
 import { eachRecord } from '../batch'
+import { observed } from '../observe'
 import { readOnce } from '../read-once'
 import type { SqsBatchResponse, SqsEvent } from '../types'
 import { buildDeps } from '../wiring'
@@ -17,7 +18,7 @@ function batchDeps(d: Deps): Deps {
 }
 
 /** Dispatch queue -> the upstream, with failover (lib/domain/dispatch.ts). */
-export function handler(event: SqsEvent): Promise<SqsBatchResponse> {
+export const handler = observed(deps, 'dispatch', (event: SqsEvent): Promise<SqsBatchResponse> => {
   const batch = batchDeps(deps)
   return eachRecord(event, deps.log, 'dispatch', (body) => dispatchMessage(batch, parseDispatchJob(body)))
-}
+})

@@ -2,6 +2,7 @@ import { loadConfig } from '../../lib/config'
 import { handleUpstreamEvent } from '../../lib/domain/dlr'
 import { parseUpstreamEvent } from '../../lib/domain/parse'
 import { eachRecord } from '../batch'
+import { observed } from '../observe'
 import type { SqsBatchResponse, SqsEvent } from '../types'
 import { buildDeps } from '../wiring'
 import { batchDeps } from './batch-deps'
@@ -12,9 +13,9 @@ const deps = buildDeps(loadConfig()) // once per cold start: a bad env fails her
  * Receipts queue -> message state, refunds, usage, and deliver_sm for the client (lib/domain/dlr.ts). The
  * batch's nudges to the nodes leave together at its end, and its repeated reads are made once (./batch-deps.ts).
  */
-export async function handler(event: SqsEvent): Promise<SqsBatchResponse> {
+export const handler = observed(deps, 'dlr', async (event: SqsEvent): Promise<SqsBatchResponse> => {
   const batch = batchDeps(deps)
   const result = await eachRecord(event, deps.log, 'receipt', (body) => handleUpstreamEvent(batch.deps, parseUpstreamEvent(body)))
   await batch.flush()
   return result
-}
+})

@@ -3,7 +3,9 @@ import { type Alarm, AlarmStatusWidget, Dashboard, GraphWidget, type IMetric, Ma
 import type { Table } from 'aws-cdk-lib/aws-dynamodb'
 import type { Queue } from 'aws-cdk-lib/aws-sqs'
 import type { Construct } from 'constructs'
+import { MetricDimensions, MetricNames, MetricNamespace, MetricServices } from '../../lib/observability/names'
 import type { PlatformApi } from './http-api'
+import { platformMetric } from './platform-alarms'
 import type { QueueWorker } from './queue-worker'
 import type { SmppService } from './smpp-service'
 
@@ -19,6 +21,7 @@ export interface DashboardParts {
   smpp: SmppService
   tables: Table[]
   alarms: Alarm[]
+  callbackDlq: Queue
 }
 
 /** One page for the on-call: alarms first, then the node, the pipeline stages, the API and DynamoDB. */
@@ -71,7 +74,42 @@ export function platformDashboard(scope: Construct, parts: DashboardParts): Dash
       [new MathExpression({ expression: 'SUM(METRICS())', label: 'throttled requests', period, usingMetrics: throttles(parts.tables) })],
     ),
   )
+  dashboard.addWidgets(...platformWidgets(parts))
   return dashboard
+}
+
+const node = { [MetricDimensions.Service]: MetricServices.node }
+const em = (name: string, dims: Record<string, string>, statistic = 'Sum') => platformMetric(name, dims, statistic, period)
+
+/** What the node and the handlers write as EMF (smpp-node/emf.ts, functions/observe.ts, lib/domain/dlr.ts). */
+function platformWidgets(parts: DashboardParts) {
+  const fnDims = (fn: string) => ({ [MetricDimensions.Service]: MetricServices.functions, [MetricDimensions.Function]: fn })
+  const search = (expression: string, label: string) => new MathExpression({ expression, label, period })
+  return [
+    graph('Verdict deadline misses and throttles (node)', [em(MetricNames.DeadlineMissed, node)], [em(MetricNames.Throttled, node)]),
+    graph('Refusals by command_status', [
+      search(
+        `SEARCH('{${MetricNamespace},${MetricDimensions.Service},${MetricDimensions.Status}} MetricName="${MetricNames.Refused}"', 'Sum', 60)`,
+        'refused',
+      ),
+    ]),
+    graph(
+      'Verdict latency p50 / p99 (ms)',
+      [em(MetricNames.VerdictLatency, node, 'p50'), em(MetricNames.VerdictLatency, node, 'p99')],
+      [em(MetricNames.ReceiptLatency, fnDims('dlr'), 'p99')],
+    ),
+    graph(
+      'Records failed per function (right: records)',
+      ['submit', 'dispatch', 'dlr'].map((fn) => em(MetricNames.RecordsFailed, fnDims(fn))),
+      ['submit', 'dispatch', 'dlr'].map((fn) => em(MetricNames.Records, fnDims(fn))),
+    ),
+    graph(
+      'Sessions per node (avg) and callback DLQ',
+      [em(MetricNames.Sessions, node, 'Average')],
+      [parts.callbackDlq.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' })],
+    ),
+    graph('Accepted parts (per account: Logs Insights on the accountId property)', [em(MetricNames.AccountSubmitted, node)]),
+  ]
 }
 
 // Per-table throttle events (TableName is their only dimension), summed into one line.

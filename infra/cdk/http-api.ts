@@ -1,8 +1,10 @@
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib'
-import { HttpApi, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2'
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway'
+import { HttpApi, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2'
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations'
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch'
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs'
+import { LogGroup } from 'aws-cdk-lib/aws-logs'
 import type { ITopic } from 'aws-cdk-lib/aws-sns'
 import { Construct } from 'constructs'
 import { alarmAbove, functionAlarms } from './alarms'
@@ -43,6 +45,23 @@ export class PlatformApi extends Construct {
       stageName: '$default',
       autoDeploy: true,
       throttle: props.throttle,
+      // One JSON line per request (request id, route, status, latency, caller IP): who called what, for audits.
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(
+          new LogGroup(this, 'AccessLogs', { retention: props.logRetentionDays, removalPolicy: props.removalPolicy }),
+        ),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            method: '$context.httpMethod',
+            path: '$context.path',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            time: '$context.requestTime',
+          }),
+        ),
+      },
     })
     this.alarms = [
       ...functionAlarms(this, this.fn, props.alarmTopic),

@@ -29,6 +29,7 @@ export class PipelineQueue extends Construct {
       queueName: physicalName(props.prefix, dlqName(def.name)),
       retentionPeriod: DlqRetention,
       encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true, // a queue policy denies any request not over TLS
       removalPolicy: props.removalPolicy,
     })
     this.queue = new Queue(this, 'Queue', {
@@ -37,6 +38,7 @@ export class PipelineQueue extends Construct {
       retentionPeriod: Duration.seconds(def.retentionSec),
       deadLetterQueue: { queue: this.dlq, maxReceiveCount: def.maxReceiveCount },
       encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
       removalPolicy: props.removalPolicy,
     })
     this.alarm = dlqAlarm(this, this.dlq, props.alarmTopic)

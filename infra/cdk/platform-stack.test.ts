@@ -1,14 +1,27 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { App } from 'aws-cdk-lib'
+import { App, Validations } from 'aws-cdk-lib'
 import { Match, Template } from 'aws-cdk-lib/assertions'
+import { AwsSolutionsChecks } from 'cdk-nag'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { EnvKeys } from '../../lib/config'
-import { CallbackQueue, dlqName, physicalName, type QueueName, Queues, type TableName, Tables } from '../../lib/resources'
+import { MetricDimensions, MetricNames, MetricNamespace, MetricServices } from '../../lib/observability/names'
+import {
+  CallbackDlqName,
+  CallbackQueue,
+  dispatchTimeoutSec,
+  dlqName,
+  physicalName,
+  type QueueName,
+  Queues,
+  type TableName,
+  Tables,
+} from '../../lib/resources'
 import { AccessByRuntime } from './access'
 import { CallbackOwnerActions } from './grants'
 import { PlatformStack } from './platform-stack'
-import { stageConfig } from './stage'
+import { DeregistrationDelaySec } from './smpp-service'
+import { stackName, stageConfig } from './stage'
 import { allStatements, functionId, functionRole, type Grant, grantsOf, logicalIdStartingWith, logicalIdWhere } from './template-query'
 
 // No AWS credentials needed: an explicit dummy account and region, and NodejsFunction bundling skipped
@@ -18,11 +31,20 @@ const synth = (context: Record<string, unknown> = {}) => {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } })
   const cfg = stageConfig((k) => app.node.tryGetContext(k))
   const stack = new PlatformStack(app, 'Smpp', { cfg, env })
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app))
   const assembly = app.synth()
   // CDK validates the templates against CloudFormation's schemas and rules on every synth.
   const reportFile = join(assembly.directory, 'validation-report.json')
   const report = existsSync(reportFile) ? JSON.parse(readFileSync(reportFile, 'utf8')) : { pluginReports: [] }
-  return { cfg, template: Template.fromJSON(assembly.getStackArtifact(stack.artifactId).template), report }
+  // cdk-nag's AwsSolutions pack (a policy validation plugin) writes each unacknowledged finding into the report.
+  const nag = report.pluginReports
+    .filter((r: { pluginName?: string }) => r.pluginName?.includes('AwsSolutions'))
+    .flatMap((r: { violations?: { ruleName: string; violatingResources: { locations: string[] }[] }[] }) => r.violations ?? [])
+    .map(
+      (v: { ruleName: string; violatingResources: { resourceLogicalId?: string; locations?: string[] }[] }) =>
+        `${v.ruleName}: ${v.violatingResources.map((x) => x.locations?.[0] ?? x.resourceLogicalId).join(', ')}`,
+    )
+  return { cfg, template: Template.fromJSON(assembly.getStackArtifact(stack.artifactId).template), report, nag }
 }
 
 const taskRole = (t: Template) => logicalIdStartingWith(t, 'AWS::IAM::Role', 'SmppTaskTaskRole')
@@ -34,9 +56,15 @@ const workerQueues: QueueName[] = ['submit', 'dispatch', 'receipts']
 describe('PlatformStack (dev)', () => {
   let t: Template
   let report: { pluginReports: { violations?: unknown[] }[] }
+  let nag: string[]
   beforeAll(() => {
-    ;({ template: t, report } = synth())
+    ;({ template: t, report, nag } = synth())
   }, 120_000)
+
+  // Issue 15: every finding is fixed or suppressed with its reason in infra/cdk/nag.ts.
+  it('passes cdk-nag (AwsSolutions) with no unsuppressed finding', () => {
+    expect(nag).toEqual([])
+  })
 
   it('synthesizes without AWS credentials, and CloudFormation validation finds nothing', () => {
     expect(report.pluginReports.flatMap((r) => r.violations ?? [])).toEqual([])
@@ -72,7 +100,19 @@ describe('PlatformStack (dev)', () => {
         RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: Queues[q].maxReceiveCount },
       })
     }
-    t.resourceCountIs('AWS::SQS::Queue', queueNames.length * 2)
+    // Plus the one callback DLQ every node's callback queue redrives to, named outside the callback prefix.
+    t.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: physicalName('smpp-dev', CallbackDlqName),
+      MessageRetentionPeriod: 14 * 86_400,
+    })
+    t.resourceCountIs('AWS::SQS::Queue', queueNames.length * 2 + 1)
+    expect(physicalName('smpp-dev', CallbackDlqName).startsWith(physicalName('smpp-dev', CallbackQueue.namePrefix))).toBe(false)
+  })
+
+  it('times dispatch by the formula of docs/PIPELINE.md: 4 sends of the longest allowed upstream timeout, plus the pauses', () => {
+    const fn = t.findResources('AWS::Lambda::Function')[functionId(t, 'DispatchWorker')].Properties
+    expect(fn.Timeout).toBeGreaterThanOrEqual((4 * 60_000 + 1_400) / 1000)
+    expect(fn.Timeout).toBe(dispatchTimeoutSec)
   })
 
   it('feeds each worker queue to its function, with a visibility timeout six times the function timeout', () => {
@@ -96,7 +136,9 @@ describe('PlatformStack (dev)', () => {
   })
 
   it('runs four ARM64 Node.js 22 functions whose config names every table and queue', () => {
-    const fns = Object.values(t.findResources('AWS::Lambda::Function')).filter((f) => f.Properties.Runtime?.startsWith('nodejs'))
+    const fns = Object.values(t.findResources('AWS::Lambda::Function')).filter(
+      (f) => f.Properties.Runtime?.startsWith('nodejs') && f.Properties.Environment?.Variables?.[EnvKeys.table('accounts')],
+    )
     expect(fns).toHaveLength(4)
     for (const fn of fns) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' })
@@ -109,7 +151,9 @@ describe('PlatformStack (dev)', () => {
   })
 
   it('grants no wildcard action on DynamoDB or SQS anywhere in the template', () => {
-    const actions = allStatements(t).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]))
+    const actions = allStatements(t)
+      .filter((s) => s.Effect !== 'Deny') // the queues' deny of non-TLS access (sqs:*) narrows, it grants nothing
+      .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]))
     expect(actions.length).toBeGreaterThan(20)
     const wild = actions.filter((a) => a === '*' || /^(dynamodb|sqs):.*\*/i.test(a))
     expect(wild).toEqual([])
@@ -181,38 +225,85 @@ describe('PlatformStack (dev)', () => {
     expect(container.HealthCheck.Command.join(' ')).toContain('/health')
   })
 
-  it('puts an NLB with TCP 2775 only (no certificate) in front, with PROXY v2, client IPs and a drain-long deregistration', () => {
-    t.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1)
+  // Issue 15: 3443 in every stage. Without a certificate the NLB passes TLS through to the node's own listener.
+  it('offers 2775 and, without a certificate, 3443 as TLS passthrough to the node, both with PROXY v2', () => {
+    t.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 2)
     t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 2775, Protocol: 'TCP' })
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 3443, Protocol: 'TCP' })
     t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Type: 'network', Scheme: 'internet-facing' })
-    const [tg] = Object.values(t.findResources('AWS::ElasticLoadBalancingV2::TargetGroup')).map((r) => r.Properties)
-    expect(tg).toMatchObject({
-      Port: 2775,
-      Protocol: 'TCP',
-      TargetType: 'ip',
-      HealthCheckProtocol: 'HTTP',
-      HealthCheckPort: '8081',
-      HealthCheckPath: '/health',
-    })
-    const attrs = Object.fromEntries(tg.TargetGroupAttributes.map((a: { Key: string; Value: string }) => [a.Key, a.Value]))
-    expect(attrs['proxy_protocol_v2.enabled']).toBe('true')
-    expect(attrs['preserve_client_ip.enabled']).toBe('true')
-    expect(Number(attrs['deregistration_delay.timeout_seconds'])).toBeGreaterThan(20)
+    const tgs = Object.values(t.findResources('AWS::ElasticLoadBalancingV2::TargetGroup')).map((r) => r.Properties)
+    expect(tgs.map((tg) => tg.Port).sort()).toEqual([2775, 3443])
+    for (const tg of tgs) {
+      expect(tg).toMatchObject({
+        Protocol: 'TCP',
+        TargetType: 'ip',
+        HealthCheckProtocol: 'HTTP',
+        HealthCheckPort: '8081',
+        HealthCheckPath: '/health',
+      })
+      const attrs = Object.fromEntries(tg.TargetGroupAttributes.map((a: { Key: string; Value: string }) => [a.Key, a.Value]))
+      expect(attrs['proxy_protocol_v2.enabled']).toBe('true')
+      expect(attrs['preserve_client_ip.enabled']).toBe('false') // the PROXY header carries the client's address
+      // SIGTERM comes after the delay: short, and neither deregistration nor the draining 503 cuts the sessions.
+      expect(Number(attrs['deregistration_delay.timeout_seconds'])).toBe(DeregistrationDelaySec)
+      expect(attrs['deregistration_delay.connection_termination.enabled']).toBe('false')
+      expect(attrs['target_health_state.unhealthy.connection_termination.enabled']).toBe('false')
+    }
+    // The node serves the certificate the bootstrap custom resource keeps in Secrets Manager, injected by ECS.
+    t.resourceCountIs('Custom::TlsCertificate', 1)
+    const [task] = Object.values(t.findResources('AWS::ECS::TaskDefinition'))
+    const [container] = task.Properties.ContainerDefinitions
+    expect(container.Secrets.map((s: { Name: string }) => s.Name).sort()).toEqual([EnvKeys.tlsCertPem, EnvKeys.tlsKeyPem])
+    expect(JSON.stringify(container.Secrets)).toContain(':cert::')
+    expect(container.PortMappings.map((m: { ContainerPort: number }) => m.ContainerPort)).toEqual([2775, 3443, 8081])
   })
 
-  it('scales the node on CPU and on connections between the stage minimum and maximum', () => {
+  // Issue 13, CDK half: no public task IPs, and the tasks admit only the NLB; the NLB admits the allowed ranges.
+  it('gives tasks no public IP and admits SMPP to them only from the NLB security group', () => {
+    const [svc] = Object.values(t.findResources('AWS::ECS::Service')).map((r) => r.Properties)
+    expect(svc.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp).toBe('DISABLED')
+    const ingress = Object.values(t.findResources('AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties)
+    for (const port of [2775, 3443, 8081]) {
+      const rule = ingress.find((r) => r.FromPort === port && r.GroupId?.['Fn::GetAtt']?.[0]?.startsWith('SmppTaskSg'))
+      expect(rule?.SourceSecurityGroupId?.['Fn::GetAtt']?.[0], String(port)).toMatch(/^SmppNlbSg/)
+    }
+    const sgs = Object.values(t.findResources('AWS::EC2::SecurityGroup')).map((r) => r.Properties)
+    const nlbSg = sgs.find((g) => g.GroupDescription.startsWith('SMPP NLB'))!
+    expect(nlbSg.SecurityGroupIngress.map((r: { CidrIp: string; FromPort: number }) => `${r.CidrIp}:${r.FromPort}`).sort()).toEqual([
+      '0.0.0.0/0:2775',
+      '0.0.0.0/0:3443',
+    ])
+    expect(sgs.find((g) => g.GroupDescription === 'SMPP node tasks')!.SecurityGroupIngress ?? []).toEqual([])
+  })
+
+  // Issue 15: callback queues made at run time are deleted at teardown, after the service that made them.
+  it('sweeps the callback queues at teardown, after the SMPP service is gone', () => {
+    const cleanups = t.findResources('Custom::CallbackQueueCleanup')
+    expect(Object.values(cleanups).map((r) => r.Properties.NamePrefix)).toEqual(['smpp-dev-callback-'])
+    const [svc] = Object.values(t.findResources('AWS::ECS::Service'))
+    expect(svc.DependsOn).toContain(Object.keys(cleanups)[0])
+  })
+
+  // Issue 15: two target-tracking policies (scale in only when both agree), no step policy with one threshold.
+  it('scales the node on CPU and on sessions per task, both by target tracking', () => {
     t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 1, MaxCapacity: 2 })
+    const policies = Object.values(t.findResources('AWS::ApplicationAutoScaling::ScalingPolicy')).map((r) => r.Properties)
+    expect(policies.map((p) => p.PolicyType)).toEqual(['TargetTrackingScaling', 'TargetTrackingScaling'])
     t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
-      PolicyType: 'TargetTrackingScaling',
       TargetTrackingScalingPolicyConfiguration: Match.objectLike({
         PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
       }),
     })
     t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
-      PolicyType: 'StepScaling',
-      StepScalingPolicyConfiguration: Match.objectLike({ AdjustmentType: 'ExactCapacity' }),
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+        TargetValue: 200,
+        CustomizedMetricSpecification: Match.objectLike({
+          MetricName: MetricNames.Sessions,
+          Namespace: MetricNamespace,
+          Statistic: 'Average',
+        }),
+      }),
     })
-    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ActiveFlowCount', Namespace: 'AWS/NetworkELB' })
   })
 
   it('serves the API on an HTTP API with a default stage throttle', () => {
@@ -238,19 +329,37 @@ describe('PlatformStack (dev)', () => {
     }
     expect(alarms.filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda')).toHaveLength(4)
     expect(alarms.filter((a) => a.MetricName === 'Throttles' && a.Namespace === 'AWS/Lambda')).toHaveLength(4)
+    expect(alarms.filter((a) => a.MetricName === 'HealthyHostCount')).toHaveLength(2) // both target groups
     expect(alarms.find((a) => a.MetricName === 'HealthyHostCount')).toMatchObject({ ComparisonOperator: 'LessThanThreshold', Threshold: 1 })
+    expect(alarms.filter((a) => a.MetricName === 'UnHealthyHostCount')).toHaveLength(2)
     expect(alarms.every((a) => a.AlarmActions?.length === 1)).toBe(true)
     t.resourceCountIs('AWS::CloudWatch::Dashboard', 1)
+  })
+
+  // Issue 15: an outage of any stage fires an alarm; the names are the ones the code emits (lib/observability/names.ts).
+  it('alarms on queue age, deadline misses, failed records, DynamoDB throttles and the callback DLQ', () => {
+    const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties)
+    const age = alarms.filter((a) => a.MetricName === 'ApproximateAgeOfOldestMessage')
+    expect(age).toHaveLength(queueNames.length)
+    const platform = (name: string) => alarms.filter((a) => a.MetricName === name && a.Namespace === MetricNamespace)
+    expect(platform(MetricNames.DeadlineMissed)).toHaveLength(1)
+    expect(platform(MetricNames.DeadlineMissed)[0].Dimensions).toEqual([{ Name: MetricDimensions.Service, Value: MetricServices.node }])
+    const failed = platform(MetricNames.RecordsFailed).map((a) => a.Dimensions.find((d: { Name: string }) => d.Name === 'Function').Value)
+    expect(failed.sort()).toEqual(['dispatch', 'dlr', 'submit'])
+    const throttles = alarms.filter((a) => a.Metrics?.some((m: { Expression?: string }) => m.Expression === 'r + w'))
+    expect(throttles).toHaveLength(tableNames.length)
+    const callbackDlq = logicalIdWhere(t, 'AWS::SQS::Queue', 'QueueName', physicalName('smpp-dev', CallbackDlqName))
+    expect(alarms.some((a) => a.Dimensions?.[0]?.Value?.['Fn::GetAtt']?.[0] === callbackDlq)).toBe(true)
   })
 
   it('keeps upstream secrets out of the template: only what talks to upstreams reads them, by name prefix', () => {
     t.resourceCountIs('AWS::SecretsManager::Secret', 0)
     const readers = Object.keys(t.findResources('AWS::IAM::Role')).filter((role) =>
-      grantsOf(t, role).some((g) => g.action === 'secretsmanager:GetSecretValue'),
+      grantsOf(t, role).some((g) => g.action === 'secretsmanager:GetSecretValue' && g.resource.includes('/upstream/')),
     )
     expect(new Set(readers)).toEqual(new Set([functionRole(t, 'DispatchWorker'), taskRole(t)]))
     for (const role of readers) {
-      const grants = grantsOf(t, role).filter((g) => g.action === 'secretsmanager:GetSecretValue')
+      const grants = grantsOf(t, role).filter((g) => g.action === 'secretsmanager:GetSecretValue' && g.resource.includes('/upstream/'))
       expect(grants.map((g) => g.resource.replace(/^.*:secret:/, ''))).toEqual(['smpp-dev/upstream/*'])
     }
   })
@@ -259,7 +368,8 @@ describe('PlatformStack (dev)', () => {
 describe('PlatformStack (prod)', () => {
   it('protects the data, adds the TLS listener with the given certificate, and sizes up', () => {
     const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/abc'
-    const { template: t } = synth({ stage: 'prod', certificateArn, upstreamSecrets: 'carrier-a' })
+    const { template: t, nag } = synth({ stage: 'prod', certificateArn, upstreamSecrets: 'carrier-a' })
+    expect(nag).toEqual([])
     for (const table of Object.values(t.findResources('AWS::DynamoDB::Table'))) {
       expect(table).toMatchObject({ DeletionPolicy: 'Retain', Properties: { DeletionProtectionEnabled: true } })
     }
@@ -269,6 +379,10 @@ describe('PlatformStack (prod)', () => {
       Certificates: [{ CertificateArn: certificateArn }],
     })
     t.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 2)
+    // TLS ends at the NLB: both target groups forward to the node's 2775, and no certificate secret is made.
+    const tgs = Object.values(t.findResources('AWS::ElasticLoadBalancingV2::TargetGroup')).map((r) => r.Properties.Port)
+    expect(tgs).toEqual([2775, 2775])
+    t.resourceCountIs('Custom::TlsCertificate', 0)
     t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 10 })
     t.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'smpp-prod-ledger' })
     // Named upstream secrets reach the node as SECRET_<REF>, resolved by ECS at task start.
@@ -304,5 +418,14 @@ describe('stageConfig', () => {
       allowedCidrs: ['10.0.0.0/8', '192.0.2.0/24'],
       vpcId: 'vpc-1',
     })
+  })
+})
+
+// Issue 15: another prefix must not rename (and so replace) the tables of the stage's existing stack.
+describe('stackName', () => {
+  it('is Smpp-<stage> for the default prefix and a stack of its own for any other', () => {
+    expect(stackName(stageConfig(() => undefined))).toBe('Smpp-dev')
+    expect(stackName(stageConfig((k) => ({ stage: 'prod' })[k]))).toBe('Smpp-prod')
+    expect(stackName(stageConfig((k) => ({ prefix: 'x' })[k]))).toBe('Smpp-dev-x')
   })
 })

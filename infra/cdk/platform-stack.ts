@@ -5,16 +5,18 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam'
 import { Secret as SecretsManagerSecret } from 'aws-cdk-lib/aws-secretsmanager'
 import { Topic } from 'aws-cdk-lib/aws-sns'
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions'
-import type { Queue } from 'aws-cdk-lib/aws-sqs'
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs'
 import type { Construct } from 'constructs'
 import { EnvKeys } from '../../lib/config'
-import { CallbackQueue, physicalName, type QueueName, Queues, type TableName } from '../../lib/resources'
+import { CallbackDlqName, CallbackQueue, physicalName, type QueueName, Queues, type TableName } from '../../lib/resources'
 import { AccessByRuntime, type Runtime } from './access'
-import { alarmBelow } from './alarms'
+import { Bootstrap } from './bootstrap'
 import { platformDashboard } from './dashboard'
 import { callbackQueuesArn, type EnvTarget, type TableAccess, useCallbackQueues, useQueue, useTable } from './grants'
 import { PlatformApi } from './http-api'
+import { acknowledgeNagFindings } from './nag'
 import { PipelineQueue } from './pipeline-queue'
+import { PlatformAlarms } from './platform-alarms'
 import { QueueWorker } from './queue-worker'
 import { SmppService } from './smpp-service'
 import type { StageConfig } from './stage'
@@ -33,7 +35,7 @@ export class PlatformStack extends Stack {
     super(scope, id, props)
     const { cfg } = props
     const removalPolicy = cfg.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY
-    const alarmTopic = new Topic(this, 'Alarms', { displayName: `${cfg.prefix} alarms` })
+    const alarmTopic = new Topic(this, 'Alarms', { displayName: `${cfg.prefix} alarms`, enforceSSL: true })
     if (cfg.alarmEmail) alarmTopic.addSubscription(new EmailSubscription(cfg.alarmEmail))
 
     const { tables } = new PlatformTables(this, 'Tables', { prefix: cfg.prefix, protect: cfg.protectData })
@@ -71,6 +73,16 @@ export class PlatformStack extends Stack {
     const smpp = new SmppService(this, 'Smpp', { vpc, cfg, removalPolicy })
 
     const callbackPrefix = physicalName(cfg.prefix, CallbackQueue.namePrefix)
+    // One DLQ for every node's callback queue, owned by the stack (its alarm is in PlatformAlarms): the nodes create
+    // their queues at run time, so per-node DLQs could have no alarm. Named outside the callback prefix, so no node
+    // (which may delete queues under that prefix) and no teardown sweep can delete it.
+    const callbackDlq = new Queue(this, 'CallbackDlq', {
+      queueName: physicalName(cfg.prefix, CallbackDlqName),
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      removalPolicy,
+    })
     const callback = { namePrefix: callbackPrefix, arn: callbackQueuesArn(this, callbackPrefix) }
     const container = smpp.taskDefinition.defaultContainer!
     const targets: Record<Runtime, EnvTarget> = {
@@ -94,6 +106,7 @@ export class PlatformStack extends Stack {
       if (access.callback) useCallbackQueues(target, callback, access.callback)
       else target.addEnvironment(EnvKeys.callbackQueuePrefix, callbackPrefix)
     }
+    targets.node.addEnvironment(EnvKeys.callbackDlqArn, callbackDlq.queueArn)
 
     // Upstream credentials: created by the operator in Secrets Manager (docs/DEPLOY.md), never in this
     // template. Read by whoever talks to upstreams: the dispatch function (HTTP) and the node's bind pool (SMPP).
@@ -117,15 +130,34 @@ export class PlatformStack extends Stack {
       container.addSecret(EnvKeys.secret(ref), EcsSecret.fromSecretsManager(secret))
     }
 
-    const nodeAlarm = alarmBelow(
-      this,
-      'NodesHealthy',
-      smpp.targetGroups[0].metrics.healthyHostCount({ period: Duration.minutes(1), statistic: 'Minimum' }),
-      cfg.node.minTasks,
-      alarmTopic,
-      'Fewer healthy SMPP nodes behind the NLB than the service minimum',
-    )
-    const alarms = [...Object.values(workers).flatMap((w) => w.alarms), ...plain.map((p) => p.alarm), ...api.alarms, nodeAlarm]
+    // Run-time resources CloudFormation cannot make or clean up itself (infra/cdk/bootstrap.ts): the 3443 certificate
+    // when no ACM one is given, and at `cdk destroy` the callback queues of killed tasks. The service depends on the
+    // cleanup, so CloudFormation deletes the service (its nodes delete their own queues on drain) before it runs.
+    const bootstrap = new Bootstrap(this, 'Bootstrap', {
+      prefix: cfg.prefix,
+      callbackQueuePrefix: callbackPrefix,
+      tls: cfg.certificateArn ? undefined : { commonName: smpp.nlb.loadBalancerDnsName },
+      retain: cfg.protectData,
+      removalPolicy,
+    })
+    smpp.service.node.addDependency(bootstrap.callbackCleanup)
+    if (bootstrap.tlsSecret) smpp.serveTls(bootstrap.tlsSecret)
+
+    const platformAlarms = new PlatformAlarms(this, 'PlatformAlarms', {
+      topic: alarmTopic,
+      queues,
+      callbackDlq,
+      tables: Object.values(tables),
+      smpp,
+      minTasks: cfg.node.minTasks,
+      functions: ['submit', 'dispatch', 'dlr'],
+    })
+    const alarms = [
+      ...Object.values(workers).flatMap((w) => w.alarms),
+      ...plain.map((p) => p.alarm),
+      ...api.alarms,
+      ...platformAlarms.alarms,
+    ]
     const pipeline = [...Object.values(workers), ...plain]
     platformDashboard(this, {
       name: cfg.prefix,
@@ -135,9 +167,18 @@ export class PlatformStack extends Stack {
       smpp,
       tables: Object.values(tables),
       alarms,
+      callbackDlq,
     })
 
+    acknowledgeNagFindings(this, { tables: Object.values(tables), prefix: cfg.prefix, callbackPrefix })
+
     new CfnOutput(this, 'SmppEndpoint', { value: smpp.nlb.loadBalancerDnsName, description: 'ESMEs connect here: TCP 2775, TLS 3443' })
+    new CfnOutput(this, 'TlsMode', {
+      value: smpp.tlsMode,
+      description: 'acm: TLS ends at the NLB; passthrough: at the node, with the certificate in the TlsSecretName secret',
+    })
+    if (bootstrap.tlsSecret) new CfnOutput(this, 'TlsSecretName', { value: `${cfg.prefix}/smpp-tls` })
+    new CfnOutput(this, 'Prefix', { value: cfg.prefix, description: 'npm run admin -- --prefix <this>: the first admin API key' })
     new CfnOutput(this, 'ApiUrl', { value: api.stage.url })
     new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn })
   }

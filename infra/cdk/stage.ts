@@ -13,10 +13,15 @@ export interface StageConfig {
   prefix: string
   /** Deploy into this existing VPC instead of creating one. */
   vpcId?: string
-  /** ACM certificate for the TLS listener on 3443; without it only TCP 2775 is offered. */
+  /**
+   * ACM certificate for 3443: the NLB terminates TLS with it. Without it 3443 is still offered: the NLB passes TLS
+   * through to the node, which serves the self-signed certificate kept in Secrets Manager (`<prefix>/smpp-tls`,
+   * created at the first deploy when absent; replace its value to use your own).
+   */
   certificateArn?: string
-  /** Who may open SMPP connections (client IPs are preserved, so the tasks' security group sees them). */
+  /** Who may open SMPP connections: the NLB's security group admits these; the tasks admit only the NLB. */
   allowedCidrs: string[]
+  /** At least 1: tasks sit in private subnets without public IPs and reach SQS, ECR and Logs through NAT. */
   natGateways: number
   alarmEmail?: string
   /** Upstream secret refs (`${prefix}/upstream/<ref>` in Secrets Manager) handed to the node as SECRET_<REF>. */
@@ -44,7 +49,7 @@ export interface StageConfig {
 const base: Omit<StageConfig, 'stage' | 'prefix'> = {
   allowedCidrs: ['0.0.0.0/0'],
   upstreamSecrets: [],
-  natGateways: 0,
+  natGateways: 1, // tasks never get a public IP (issue 13); one NAT gateway is dev's cheapest egress
   protectData: false,
   logRetentionDays: 7,
   node: { cpu: 256, memoryMiB: 512, minTasks: 1, maxTasks: 2, connectionsPerTask: 200, drainTimeoutSec: 20, cpuTargetPercent: 60 },
@@ -88,3 +93,11 @@ export function stageConfig(ctx: Context): StageConfig {
     upstreamSecrets: secrets ? secrets.split(',').map((s) => s.trim()) : [],
   }
 }
+
+/**
+ * The CloudFormation stack name: `Smpp-<stage>`, or `Smpp-<stage>-<prefix>` when `-c prefix=` is given. Physical
+ * table names follow the prefix, so deploying another prefix into the same stack would make CloudFormation replace
+ * (create anew, then delete) every named table of the stage (issue 15). A prefix of its own gets a stack of its own.
+ */
+export const stackName = (cfg: Pick<StageConfig, 'stage' | 'prefix'>): string =>
+  cfg.prefix === `smpp-${cfg.stage}` ? `Smpp-${cfg.stage}` : `Smpp-${cfg.stage}-${cfg.prefix}`

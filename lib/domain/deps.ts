@@ -1,5 +1,6 @@
 import type { Config } from '../config'
 import type { Connector, Log, QueueSender, Stores } from '../ports'
+import type { MetricSink } from '../ports/metrics'
 import type { Upstream } from './model'
 
 /**
@@ -15,5 +16,7 @@ export interface Deps {
   /** Waits between dispatch attempts (setTimeout in the runtimes; tests pass one that records and returns). */
   sleep(ms: number): Promise<void>
   log: Log
+  /** Operational metrics (EMF on AWS and locally); optional so tests of effects need not pass one. */
+  metrics?: MetricSink
   cfg: Config
 }

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { memoryStores } from '../adapters/memory'
 import type { Stores } from '../ports'
+import { DispatchRun, dispatchTimeoutSec, Queues } from '../resources'
 import { Status } from '../smpp/status'
 import { attemptsFor, DispatchPolicy, dispatchMessage } from './dispatch'
 import { DispatchQueue, scriptedConnector, seed, submitJob, T0, type TestDeps, testDeps } from './fixtures'
@@ -126,5 +127,16 @@ describe('dispatch', () => {
 
   it('tries each upstream of the route twice at most, four sends in all', () => {
     expect([0, 1, 2, 3, 5].map(attemptsFor)).toEqual([0, 2, 4, 4, 4])
+  })
+})
+
+// Issue 15: the dispatch function's timeout (lib/resources.ts) is derived from this policy; they must not drift.
+describe('DispatchPolicy and the dispatch timeout', () => {
+  it('agrees with DispatchRun, and the lease outlasts a run but not the visibility timeout', () => {
+    expect(DispatchPolicy.maxAttempts).toBe(DispatchRun.maxAttempts)
+    const pauses = Array.from({ length: DispatchRun.maxAttempts - 1 }, (_, i) => DispatchPolicy.backoffMs(i + 1)).reduce((a, b) => a + b, 0)
+    expect(pauses).toBe(DispatchRun.pausesMs)
+    expect(DispatchPolicy.leaseSec).toBeGreaterThan(dispatchTimeoutSec)
+    expect(DispatchPolicy.leaseSec).toBeLessThan(Queues.dispatch.visibilityTimeoutSec)
   })
 })

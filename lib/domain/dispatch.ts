@@ -15,10 +15,10 @@ export const DispatchPolicy = {
   backoffMs: (attempt: number) => Math.min(200 * 2 ** (attempt - 1), 2_000), // 200, 400, 800 ms
   /**
    * The dispatch guard is a lease, so a run killed mid-send cannot strand a charged message: it is longer
-   * than a dispatch run may last (the function timeout, the queue's 180 s visibility / 6 = 30 s) and
-   * shorter than the visibility timeout, so SQS's redelivery of the job finds it free again.
+   * than a dispatch run may last (the function timeout, lib/resources.ts dispatchTimeoutSec, 247 s) and
+   * shorter than the dispatch queue's visibility timeout (six times that), so SQS's redelivery finds it free again.
    */
-  leaseSec: 120,
+  leaseSec: 300,
 } as const
 
 export const attemptsFor = (upstreams: number): number => Math.min(upstreams * DispatchPolicy.rounds, DispatchPolicy.maxAttempts)

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { MetricNames } from '../observability/names'
 import { deliverToAccount } from './deliver'
 import type { Deps } from './deps'
 import { GuardKey } from './ids'
@@ -32,6 +33,8 @@ async function onReceipt(deps: Deps, ev: ReceiptEvent): Promise<void> {
     deps.log.info('receipt ignored: out of order', { messageId: record.messageId, stat: ev.stat, state: current?.state })
     return
   }
+  // Only the first time the state moves: a redelivered receipt would count the same latency twice.
+  if (moved) deps.metrics?.millis(MetricNames.ReceiptLatency, deps.now().getTime() - Date.parse(current.createdAt))
   await settle(deps, current, ev.networkErrorCode)
 }
 

@@ -117,6 +117,7 @@ export function submit(conn: Connection, pdu: Pdu): void {
   if (!node.throttles.take(account.accountId, prepared.parts, now)) {
     throw new SmppError(Status.Throttled, `account ${account.accountId} over ${node.throttles.rateOf(account.accountId)} parts/s here`)
   }
+  node.metrics.submitted(account.accountId, prepared.parts)
   const { settings } = node
   const job: SubmitJob = {
     v: 1,

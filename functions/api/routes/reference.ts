@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import type { Page } from '../../../lib/ports'
+import { DispatchRun } from '../../../lib/resources'
 import type { ApiApp, ApiDeps } from '../context'
 import { scopedPage, storeCursor } from '../cursor'
 import { notFound } from '../errors'
@@ -32,7 +33,7 @@ const Upstream = z
     kind: z.enum(['http', 'smpp']),
     url: z.url({ protocol: /^https?$/ }).optional(),
     secretRef: z.string().max(256).optional().openapi({ description: 'name of the secret holding credentials, never the secret' }),
-    timeoutMs: z.number().int().min(100).max(60_000),
+    timeoutMs: z.number().int().min(100).max(DispatchRun.maxUpstreamTimeoutMs), // the dispatch timeout is derived from it
     smpp: z.record(z.string(), z.unknown()).optional(),
   })
   .openapi('Upstream')

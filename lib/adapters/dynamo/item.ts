@@ -7,54 +7,33 @@ import {
   type QueryCommandInput,
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb'
+import { convertToAttr, convertToNative, marshall, unmarshall } from '@aws-sdk/util-dynamodb'
 import { decodeCursor, encodeCursor, InvalidCursor } from './keys'
 
 /**
- * Small mappers between plain JSON-like values and DynamoDB attribute values (@aws-sdk/util-dynamodb
- * is not installed). Numbers are integers or plain decimals here (money is integer minor units), so
- * the N string round-trips through Number exactly. Undefined fields are left out, as marshall does.
+ * Plain JSON-like values <-> DynamoDB attribute values, by AWS's own marshaller (@aws-sdk/util-dynamodb).
+ * Numbers are integers or plain decimals here (money is integer minor units), so they round-trip through Number
+ * exactly; unmarshall refuses a number beyond Number.MAX_SAFE_INTEGER rather than losing digits. Undefined
+ * fields are left out, at every depth.
  */
 export type Item = Record<string, AttributeValue>
 
+const Options = { removeUndefinedValues: true } as const
+
 export function toAttr(value: unknown): AttributeValue {
-  if (value === null) return { NULL: true }
-  switch (typeof value) {
-    case 'string':
-      return { S: value }
-    case 'number':
-      if (!Number.isFinite(value)) throw new TypeError(`cannot store ${value}`)
-      return { N: String(value) }
-    case 'boolean':
-      return { BOOL: value }
-    case 'object':
-      return Array.isArray(value) ? { L: value.map(toAttr) } : { M: toItem(value as Record<string, unknown>) }
-    default:
-      throw new TypeError(`cannot store a ${typeof value}`)
-  }
+  // DynamoDB would refuse "NaN" or "Infinity" at write time; say which value it was here.
+  if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError(`cannot store ${value}`)
+  return convertToAttr(value, Options)
 }
 
-export function toItem(obj: Record<string, unknown>): Item {
-  const item: Item = {}
-  for (const [k, v] of Object.entries(obj)) if (v !== undefined) item[k] = toAttr(v)
-  return item
-}
+export const toItem = (obj: Record<string, unknown>): Item => marshall(obj, Options) as Item
 
-export function fromAttr(a: AttributeValue): unknown {
-  if (a.S !== undefined) return a.S
-  if (a.N !== undefined) return Number(a.N)
-  if (a.BOOL !== undefined) return a.BOOL
-  if (a.NULL) return null
-  if (a.L) return a.L.map(fromAttr)
-  if (a.M) return fromItem(a.M)
-  if (a.SS) return a.SS
-  if (a.NS) return a.NS.map(Number)
-  throw new TypeError('unsupported attribute type')
-}
+export const fromAttr = (a: AttributeValue): unknown => convertToNative(a)
 
 /** The item's attributes minus the table's key and bookkeeping attributes in `drop`. */
 export function fromItem<T = Record<string, unknown>>(item: Item, drop: readonly string[] = []): T {
-  const obj: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(item)) if (!drop.includes(k)) obj[k] = fromAttr(v)
+  const obj = unmarshall(item) as Record<string, unknown>
+  for (const k of drop) delete obj[k]
   return obj as T
 }
 

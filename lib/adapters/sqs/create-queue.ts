@@ -1,4 +1,4 @@
-import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs'
+import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, QueueDoesNotExist, type SQSClient } from '@aws-sdk/client-sqs'
 import { CallbackQueue, dlqName } from '../../resources'
 
 export interface QueueSpec {
@@ -46,8 +46,42 @@ export async function ensureQueueWithDlq(sqs: SQSClient, spec: QueueSpec): Promi
   return { url: main.QueueUrl ?? '', dlqUrl }
 }
 
-/** A node's callback queue (`${prefix}callback-<nodeId>`), created at start-up when it was not given one. */
+/**
+ * A node's callback queue (`${prefix}callback-<nodeId>`), created at start-up when it was not given one. On AWS
+ * `sharedDlqArn` names the stack's one callback DLQ (CDK creates it and its alarm, and nodes cannot delete it);
+ * without it (the local stack) the queue gets a `-dlq` of its own.
+ */
 export async function ensureCallbackQueue(sqs: SQSClient, name: string): Promise<string> {
-  const { url } = await ensureQueueWithDlq(sqs, { name, ...CallbackQueue })
-  return url
+  return (await ensureNodeCallbackQueue(sqs, name)).url
+}
+
+/** As ensureCallbackQueue, with both URLs (for deleteCallbackQueue) and the shared DLQ on AWS. */
+export async function ensureNodeCallbackQueue(sqs: SQSClient, name: string, sharedDlqArn?: string): Promise<CreatedQueue> {
+  if (!sharedDlqArn) return ensureQueueWithDlq(sqs, { name, ...CallbackQueue })
+  const created = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: name,
+      Attributes: {
+        VisibilityTimeout: String(CallbackQueue.visibilityTimeoutSec),
+        MessageRetentionPeriod: String(CallbackQueue.retentionSec),
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: sharedDlqArn, maxReceiveCount: CallbackQueue.maxReceiveCount }),
+      },
+    }),
+  )
+  return { url: created.QueueUrl ?? '', dlqUrl: '' }
+}
+
+/**
+ * Deletes a drained node's callback queue (and its own DLQ, locally), so stopped tasks leave no queue behind.
+ * What it still holds is safe to drop: verdicts for sessions that are gone, and deliveries that wait as
+ * pending items for the next bind (lib/resources.ts CallbackQueue). A queue already gone is not an error.
+ */
+export async function deleteCallbackQueue(sqs: SQSClient, queue: CreatedQueue): Promise<void> {
+  for (const url of [queue.url, queue.dlqUrl].filter(Boolean)) {
+    try {
+      await sqs.send(new DeleteQueueCommand({ QueueUrl: url }))
+    } catch (err) {
+      if (!(err instanceof QueueDoesNotExist)) throw err
+    }
+  }
 }

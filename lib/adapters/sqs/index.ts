@@ -1,2 +1,2 @@
-export { ensureCallbackQueue, ensureQueueWithDlq } from './create-queue'
+export { deleteCallbackQueue, ensureCallbackQueue, ensureNodeCallbackQueue, ensureQueueWithDlq } from './create-queue'
 export { QueueError, sqsQueues } from './queues'
