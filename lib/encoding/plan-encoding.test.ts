@@ -29,18 +29,19 @@ describe('planEncoding', () => {
   it.each([
     // Septets counted by hand: 157 chars, 150 + 8 ESC pairs (ó á ú; é and ñ are default chars), 149 chars.
     // ı ş ğ İ are only in the Turkish locking table (A.3.1): one 25 01 01 IE, one septet a char.
-    ['Turkish', turkish, [L.Turkish], { locking: L.Turkish, single: 0 }, '03250101', 157],
+    ['Turkish', turkish, [L.Turkish], { locking: L.Turkish, single: 0 }, '03250101', 157, 2],
     // ó á í ú are in the Spanish single shift table (A.2.2): 24 01 02, two septets each.
-    ['Spanish', spanish, [L.Spanish], { locking: 0, single: L.Spanish }, '03240102', 158],
+    ['Spanish', spanish, [L.Spanish], { locking: 0, single: L.Spanish }, '03240102', 158, 2],
     // ã ô à are Portuguese locking (A.3.3); no char needs ESC, so no single shift IE either.
-    ['Portuguese', portuguese, [L.Portuguese], { locking: L.Portuguese, single: 0 }, '03250103', 149],
-  ])('%s: writes the sample with the national tables', (_, text, allowed, tables, udh, septets) => {
+    ['Portuguese', portuguese, [L.Portuguese], { locking: L.Portuguese, single: 0 }, '03250103', 149, 1],
+  ])('%s: writes the sample with the national tables', (_, text, allowed, tables, udh, septets, parts) => {
     const plan = planEncoding(text, { allowedShiftTables: allowed })
+    expect(plan.parts).toBe(parts)
     expect(plan.dataCoding).toBe(DataCoding.SmscDefault)
     expect(plan.tables).toEqual(tables)
     expect(udhHex(plan)).toBe(udh)
     expect(plan.septets).toBe(septets)
-    expect(planEncoding(text).dataCoding).toBe(DataCoding.Ucs2) // not allowed: UCS2, as before
+    expect(planEncoding(text)).toMatchObject({ dataCoding: DataCoding.Ucs2, parts: 3 }) // not allowed: UCS2, as before
   })
 
   it('counts parts with the IEs in every UDH: 155 septets fit one SMS with one IE, 156 take two of 149', () => {
