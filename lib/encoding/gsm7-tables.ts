@@ -75,11 +75,13 @@ function codecOf({ locking, single }: Gsm7Tables): Codec {
   return c
 }
 
-/** Septets one char costs with the tables: 1 in the locking table, 2 (ESC + septet) in the single shift table, else null. */
-export function charSeptetsWith(ch: string, tables: Gsm7Tables = DefaultTables): 1 | 2 | null {
+/** Septets a char costs with the tables: 1 in the locking table, 2 (ESC + septet) in the single shift table, else null. */
+export function septetCost(tables: Gsm7Tables): (ch: string) => 1 | 2 | null {
   const c = codecOf(tables)
-  return c.byLocking.has(ch) ? 1 : c.bySingle.has(ch) ? 2 : null
+  return (ch) => (c.byLocking.has(ch) ? 1 : c.bySingle.has(ch) ? 2 : null)
 }
+
+export const charSeptetsWith = (ch: string, tables: Gsm7Tables = DefaultTables): 1 | 2 | null => septetCost(tables)(ch)
 
 /** Septets the text costs with the tables, or null if some char is in neither. Throws RangeError for an undefined table. */
 export function septetsWith(text: string, tables: Gsm7Tables = DefaultTables): number | null {

@@ -2,9 +2,9 @@
 // and the UDH octets their IEs take in every part (TS 23.040 9.2.3.24.15/16). Pure: the pipeline decides which tables an
 // upstream accepts and passes them in.
 import { DataCoding } from './data-coding'
-import { encodeWith, hasLockingTable, hasSingleShiftTable } from './gsm7-tables'
+import { encodeWith, hasLockingTable, hasSingleShiftTable, septetCost } from './gsm7-tables'
 import { DefaultTables, type Gsm7Tables } from './national-language'
-import { countSegments, type Scheme } from './segment-limits'
+import { capacities, countSegments, type Scheme } from './segment-limits'
 import { ucs2Encode } from './ucs2'
 import { type InformationElement, ieOctets, shiftIes } from './udh'
 
@@ -35,23 +35,42 @@ export interface EncodingPlan {
 interface Candidate {
   tables: Gsm7Tables
   ies: InformationElement[]
-  encoded: Buffer
+  septets: number
   parts: number
 }
 
 // Cheaper first: fewer parts; then fewer IEs (fewer handsets need to know a table); then fewer septets.
 const better = (a: Candidate, b: Candidate): boolean =>
-  a.parts !== b.parts
-    ? a.parts < b.parts
-    : a.ies.length !== b.ies.length
-      ? a.ies.length < b.ies.length
-      : a.encoded.length < b.encoded.length
+  a.parts !== b.parts ? a.parts < b.parts : a.ies.length !== b.ies.length ? a.ies.length < b.ies.length : a.septets < b.septets
 
-function gsmCandidate(text: string, tables: Gsm7Tables, scheme: Scheme): Candidate | null {
-  const encoded = encodeWith(text, tables)
-  if (!encoded) return null
+/** How often each char occurs: every table pair is then judged on the distinct chars, not the whole text again. */
+function charCounts(text: string): Map<string, number> {
+  const counts = new Map<string, number>()
+  for (const ch of text) counts.set(ch, (counts.get(ch) ?? 0) + 1)
+  return counts
+}
+
+function gsmCandidate(text: string, counts: Map<string, number>, tables: Gsm7Tables, scheme: Scheme): Candidate | null {
+  const cost = septetCost(tables)
+  let septets = 0
+  let escapes = 0
+  for (const [ch, n] of counts) {
+    const c = cost(ch)
+    if (c === null) return null
+    septets += c * n
+    if (c === 2) escapes += n
+  }
   const ies = shiftIes(tables)
-  return { tables, ies, encoded, parts: countSegments(encoded, 'gsm7', scheme, ieOctets(ies)) }
+  const extra = ieOctets(ies)
+  const capacity = capacities('gsm7', scheme, extra)
+  // Without ESC pairs the parts are plain division; with them, split for real, since a pair is never cut in two.
+  const parts =
+    septets <= capacity.single
+      ? 1
+      : escapes === 0
+        ? Math.ceil(septets / capacity.part)
+        : countSegments(encodeWith(text, tables)!, 'gsm7', scheme, extra)
+  return { tables, ies, septets, parts }
 }
 
 /**
@@ -65,25 +84,20 @@ export function planEncoding(text: string, options: PlanOptions = {}): EncodingP
   const allowed = scheme === 'payload' ? [] : [...new Set(options.allowedShiftTables ?? [])].filter((id) => id !== 0)
   const lockings = [0, ...allowed.filter(hasLockingTable)]
   const singles = [0, ...allowed.filter(hasSingleShiftTable)]
-  let best = gsmCandidate(text, DefaultTables, scheme)
+  const counts = charCounts(text)
+  let best = gsmCandidate(text, counts, DefaultTables, scheme)
   for (const locking of lockings) {
     for (const single of singles) {
       if (locking === 0 && single === 0) continue
-      const c = gsmCandidate(text, { locking, single }, scheme)
+      const c = gsmCandidate(text, counts, { locking, single }, scheme)
       if (c && (!best || better(c, best))) best = c
     }
   }
-  const ucs2Parts = () => countSegments(ucs2Encode(text), 'ucs2', scheme)
-  if (best && (best.ies.length === 0 || best.parts < ucs2Parts())) {
-    return {
-      dataCoding: DataCoding.SmscDefault,
-      tables: best.tables,
-      udhIes: best.ies,
-      encoded: best.encoded,
-      septets: best.encoded.length,
-      parts: best.parts,
-    }
+  const ucs2 = ucs2Encode(text)
+  const ucs2Parts = countSegments(ucs2, 'ucs2', scheme)
+  if (best && (best.ies.length === 0 || best.parts < ucs2Parts)) {
+    const { tables, ies, septets, parts } = best
+    return { dataCoding: DataCoding.SmscDefault, tables, udhIes: ies, encoded: encodeWith(text, tables)!, septets, parts }
   }
-  const encoded = ucs2Encode(text)
-  return { dataCoding: DataCoding.Ucs2, tables: DefaultTables, udhIes: [], encoded, septets: null, parts: ucs2Parts() }
+  return { dataCoding: DataCoding.Ucs2, tables: DefaultTables, udhIes: [], encoded: ucs2, septets: null, parts: ucs2Parts }
 }
