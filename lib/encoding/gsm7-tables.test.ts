@@ -1,7 +1,16 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { Escape, gsmDecode, gsmEncode } from './gsm7'
-import { charSeptetsWith, charsOf, decodeWith, encodeWith, hasLockingTable, hasSingleShiftTable, septetsWith } from './gsm7-tables'
+import {
+  charSeptetsWith,
+  charsOf,
+  decodeWith,
+  encodeWith,
+  hasLockingTable,
+  hasSingleShiftTable,
+  septetsWith,
+  supportedTables,
+} from './gsm7-tables'
 import { DefaultTables, type Gsm7Tables, NationalLanguage as L } from './national-language'
 
 const hex = (s: string) => Buffer.from(s.replace(/\s/g, ''), 'hex')
@@ -159,6 +168,26 @@ describe.each(pairs)('round trip with %j', (tables) => {
         expect(decodeWith(septets, tables)).toBe(text)
       }),
       { numRuns: 50 },
+    )
+  })
+})
+
+describe('decodeWith on any input', () => {
+  it('never throws, and what it shows re-encodes with the same tables to septets that read the same', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 200 }),
+        fc.integer({ min: 0, max: 15 }),
+        fc.integer({ min: 0, max: 15 }),
+        (bytes, locking, single) => {
+          const shown = decodeWith(bytes, { locking, single })
+          const tables = supportedTables({ locking, single }) // an identifier without a table reads as the default
+          const again = encodeWith(shown, tables)
+          expect(again).not.toBeNull()
+          expect(decodeWith(again!, tables)).toBe(shown)
+        },
+      ),
+      { numRuns: 500 },
     )
   })
 })
