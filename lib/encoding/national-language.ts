@@ -25,5 +25,3 @@ export interface Gsm7Tables {
 }
 
 export const DefaultTables: Gsm7Tables = Object.freeze({ locking: NationalLanguage.Default, single: NationalLanguage.Default })
-
-export const languageName = (id: number): string | undefined => Object.entries(NationalLanguage).find(([, v]) => v === id)?.[0]
