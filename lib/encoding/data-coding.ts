@@ -1,7 +1,9 @@
 // data_coding (SMPP 3.4 5.2.19) and the GSM coding groups it borrows from 3GPP TS 23.038 section 4.
 import { gsmDecode, gsmEncode } from './gsm7'
+import { decodeWith } from './gsm7-tables'
 import { ia5Decode, ia5Encode } from './ia5'
 import { latin1Decode, latin1Encode } from './latin1'
+import type { Gsm7Tables } from './national-language'
 import { countSegments, type Scheme } from './segment-limits'
 import { ucs2Decode, ucs2Encode } from './ucs2'
 
@@ -63,11 +65,13 @@ export const isTextDataCoding = (dataCoding: number): boolean => {
 /**
  * The text in short_message (or message_payload) octets. Returns null for binary and refused data codings: binary
  * content is not text, so callers that need something printable (logs, receipt text) use `bytes.toString('hex')`.
+ * `tables`: the national language tables the part's UDH names (readPart's `tables`); they apply to GSM 7-bit text
+ * only, and a receiver ignores them with any other data coding (TS 23.040 9.2.3.24.15/16).
  */
-export function decodeText(dataCoding: number, bytes: Uint8Array): string | null {
+export function decodeText(dataCoding: number, bytes: Uint8Array, tables?: Gsm7Tables): string | null {
   switch (alphabetOf(dataCoding)) {
     case 'gsm7':
-      return gsmDecode(bytes)
+      return tables && (tables.locking !== 0 || tables.single !== 0) ? decodeWith(bytes, tables) : gsmDecode(bytes)
     case 'ia5':
       return ia5Decode(bytes)
     case 'latin1':

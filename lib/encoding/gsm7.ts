@@ -3,7 +3,7 @@
 // and for tests against air-interface vectors.
 
 // Default alphabet, index = septet value (TS 23.038 6.2.1). 0x1B is the escape to the extension table.
-const DEFAULT_ALPHABET =
+export const DEFAULT_ALPHABET =
   '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' +
   '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà'
 

@@ -30,6 +30,17 @@ describe('Reassembler', () => {
     expect(r.size).toBe(0)
   })
 
+  it('reads GSM parts with the shift tables their UDHs name, part by part when they differ (issue 17)', () => {
+    const gsm = { total: 2, dataCoding: DataCoding.SmscDefault }
+    const turkish = { locking: 1, single: 0 } // 0x07 is ı in A.3.1, ì in the default alphabet
+    const same = new Reassembler()
+    same.push(frag(1, '\x07', { ...gsm, tables: turkish }), 0)
+    expect(same.push(frag(2, '\x07', { ...gsm, tables: turkish }), 0)?.text).toBe('ıı')
+    const mixed = new Reassembler()
+    mixed.push(frag(1, '\x07', { ...gsm, tables: turkish }), 0)
+    expect(mixed.push(frag(2, '\x07', gsm), 0)?.text).toBe('ıì')
+  })
+
   it('decodes after joining, so an escape pair cut by the sender still reads as one char', () => {
     const r = new Reassembler()
     r.push(frag(1, '\x61\x1b', { total: 2, dataCoding: DataCoding.SmscDefault }), 0)

@@ -1,6 +1,7 @@
 // Joins the parts of a long message (concat UDH or SAR TLVs) back into one. Pure state: the caller passes `now`,
 // so tests step time without sleeping, and decides when to call expire().
 import { decodeText } from './data-coding'
+import type { Gsm7Tables } from './national-language'
 
 export interface Fragment {
   /** Who the message is between, e.g. `${systemId}/${sourceAddr}/${destinationAddr}`: references are per sender. */
@@ -11,6 +12,8 @@ export interface Fragment {
   total: number
   seq: number
   payload: Buffer
+  /** The national language tables this part's UDH names (readPart's `tables`); they apply to this part only. */
+  tables?: Gsm7Tables
 }
 
 export interface Reassembled {
@@ -36,8 +39,10 @@ interface Open {
   total: number
   dataCoding: number
   firstSeen: number
-  parts: Map<number, Buffer>
+  parts: Map<number, { payload: Buffer; tables?: Gsm7Tables }>
 }
+
+const tablesKey = (t?: Gsm7Tables) => (t ? `${t.locking}/${t.single}` : '0/0')
 
 export interface ReassemblerOptions {
   /** Open messages kept at most; the oldest is dropped to make room (a sender that never finishes must not grow memory). */
@@ -86,11 +91,17 @@ export class Reassembler {
       open = { key, reference, total, dataCoding: fragment.dataCoding, firstSeen: now, parts: new Map() }
       this.#open.set(id, open)
     }
-    if (!open.parts.has(seq)) open.parts.set(seq, fragment.payload)
+    if (!open.parts.has(seq)) open.parts.set(seq, { payload: fragment.payload, tables: fragment.tables })
     if (open.parts.size < total) return undefined
     this.#open.delete(id)
-    const payload = Buffer.concat(Array.from({ length: total }, (_, i) => open.parts.get(i + 1)!))
-    return { key, reference, dataCoding: open.dataCoding, payload, text: decodeText(open.dataCoding, payload) }
+    const parts = Array.from({ length: total }, (_, i) => open.parts.get(i + 1)!)
+    const payload = Buffer.concat(parts.map((p) => p.payload))
+    // Shift IEs apply per segment (TS 23.040 9.2.3.24.15/16): parts that name different tables are read one by one.
+    const same = parts.every((p) => tablesKey(p.tables) === tablesKey(parts[0].tables))
+    const text = same
+      ? decodeText(open.dataCoding, payload, parts[0].tables)
+      : parts.map((p) => decodeText(open.dataCoding, p.payload, p.tables) ?? '').join('')
+    return { key, reference, dataCoding: open.dataCoding, payload, text }
   }
 
   /** Drops incomplete messages first seen at least ttlMs before `now` and says which. */

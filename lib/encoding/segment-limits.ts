@@ -27,6 +27,28 @@ export const partCapacity = (alphabet: Alphabet, scheme: Scheme): number => limi
 
 export const singleCapacity = (alphabet: Alphabet): number => limitOf(alphabet).single
 
+/** Units that fit in 140 octets of user data after a UDH of `udhOctets` octets (UDHL included); GSM septets after fill bits. */
+export function capacityAfterUdh(alphabet: Alphabet, udhOctets: number): number {
+  const octets = 140 - udhOctets
+  return alphabet === 'gsm7' ? Math.floor((octets * 8) / 7) : alphabet === 'ucs2' ? Math.floor(octets / 2) : octets
+}
+
+/** The concatenation UDH's octets (UDHL included) as partCapacity sizes parts: 7 for udh16, else 6 (see partCapacity). */
+const concatUdhOctets = (scheme: Scheme): number => (scheme === 'udh16' ? 7 : 6)
+
+/**
+ * Capacity of one SMS and of one part of a split message when every part's UDH also carries `extraIeOctets` octets of
+ * other IEs (national language shift IEs, 3 octets each: TS 23.040 9.2.3.24.15/16). With none, singleCapacity and
+ * partCapacity; with one shift IE a GSM text holds 155 septets alone and 149 per part, with two 152 and 146.
+ */
+export function capacities(alphabet: Alphabet, scheme: Scheme, extraIeOctets = 0): { single: number; part: number } {
+  if (extraIeOctets === 0) return { single: singleCapacity(alphabet), part: partCapacity(alphabet, scheme) }
+  return {
+    single: capacityAfterUdh(alphabet, 1 + extraIeOctets),
+    part: capacityAfterUdh(alphabet, concatUdhOctets(scheme) + extraIeOctets),
+  }
+}
+
 /** Octets of the indivisible unit starting at `i`: an escape pair, a surrogate pair, or one unit. */
 function unitLength(bytes: Uint8Array, i: number, alphabet: Alphabet): number {
   if (alphabet === 'gsm7') return (bytes[i] & 0x7f) === Escape && i + 1 < bytes.length ? 2 : 1
@@ -41,11 +63,13 @@ function unitLength(bytes: Uint8Array, i: number, alphabet: Alphabet): number {
 /**
  * Octet lengths of the parts the encoded message splits into: one part if it fits unsplit, else parts of at most
  * partCapacity units that never cut a GSM escape pair or a UTF-16 surrogate pair (either would show as garbage).
+ * `extraIeOctets`: octets of IEs every part's UDH carries besides concatenation (see capacities).
  */
-export function partLengths(encoded: Uint8Array, alphabet: Alphabet, scheme: Scheme): number[] {
+export function partLengths(encoded: Uint8Array, alphabet: Alphabet, scheme: Scheme, extraIeOctets = 0): number[] {
   const unit = octetsPerUnit(alphabet)
-  if (encoded.length <= singleCapacity(alphabet) * unit) return [encoded.length]
-  const max = partCapacity(alphabet, scheme) * unit
+  const capacity = capacities(alphabet, scheme, extraIeOctets)
+  if (encoded.length <= capacity.single * unit) return [encoded.length]
+  const max = capacity.part * unit
   const lengths: number[] = []
   let start = 0
   let i = 0
@@ -62,5 +86,5 @@ export function partLengths(encoded: Uint8Array, alphabet: Alphabet, scheme: Sch
 }
 
 /** SMS segments the encoded message costs (see partLengths). */
-export const countSegments = (encoded: Uint8Array, alphabet: Alphabet, scheme: Scheme): number =>
-  partLengths(encoded, alphabet, scheme).length
+export const countSegments = (encoded: Uint8Array, alphabet: Alphabet, scheme: Scheme, extraIeOctets = 0): number =>
+  partLengths(encoded, alphabet, scheme, extraIeOctets).length

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildUdh, concatUdh, Iei, parseUdh, septetFillBits } from './udh'
+import { buildUdh, concatIe, concatUdh, Iei, ieOctets, parseUdh, septetFillBits, shiftIes } from './udh'
 
 const hex = (s: string) => Buffer.from(s.replace(/\s/g, ''), 'hex')
 
@@ -78,5 +78,33 @@ describe('septetFillBits', () => {
     [12, 2],
   ])('%i UDH octets need %i fill bits', (octets, fill) => {
     expect(septetFillBits(octets)).toBe(fill)
+  })
+})
+
+describe('national language shift IEs (TS 23.040 9.2.3.24.15/16)', () => {
+  it('builds 24 01 id for a single shift table and 25 01 id for a locking one, none for the default', () => {
+    expect(buildUdh(shiftIes({ locking: 1, single: 0 })).toString('hex')).toBe('03250101')
+    expect(buildUdh(shiftIes({ locking: 0, single: 2 })).toString('hex')).toBe('03240102')
+    expect(buildUdh(shiftIes({ locking: 3, single: 3 })).toString('hex')).toBe('062401032501' + '03')
+    expect(shiftIes({ locking: 0, single: 0 })).toEqual([])
+    expect(ieOctets(shiftIes({ locking: 3, single: 3 }))).toBe(6)
+  })
+
+  it('reads the tables a UDH names, beside a concat IE; the one not named stays the default', () => {
+    const udh = buildUdh([concatIe({ reference: 9, total: 2, seq: 1, bits: 8 }), ...shiftIes({ locking: 1, single: 0 })])
+    expect(udh.toString('hex')).toBe('08000309020125' + '0101')
+    const parsed = parseUdh(Buffer.concat([udh, hex('07')]))
+    expect(parsed?.tables).toEqual({ locking: 1, single: 0 })
+    expect(parsed?.concat).toEqual({ reference: 9, total: 2, seq: 1, bits: 8 })
+    expect(parsed?.payload).toEqual(hex('07'))
+  })
+
+  it('uses the last occurrence of a repeated shift IE', () => {
+    expect(parseUdh(hex('09 240101 250103 240102'))?.tables).toEqual({ locking: 3, single: 2 })
+  })
+
+  it('names no tables without the IEs, and ignores an IE of the wrong length', () => {
+    expect(parseUdh(hex('050003cc0301 41'))?.tables).toBeUndefined()
+    expect(parseUdh(hex('04 24020101 41'))?.tables).toBeUndefined()
   })
 })

@@ -1,4 +1,5 @@
 // User Data Header at the start of short_message (3GPP TS 23.040 9.2.3.24), flagged by esm_class UDHI (SMPP 3.4 5.2.12).
+import { DefaultTables, type Gsm7Tables } from './national-language'
 
 export const EsmClassUdhi = 0x40 // esm_class bit 6, UDHI Indicator: short_message starts with a UDH
 
@@ -9,6 +10,8 @@ export const Iei = {
   PortAddress8: 0x04, // Application port addressing scheme, 8 bit address (9.2.3.24.3)
   PortAddress16: 0x05, // Application port addressing scheme, 16 bit address (9.2.3.24.4)
   Concat16: 0x08, // Concatenated short messages, 16-bit reference number (9.2.3.24.8)
+  NationalSingleShift: 0x24, // National Language Single Shift (9.2.3.24.15): one octet, the language's identifier
+  NationalLockingShift: 0x25, // National Language Locking Shift (9.2.3.24.16): one octet, the language's identifier
 } as const
 
 export interface InformationElement {
@@ -26,6 +29,12 @@ export interface Concat {
 export interface ParsedUdh {
   udh: InformationElement[]
   concat?: Concat
+  /**
+   * The national language tables the text is to be read with, when the header names one (IE 0x24 and/or 0x25; the one
+   * not named stays 0, the default). The IEs apply only to the segment that carries them (9.2.3.24.15/16), and only
+   * to GSM 7-bit text: decodeText ignores them for other data codings.
+   */
+  tables?: Gsm7Tables
   /** The user data after the header: for data_coding 0, unpacked septets (SMPP form, no fill bits). */
   payload: Buffer
 }
@@ -42,6 +51,7 @@ export function parseUdh(shortMessage: Uint8Array): ParsedUdh | null {
   if (end > bytes.length) return null
   const udh: InformationElement[] = []
   let concat: Concat | undefined
+  let tables: Gsm7Tables | undefined
   for (let i = 1; i < end; ) {
     if (i + 2 > end) return null
     const iei = bytes[i]
@@ -53,8 +63,11 @@ export function parseUdh(shortMessage: Uint8Array): ParsedUdh | null {
     const c = iei === Iei.Concat8 && length === 3 ? toConcat(data[0], data[1], data[2], 8) : undefined
     const c16 = iei === Iei.Concat16 && length === 4 ? toConcat(data.readUInt16BE(0), data[2], data[3], 16) : undefined
     if (c || c16) concat = c ?? c16
+    // A repeated shift IE: the last occurrence counts (9.2.3.24.15/16).
+    if (iei === Iei.NationalSingleShift && length === 1) tables = { ...(tables ?? DefaultTables), single: data[0] }
+    if (iei === Iei.NationalLockingShift && length === 1) tables = { ...(tables ?? DefaultTables), locking: data[0] }
   }
-  return { udh, concat, payload: Buffer.from(bytes.subarray(end)) }
+  return { udh, concat, ...(tables ? { tables } : {}), payload: Buffer.from(bytes.subarray(end)) }
 }
 
 const toConcat = (reference: number, total: number, seq: number, bits: 8 | 16): Concat | undefined =>
@@ -67,12 +80,26 @@ export function buildUdh(elements: InformationElement[]): Buffer {
   return Buffer.concat([Buffer.from([body.length]), body])
 }
 
-/** The concatenation UDH: `05 00 03 ref total seq` (8-bit) or `06 08 04 refHi refLo total seq` (16-bit). */
-export function concatUdh({ reference, total, seq, bits }: Concat): Buffer {
+/** The concatenation IE: `00 03 ref total seq` (8-bit reference) or `08 04 refHi refLo total seq` (16-bit). */
+export function concatIe({ reference, total, seq, bits }: Concat): InformationElement {
   const data =
     bits === 8 ? Buffer.from([reference & 0xff, total, seq]) : Buffer.from([(reference >> 8) & 0xff, reference & 0xff, total, seq])
-  return buildUdh([{ iei: bits === 8 ? Iei.Concat8 : Iei.Concat16, data }])
+  return { iei: bits === 8 ? Iei.Concat8 : Iei.Concat16, data }
 }
+
+/** The concatenation UDH: `05 00 03 ref total seq` (8-bit) or `06 08 04 refHi refLo total seq` (16-bit). */
+export const concatUdh = (concat: Concat): Buffer => buildUdh([concatIe(concat)])
+
+/** The IEs that name the tables: `24 01 id` for a single shift table, `25 01 id` for a locking one; none for table 0. */
+export function shiftIes({ locking, single }: Gsm7Tables): InformationElement[] {
+  const ies: InformationElement[] = []
+  if (single !== 0) ies.push({ iei: Iei.NationalSingleShift, data: Buffer.from([single]) })
+  if (locking !== 0) ies.push({ iei: Iei.NationalLockingShift, data: Buffer.from([locking]) })
+  return ies
+}
+
+/** Octets the elements take inside a UDH (IEI, length and data each; the UDHL octet not included). */
+export const ieOctets = (elements: readonly InformationElement[]): number => elements.reduce((n, e) => n + 2 + e.data.length, 0)
 
 /**
  * Fill bits between a UDH of `udhOctets` octets (UDHL included) and the first septet when the user data is packed,

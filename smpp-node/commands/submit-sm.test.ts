@@ -50,6 +50,14 @@ describe('prepareSubmit (the cheap checks)', () => {
     expect(statusOfPrepare(submitSm(patch))).toBe(status)
   })
 
+  it('decodes GSM text with the national language tables its UDH names (issue 17)', () => {
+    // UDH 03 25 01 01: Turkish locking shift table (TS 23.040 9.2.3.24.16); 0x07 is ı and 0x60 is ç in A.3.1.
+    const shortMessage = Buffer.from('032501014b0760', 'hex')
+    expect(prepareSubmit(submitSm({ esmClass: 0x40, shortMessage })).text).toBe('Kıç')
+    // The same septets without the IE read with the default alphabet (0x07 ì, 0x60 ¿), as before.
+    expect(prepareSubmit(submitSm({ shortMessage: shortMessage.subarray(4) })).text).toBe('Kì¿')
+  })
+
   it('counts the parts of a long message_payload', () => {
     const job = prepareSubmit(submitSm({ shortMessage: Buffer.alloc(0), messagePayload: Buffer.alloc(400, 0x41) }))
     expect(job.parts).toBe(3) // 400 GSM septets: 153 + 153 + 94

@@ -82,7 +82,7 @@ export function prepareSubmit(pdu: Pdu): PreparedSubmit {
     shortMessage: shortMessage.toString('base64'),
     ...(payload ? { messagePayload: payload.toString('base64') } : {}),
     ...(sar ? { sar } : {}),
-    text: decodeText(b.dataCoding, part.payload) ?? '',
+    text: decodeText(b.dataCoding, part.payload, part.tables) ?? '', // with the shift tables a UDH names (0x24/0x25)
     parts,
   }
 }
