@@ -2,9 +2,9 @@ import type { BindType } from '../../lib/domain/model'
 import { verifyPassword } from '../../lib/domain/password'
 import type { BindBody, Pdu } from '../../lib/smpp/pdu'
 import { Status, type StatusCode, statusName } from '../../lib/smpp/status'
-import { isAllowed } from '../allow-list'
-import { sleep } from '../clock'
-import type { Connection } from '../connection'
+import { isAllowed } from '../edge/allow-list'
+import { sleep } from '../session/clock'
+import type { Connection } from '../session/connection'
 
 /**
  * bind_transmitter / bind_receiver / bind_transceiver (SMPP 3.4 section 4.1) against the accounts table.

@@ -2,7 +2,7 @@ import { SmppError } from '../../lib/domain/errors'
 import type { MessageStateName } from '../../lib/domain/model'
 import type { CancelSm, Pdu } from '../../lib/smpp/pdu'
 import { Status } from '../../lib/smpp/status'
-import type { Connection } from '../connection'
+import type { Connection } from '../session/connection'
 
 // Only a message the upstream has not finished with can be cancelled.
 const Cancellable: readonly MessageStateName[] = ['ENROUTE', 'ACCEPTED']

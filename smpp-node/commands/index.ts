@@ -1,6 +1,6 @@
 import type { Pdu } from '../../lib/smpp/pdu'
 import { CommandId } from '../../lib/smpp/pdu'
-import type { Connection } from '../connection'
+import type { Connection } from '../session/connection'
 import { bind } from './bind'
 import { cancelSm } from './cancel-sm'
 import { enquireLink } from './enquire-link'

@@ -3,7 +3,7 @@ import { FinalStates } from '../../lib/domain/model'
 import { messageStateOf } from '../../lib/domain/receipts'
 import type { Pdu, QuerySm } from '../../lib/smpp/pdu'
 import { Status } from '../../lib/smpp/status'
-import type { Connection } from '../connection'
+import type { Connection } from '../session/connection'
 
 const two = (n: number) => String(n).padStart(2, '0')
 

@@ -1,6 +1,6 @@
 import type { Pdu } from '../../lib/smpp/pdu'
 import { Status } from '../../lib/smpp/status'
-import type { Connection } from '../connection'
+import type { Connection } from '../session/connection'
 
 /**
  * replace_sm (SMPP 3.4 section 4.10) is not offered: a message is charged and routed as soon as the

@@ -5,7 +5,7 @@ import { readPart } from '../../lib/encoding/segments'
 import { EsmClassUdhi } from '../../lib/encoding/udh'
 import { CommandId, type DataSm, type Pdu, type SubmitMulti, type SubmitSm } from '../../lib/smpp/pdu'
 import { Status } from '../../lib/smpp/status'
-import type { Connection } from '../connection'
+import type { Connection } from '../session/connection'
 
 /** What the node can check without a table: everything of the SubmitJob except the identifiers. */
 export type PreparedSubmit = Omit<SubmitJob, 'v' | 'messageId' | 'accountId' | 'nodeId' | 'replyTo' | 'receivedAt' | 'deadline' | 'async'>

@@ -1,6 +1,6 @@
 import type { Pdu } from '../../lib/smpp/pdu'
 import { Status } from '../../lib/smpp/status'
-import type { Connection } from '../connection'
+import type { Connection } from '../session/connection'
 
 /**
  * SMPP 3.4 section 4.2: the ESME ends the session. New requests are refused from here on (the state is

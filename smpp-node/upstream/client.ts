@@ -4,7 +4,7 @@ import { encode, isResponse, responseIdOf } from '../../lib/smpp/codec'
 import { FrameError, Framer } from '../../lib/smpp/framer'
 import { type BindBody, CommandId, type DeliverSm, type Pdu } from '../../lib/smpp/pdu'
 import { Status } from '../../lib/smpp/status'
-import type { Clock, TimerHandle } from '../clock'
+import type { Clock, TimerHandle } from '../session/clock'
 
 /**
  * One ESME bind towards an upstream SMSC over our codec: connect, bind, a window of outstanding

@@ -3,7 +3,7 @@ import type { Upstream } from '../../lib/domain/model'
 import { smppSettingsOf } from '../../lib/domain/upstream-smpp'
 import type { Log, QueueSender, ReferenceStore } from '../../lib/ports'
 import { Status } from '../../lib/smpp/status'
-import type { Clock } from '../clock'
+import type { Clock } from '../session/clock'
 import { BindGroup } from './bind-group'
 import { UnreadableReceipt, upstreamEventOf } from './inbound'
 

@@ -1,5 +1,5 @@
-import { commandName } from '../lib/smpp/codec'
-import { statusName } from '../lib/smpp/status'
+import { commandName } from '../../lib/smpp/codec'
+import { statusName } from '../../lib/smpp/status'
 
 // Upper bounds in ms; the last bucket catches the rest.
 const LatencyBuckets = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, Number.POSITIVE_INFINITY]

@@ -1,5 +1,5 @@
-import { deliverTo } from './commands/deliver'
-import type { Connection } from './connection'
+import type { Connection } from '../session/connection'
+import { deliverTo } from './deliver'
 
 const PageSize = 50
 const MaxPages = 200 // 10,000 items per bind; the next bind or a later queue message carries on

@@ -1,12 +1,12 @@
-import type { SmppConfig } from '../lib/config'
-import type { Log, QueueConsumer, QueueSender, Stores } from '../lib/ports'
-import type { BindGuard } from './bind-guard'
-import type { Clock } from './clock'
-import type { Connection } from './connection'
+import type { SmppConfig } from '../../lib/config'
+import type { Log, QueueConsumer, QueueSender, Stores } from '../../lib/ports'
+import type { SubmitBatcher } from '../bridge/submit-batcher'
+import type { VerdictBook } from '../bridge/verdicts'
+import type { BindGuard } from '../edge/bind-guard'
+import type { Throttles } from '../edge/throttle'
+import type { Clock } from '../session/clock'
+import type { Connection } from '../session/connection'
 import type { Metrics } from './metrics'
-import type { SubmitBatcher } from './submit-batcher'
-import type { Throttles } from './throttle'
-import type { VerdictBook } from './verdicts'
 
 /** The slice of the config the node runs on, plus its own tunables (plain data: tests pass short timeouts). */
 export interface NodeSettings {

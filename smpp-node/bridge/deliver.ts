@@ -1,7 +1,7 @@
 import type { DeliverPayload } from '../../lib/domain/model'
 import { CommandId, type DeliverSm } from '../../lib/smpp/pdu'
 import { Status } from '../../lib/smpp/status'
-import type { Connection } from '../connection'
+import type { Connection } from '../session/connection'
 
 // short_message holds at most 254 octets (section 4.6.1); longer content travels in message_payload.
 const MaxShortMessage = 254

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs'
 import net from 'node:net'
 import tls from 'node:tls'
-import type { SmppConfig } from '../lib/config'
+import type { SmppConfig } from '../../lib/config'
+import type { SmppNode } from '../node/node'
+import type { Clock } from '../session/clock'
 import { normalizeAddress } from './allow-list'
-import type { Clock } from './clock'
-import type { SmppNode } from './node'
 import { readProxyHeader } from './proxy-protocol'
 
 export interface Listeners {

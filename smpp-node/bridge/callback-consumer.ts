@@ -1,9 +1,9 @@
-import type { CallbackMessage, DeliverMessage } from '../lib/domain/jobs'
-import type { ReceivedMessage } from '../lib/ports'
-import { sleep } from './clock'
-import { deliverTo } from './commands/deliver'
-import type { Connection } from './connection'
-import type { NodeContext } from './context'
+import type { CallbackMessage, DeliverMessage } from '../../lib/domain/jobs'
+import type { ReceivedMessage } from '../../lib/ports'
+import type { NodeContext } from '../node/context'
+import { sleep } from '../session/clock'
+import type { Connection } from '../session/connection'
+import { deliverTo } from './deliver'
 
 export interface CallbackHost extends NodeContext {
   /** A receiver or transceiver session of the account on this node, round-robin. */

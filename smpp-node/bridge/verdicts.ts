@@ -1,10 +1,10 @@
-import type { Ledger, Log } from '../lib/ports'
-import type { Pdu } from '../lib/smpp/pdu'
-import { Status, type StatusCode } from '../lib/smpp/status'
-import type { Clock, TimerHandle } from './clock'
-import { submitRespBody } from './commands/submit-sm'
-import type { Connection } from './connection'
-import type { Metrics } from './metrics'
+import type { Ledger, Log } from '../../lib/ports'
+import type { Pdu } from '../../lib/smpp/pdu'
+import { Status, type StatusCode } from '../../lib/smpp/status'
+import { submitRespBody } from '../commands/submit-sm'
+import type { Metrics } from '../node/metrics'
+import type { Clock, TimerHandle } from '../session/clock'
+import type { Connection } from '../session/connection'
 
 /** How long the deadline's decision write may take before the peer is answered 0x0402 regardless. */
 export const DecideWaitMs = 2_000
