@@ -38,6 +38,9 @@ export function allowedFrom(to: MessageStateName): readonly MessageStateName[] {
   return []
 }
 
+/** cancel_sm (section 4.9) acts only on a message no carrier has finished with: the states DELETED may follow. */
+export const CancellableStates: readonly MessageStateName[] = allowedFrom('DELETED')
+
 export const isFailure = (state: MessageStateName): boolean => FinalStates.has(state) && state !== 'DELIVERED'
 
 /**

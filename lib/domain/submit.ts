@@ -1,10 +1,11 @@
 import { Status } from '../smpp/status'
 import { chargeFor, dispatchJobFor, receiptText } from './charge'
 import { checkBlacklist, checkStopWords } from './content'
+import { decideOnce, isPastDeadline } from './decision'
 import { deliverToAccount } from './deliver'
 import type { Deps } from './deps'
 import { Duplicate, InsufficientFunds, SmppError } from './errors'
-import { addHours, epochSec, GuardKey, recordId } from './ids'
+import { GuardKey, recordId } from './ids'
 import type { DispatchJob, SubmitJob } from './jobs'
 import { quote } from './pricing'
 import { receiptDeliver } from './receipts'
@@ -25,9 +26,7 @@ export class AccountUnavailable extends SmppError {
  * (the charge is one transaction). Returns the verdict sent, or undefined when none is due.
  */
 export async function submitMessage(deps: Deps, job: SubmitJob): Promise<Verdict | undefined> {
-  // The deadline only matters to a node waiting with the submit_sm_resp: an async account was answered 0
-  // at once and nothing races its job, so a queue backlog must not turn into refusals.
-  if (!job.async && deps.now().getTime() > job.deadline) {
+  if (isPastDeadline(job, deps.now().getTime())) {
     // The node answered 0x0402 at its deadline; charging now would bill a message the client was told failed.
     deps.log.warn('submit past its deadline dropped', { messageId: job.messageId, deadline: job.deadline })
     return undefined
@@ -90,8 +89,7 @@ async function decideOne(deps: Deps, job: SubmitJob, i: number, dispatch: Dispat
 async function refuse(deps: Deps, job: SubmitJob, i: number, status: number): Promise<number> {
   const now = deps.now()
   const messageId = recordId(job.messageId, i)
-  const expiresAt = epochSec(addHours(now, deps.cfg.retentionDays * 24))
-  const decided = await deps.stores.ledger.decide({ messageId, status, decidedAt: now.toISOString() }, expiresAt)
+  const decided = await decideOnce(deps.stores.ledger, messageId, status, now, deps.cfg.retentionDays)
   if (decided.result === 'already-decided') return repeat(deps, job, i, decided.decision.status)
   if (job.async) await rejectAsync(deps, job, i, status)
   return status

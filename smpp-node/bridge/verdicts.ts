@@ -1,3 +1,4 @@
+import { decideOnce } from '../../lib/domain/decision'
 import type { Ledger, Log } from '../../lib/ports'
 import type { Pdu } from '../../lib/smpp/pdu'
 import { Status, type StatusCode } from '../../lib/smpp/status'
@@ -92,9 +93,7 @@ export class VerdictBook {
     metrics.count('verdictsExpired')
     let status: StatusCode = Status.NotRegistered
     try {
-      const now = clock.now()
-      const expiresAt = Math.floor(now / 1000) + retentionDays * 86_400
-      const decided = ledger.decide({ messageId, status: Status.NotRegistered, decidedAt: new Date(now).toISOString() }, expiresAt)
+      const decided = decideOnce(ledger, messageId, Status.NotRegistered, new Date(clock.now()), retentionDays)
       // A stalled table must not hold the answer (the SDK has no request timeout): after DecideWaitMs the peer
       // hears 0x0402 while the write goes on. Should the pipeline's charge then win, it is logged (issue 8 e2e).
       let timer: TimerHandle | undefined

@@ -1,5 +1,6 @@
 import type { BindType } from '../../lib/domain/model'
 import { verifyPassword } from '../../lib/domain/password'
+import { sessionLimitReached, sessionsElsewhere } from '../../lib/domain/sessions'
 import type { BindBody, Pdu } from '../../lib/smpp/pdu'
 import { Status, type StatusCode, statusName } from '../../lib/smpp/status'
 import { isAllowed } from '../edge/allow-list'
@@ -41,8 +42,7 @@ export const bind =
 
     // The limit holds across nodes: the registry has the other nodes' sessions, this node knows its own best.
     const live = await node.stores.sessions.list(account.accountId, Math.floor(node.clock.now() / 1000))
-    const elsewhere = live.filter((e) => e.nodeId !== node.settings.nodeId).length
-    if (elsewhere + node.sessionsOf(account.accountId).length >= account.sessionLimit) {
+    if (sessionLimitReached(account, sessionsElsewhere(live, node.settings.nodeId), node.sessionsOf(account.accountId).length)) {
       return refuse(Status.BindFail, `session limit of ${account.sessionLimit} reached`, false)
     }
     // A second bind may have raced this one on the same connection, or the peer left meanwhile.

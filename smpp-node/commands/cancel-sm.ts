@@ -1,11 +1,8 @@
 import { SmppError } from '../../lib/domain/errors'
-import type { MessageStateName } from '../../lib/domain/model'
+import { CancellableStates } from '../../lib/domain/receipts'
 import type { CancelSm, Pdu } from '../../lib/smpp/pdu'
 import { Status } from '../../lib/smpp/status'
 import type { Connection } from '../session/connection'
-
-// Only a message the upstream has not finished with can be cancelled.
-const Cancellable: readonly MessageStateName[] = ['ENROUTE', 'ACCEPTED']
 
 /**
  * cancel_sm (section 4.9): moves the message to DELETED with a conditional update, so a message that
@@ -22,7 +19,7 @@ export async function cancelSm(conn: Connection, pdu: Pdu): Promise<void> {
   if (record === undefined || record.accountId !== conn.accountId) throw cancelFail(`no message ${b.messageId} for this account`)
   if (b.sourceAddr && b.sourceAddr !== record.sourceAddr) throw cancelFail('source_addr is not the originator')
   const doneAt = new Date(conn.node.clock.now()).toISOString()
-  const updated = await messages.transition(b.messageId, Cancellable, 'DELETED', { doneAt })
+  const updated = await messages.transition(b.messageId, CancellableStates, 'DELETED', { doneAt })
   if (updated === undefined) throw cancelFail(`message ${b.messageId} is no longer cancellable`)
   conn.reply(pdu, Status.Ok)
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { Duplex } from 'node:stream'
+import { canSubmit, sessionsElsewhere } from '../../lib/domain/sessions'
 import type { Log, QueueConsumer, QueueSender, Stores } from '../../lib/ports'
 import { CallbackConsumer, type CallbackHost } from '../bridge/callback-consumer'
 import { drainPending } from '../bridge/pending-drain'
@@ -160,10 +161,10 @@ export class SmppNode implements CallbackHost {
 
   /** This node's share of the account's speed, from its own submitting sessions and the registry's others. */
   private async reshare(accountId: string): Promise<void> {
-    const mine = this.sessionsOf(accountId).filter((c) => c.bindType !== 'receiver')
+    const mine = this.sessionsOf(accountId).filter((c) => c.bindType !== undefined && canSubmit(c.bindType))
     if (mine.length === 0) return this.throttles.forget(accountId)
     const live = await this.stores.sessions.list(accountId, Math.floor(this.clock.now() / 1000))
-    const elsewhere = live.filter((e) => e.nodeId !== this.settings.nodeId && e.bindType !== 'receiver').length
+    const elsewhere = sessionsElsewhere(live, this.settings.nodeId, 'submitting')
     const speed = mine[0].account!.speed
     this.throttles.configure(accountId, shareOf(speed, mine.length, elsewhere), this.clock.now())
   }

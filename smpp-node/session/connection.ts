@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { Duplex } from 'node:stream'
 import { statusOf } from '../../lib/domain/errors'
 import type { Account, BindType } from '../../lib/domain/model'
+import { canReceive } from '../../lib/domain/sessions'
 import { commandName, encode, isResponse, responseIdOf } from '../../lib/smpp/codec'
 import { FrameError, Framer } from '../../lib/smpp/framer'
 import { CommandId, type Pdu } from '../../lib/smpp/pdu'
@@ -76,7 +77,7 @@ export class Connection {
 
   /** Receivers and transceivers get deliver_sm (SMPP 3.4 section 2.2). */
   get canReceive(): boolean {
-    return this.state === 'bound' && (this.bindType === 'receiver' || this.bindType === 'transceiver')
+    return this.state === 'bound' && this.bindType !== undefined && canReceive(this.bindType)
   }
 
   start(): void {
