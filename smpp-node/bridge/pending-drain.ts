@@ -1,34 +1,28 @@
-import type { Connection } from '../session/connection'
-import { deliverTo } from './deliver'
+import type { Session } from '../session/session'
+import { claimAndSend, type DeliveryDeps } from './delivery'
 
 const PageSize = 50
 const MaxPages = 200 // 10,000 items per bind; the next bind or a later queue message carries on
 
 /**
  * Store and forward: on every receiver or transceiver bind, the account's pending receipts and MO
- * messages go out oldest first, one at a time (deliver_sm, wait for deliver_sm_resp, then remove), so
- * the ESME sees them in order. Each item is claimed first (a conditional write), so another node
- * draining the same account, or a callback message for the same item, never sends it twice. A refused
- * or unanswered deliver_sm stops the drain and the item stays pending for the next bind.
+ * messages go out oldest first, one at a time (claimAndSend: deliver_sm, wait for deliver_sm_resp, then
+ * remove), so the ESME sees them in order. A refused or unanswered deliver_sm stops the drain and the
+ * item stays pending for the next bind.
  */
-export async function drainPending(conn: Connection): Promise<number> {
-  const node = conn.node
-  const accountId = conn.accountId!
-  const { pending } = node.stores
+export async function drainPending(
+  deps: DeliveryDeps,
+  session: Pick<Session, 'request' | 'canReceive'>,
+  accountId: string,
+): Promise<number> {
   let sent = 0
   for (let page = 0; page < MaxPages; page++) {
-    const now = node.clock.now()
-    const items = await pending.list(accountId, new Date(now), PageSize)
+    const items = await deps.pending.list(accountId, new Date(deps.clock.now()), PageSize)
     for (const item of items) {
-      if (!conn.canReceive) return sent
-      const claimUntil = node.clock.now() + node.settings.smpp.responseTimeoutMs + 5_000
-      if (!(await pending.claim(accountId, item.sk, node.settings.nodeId, claimUntil))) continue
-      if (!(await deliverTo(conn, item.deliver))) {
-        await pending.unclaim(accountId, item.sk)
-        return sent
-      }
-      await pending.remove(accountId, item.sk)
-      sent++
+      if (!session.canReceive) return sent
+      const r = await claimAndSend(deps, session, { accountId, sk: item.sk, deliver: item.deliver })
+      if (r === 'failed') return sent
+      if (r === 'sent') sent++
     }
     if (items.length < PageSize) break
   }

@@ -1,19 +1,23 @@
 import { randomBytes } from 'node:crypto'
 import type { Duplex } from 'node:stream'
-import { canSubmit, sessionsElsewhere } from '../../lib/domain/sessions'
 import type { Log, QueueConsumer, QueueSender, Stores } from '../../lib/ports'
-import { CallbackConsumer, type CallbackHost } from '../bridge/callback-consumer'
+import { CallbackConsumer } from '../bridge/callback-consumer'
+import type { DeliveryDeps } from '../bridge/delivery'
 import { drainPending } from '../bridge/pending-drain'
 import { SubmitBatcher } from '../bridge/submit-batcher'
 import { VerdictBook } from '../bridge/verdicts'
+import { buildCommands } from '../commands'
+import { isAllowed } from '../edge/allow-list'
 import { BindGuard } from '../edge/bind-guard'
-import { shareOf, Throttles } from '../edge/throttle'
-import { type Clock, sleep, type TimerHandle } from '../session/clock'
+import { Throttles } from '../edge/throttle'
+import type { Clock } from '../session/clock'
 import { Connection, type Remote } from '../session/connection'
-import type { NodeSettings } from './context'
+import { drainNode } from './drain'
 import { silentLog } from './log'
 import { messageIdGenerator } from './message-id'
 import { Metrics } from './metrics'
+import { BoundSessions } from './registry'
+import type { NodeSettings } from './settings'
 
 export interface NodeDeps {
   settings: NodeSettings
@@ -26,80 +30,111 @@ export interface NodeDeps {
 }
 
 /**
- * The SMPP node without its listeners: sessions, the verdict book, the callback consumer, the session
- * registry heartbeat and the drain. main.ts wires it to sockets and AWS; tests run it in-process with
- * memory stores and any QueueSender/QueueConsumer, and hand it sockets or in-memory streams via accept().
+ * The SMPP node without its listeners: it builds the rooms and hands each only what it uses: sessions
+ * (session/) get the command table (commands/), commands get their services, the bridge (bridge/) the
+ * queues and stores; the registry (registry.ts) and the drain (drain.ts) are its own. main.ts wires it to
+ * sockets and AWS; tests run it in-process with memory stores and hand it sockets or in-memory streams.
  */
-export class SmppNode implements CallbackHost {
+export class SmppNode {
   readonly settings: NodeSettings
-  readonly stores: Stores
-  readonly queues: QueueSender & QueueConsumer
   readonly clock: Clock
   readonly log: Log
   readonly metrics = new Metrics()
-  readonly guard: BindGuard
   readonly throttles = new Throttles()
   readonly verdicts: VerdictBook
-  readonly submits: SubmitBatcher
-  readonly nextMessageId: () => string
   private readonly consumer: CallbackConsumer
+  private readonly sessions: BoundSessions
+  private readonly delivery: DeliveryDeps
   private readonly connections = new Set<Connection>()
-  private readonly bound = new Map<string, Connection[]>()
-  private readonly roundRobin = new Map<string, number>()
-  private readonly draining$ = { on: false }
-  private heartbeat?: TimerHandle
-  // Registry writes still under way: the drain waits for them, so a stopped node leaves no stale entry.
-  private readonly background = new Set<Promise<unknown>>()
+  private readonly onStream: (stream: Duplex, remote: Remote) => Connection
+  private draining$ = false
 
   constructor(deps: NodeDeps) {
-    this.settings = deps.settings
-    this.stores = deps.stores
-    this.queues = deps.queues
-    this.clock = deps.clock
-    this.log = deps.log ?? silentLog
     const s = deps.settings
-    this.guard = new BindGuard(s.smpp.bindFailureLimit, s.smpp.bindLockoutMs)
-    this.verdicts = new VerdictBook({
-      clock: this.clock,
-      log: this.log,
-      metrics: this.metrics,
-      ledger: this.stores.ledger,
-      retentionDays: s.retentionDays,
+    const { stores, queues, clock } = deps
+    const log = deps.log ?? silentLog
+    const metrics = this.metrics
+    this.settings = s
+    this.clock = clock
+    this.log = log
+    this.verdicts = new VerdictBook({ clock, log, metrics, ledger: stores.ledger, retentionDays: s.retentionDays })
+    this.sessions = new BoundSessions({ ...s, accounts: stores.accounts, sessions: stores.sessions, throttles: this.throttles, clock, log })
+    const claimMs = s.smpp.responseTimeoutMs + 5_000
+    this.delivery = { pending: stores.pending, clock, metrics, nodeId: s.nodeId, claimMs }
+    this.consumer = new CallbackConsumer({
+      queues,
+      queueUrl: s.callbackQueueUrl,
+      waitSec: s.callbackWaitSec,
+      pollers: s.callbackPollers,
+      responseTimeoutMs: s.smpp.responseTimeoutMs,
+      log,
+      clock,
+      verdicts: this.verdicts,
+      delivery: this.delivery,
+      pickReceiver: (accountId) => this.sessions.pickReceiver(accountId),
     })
-    this.submits = new SubmitBatcher(this.queues, s.submitQueueUrl)
-    this.nextMessageId = messageIdGenerator(s.nodeId, deps.nonce ?? randomBytes(4).toString('hex'), () => this.clock.now())
-    this.consumer = new CallbackConsumer(this)
+    const guard = new BindGuard(s.smpp.bindFailureLimit, s.smpp.bindLockoutMs)
+    const commands = buildCommands({
+      clock,
+      log,
+      metrics,
+      nodeId: s.nodeId,
+      accounts: stores.accounts,
+      registry: stores.sessions,
+      messages: stores.messages,
+      gate: {
+        isLocked: (a, now) => guard.isLocked(a, now),
+        fail: (a, now) => guard.fail(a, now),
+        succeed: (a) => guard.succeed(a),
+        allows: isAllowed,
+      },
+      systemId: s.smpp.systemId,
+      failedBindDelayMs: s.failedBindDelayMs,
+      isDraining: () => this.draining$,
+      boundHere: (accountId) => this.sessions.of(accountId).length,
+      // The sessions commands run on are this node's own connections (accept below).
+      bound: (session) => this.bound(session as Connection),
+      speed: this.throttles,
+      nextMessageId: messageIdGenerator(s.nodeId, deps.nonce ?? randomBytes(4).toString('hex'), () => clock.now()),
+      callbackQueueUrl: s.callbackQueueUrl,
+      verdictDeadlineMs: s.smpp.verdictDeadlineMs,
+      submits: new SubmitBatcher(queues, s.submitQueueUrl),
+      verdicts: this.verdicts,
+    })
+    const sessionDeps = { smpp: s.smpp, clock, log, metrics, commands, closed: (c: Connection) => this.closed(c) }
+    this.onStream = (stream, remote) => new Connection(stream, sessionDeps, remote)
   }
 
   get draining(): boolean {
-    return this.draining$.on
+    return this.draining$
   }
 
   /** Starts the callback consumer and the registry heartbeat. */
   start(): void {
     this.consumer.start()
-    this.beat()
+    this.sessions.startHeartbeat()
   }
 
   /** Takes over a connected stream (after any PROXY header): the real client address comes from the caller. */
   accept(stream: Duplex, remote: Remote): Connection {
-    const conn = new Connection(stream, this, remote)
+    const conn = this.onStream(stream, remote)
     this.connections.add(conn)
     this.metrics.count('connections')
     conn.start()
     return conn
   }
 
-  sessionsOf(accountId: string): readonly Connection[] {
-    return this.bound.get(accountId) ?? []
+  /** After a successful bind_resp: register in the registry, re-share the speed, drain pending deliveries. */
+  private bound(conn: Connection): void {
+    this.sessions.add(conn)
+    if (conn.canReceive) {
+      drainPending(this.delivery, conn, conn.accountId!).catch((err) => this.log.error('pending drain failed', { conn: conn.id, err }))
+    }
   }
 
-  pickReceiver(accountId: string): Connection | undefined {
-    const receivers = this.sessionsOf(accountId).filter((c) => c.canReceive)
-    if (receivers.length === 0) return undefined
-    const i = (this.roundRobin.get(accountId) ?? 0) % receivers.length
-    this.roundRobin.set(accountId, i + 1)
-    return receivers[i]
+  private closed(conn: Connection): void {
+    this.connections.delete(conn)
+    this.sessions.remove(conn)
   }
 
   /** Bound sessions on this node by bind type, for health and metrics. */
@@ -113,126 +148,20 @@ export class SmppNode implements CallbackHost {
     return this.connections.size
   }
 
-  sessionBound(conn: Connection): void {
-    const accountId = conn.accountId!
-    this.bound.set(accountId, [...this.sessionsOf(accountId), conn])
-    this.track(
-      this.register(conn)
-        .then(() => this.reshare(accountId))
-        .catch((err) => this.log.error('session registry write failed', { conn: conn.id, err })),
-    )
-    if (conn.canReceive) {
-      drainPending(conn).catch((err) => this.log.error('pending drain failed', { conn: conn.id, err }))
-    }
-  }
-
-  sessionClosed(conn: Connection): void {
-    this.connections.delete(conn)
-    const accountId = conn.accountId
-    if (accountId === undefined) return
-    const rest = this.sessionsOf(accountId).filter((c) => c !== conn)
-    if (rest.length > 0) this.bound.set(accountId, rest)
-    else this.bound.delete(accountId)
-    this.track(
-      this.stores.sessions
-        .remove(accountId, this.settings.nodeId, conn.id)
-        .then(() => this.reshare(accountId))
-        .catch((err) => this.log.error('session registry remove failed', { conn: conn.id, err })),
-    )
-  }
-
-  private track(p: Promise<unknown>): void {
-    this.background.add(p)
-    void p.finally(() => this.background.delete(p))
-  }
-
-  private register(conn: Connection): Promise<void> {
-    const now = this.clock.now()
-    return this.stores.sessions.put({
-      accountId: conn.accountId!,
-      nodeId: this.settings.nodeId,
-      sessionId: conn.id,
-      bindType: conn.bindType!,
-      callbackQueueUrl: this.settings.callbackQueueUrl,
-      boundAt: new Date(now).toISOString(),
-      expiresAt: Math.floor(now / 1000) + Math.ceil((3 * this.settings.heartbeatMs) / 1000),
-    })
-  }
-
-  /** This node's share of the account's speed, from its own submitting sessions and the registry's others. */
-  private async reshare(accountId: string): Promise<void> {
-    const mine = this.sessionsOf(accountId).filter((c) => c.bindType !== undefined && canSubmit(c.bindType))
-    if (mine.length === 0) return this.throttles.forget(accountId)
-    const live = await this.stores.sessions.list(accountId, Math.floor(this.clock.now() / 1000))
-    const elsewhere = sessionsElsewhere(live, this.settings.nodeId, 'submitting')
-    const speed = mine[0].account!.speed
-    this.throttles.configure(accountId, shareOf(speed, mine.length, elsewhere), this.clock.now())
-  }
-
-  /** Heartbeat: refresh every bound session's registry entry, re-read the accounts' speed, re-share it. */
-  private beat(): void {
-    this.heartbeat = this.clock.setTimeout(() => {
-      void this.refresh().finally(() => {
-        if (!this.draining) this.beat()
-      })
-    }, this.settings.heartbeatMs)
-  }
-
-  private async refresh(): Promise<void> {
-    for (const [accountId, conns] of this.bound) {
-      try {
-        const account = await this.stores.accounts.get(accountId)
-        for (const c of conns) {
-          if (account) c.account = account
-          await this.register(c)
-        }
-        await this.reshare(accountId)
-      } catch (err) {
-        this.log.error('heartbeat failed', { accountId, err })
-      }
-    }
-  }
-
-  /**
-   * Graceful stop (SIGTERM): no new binds, unbind sent to every session, then wait until every submit has
-   * its verdict answered and every deliver_sm its resp, up to drainTimeoutMs; then close what is left,
-   * stop the consumer and deregister. The caller has stopped the listeners first.
-   */
+  /** Graceful stop (SIGTERM), drain.ts. The caller has stopped the listeners first. */
   async drain(): Promise<void> {
-    if (this.draining$.on) return
-    this.draining$.on = true
-    this.clock.clearTimeout(this.heartbeat)
-    const conns = [...this.connections]
-    this.log.info('draining', { sessions: conns.length, verdictsWaiting: this.verdicts.size })
-    const settled = Promise.all(
-      conns.map(async (c) => {
-        await c.unbind()
-        await c.window.until(0)
-        while (c.pendingRequests > 0 && c.state !== 'closed') await sleep(this.clock, 20)
-      }),
-    ).then(async () => {
-      while (this.consumer.deliveriesInFlight > 0) await sleep(this.clock, 20)
-    })
-    let timer: TimerHandle | undefined
-    const deadline = new Promise<'timeout'>((resolve) => {
-      timer = this.clock.setTimeout(() => resolve('timeout'), this.settings.smpp.drainTimeoutMs)
-    })
-    const outcome = await Promise.race([settled.then(() => 'drained' as const), deadline])
-    this.clock.clearTimeout(timer)
-    if (outcome === 'timeout') this.log.warn('drain deadline passed', { verdictsWaiting: this.verdicts.size })
-    for (const c of this.connections) void c.end('node stopping')
-    await Promise.all(conns.map((c) => c.closed))
-    await Promise.allSettled([...this.background])
-    await this.consumer.stop(false)
-    this.log.info('drained', { outcome })
+    if (this.draining$) return
+    this.draining$ = true
+    const { connections, sessions, consumer, verdicts, clock, log } = this
+    await drainNode({ connections, sessions, consumer, verdicts, clock, log, drainTimeoutMs: this.settings.smpp.drainTimeoutMs })
   }
 
   /** Stops without draining (tests' teardown). */
   async close(): Promise<void> {
-    this.draining$.on = true
-    this.clock.clearTimeout(this.heartbeat)
+    this.draining$ = true
+    this.sessions.stopHeartbeat()
     for (const c of this.connections) c.close('node closed')
-    await Promise.allSettled([...this.background])
+    await this.sessions.settled()
     await this.consumer.stop()
   }
 
