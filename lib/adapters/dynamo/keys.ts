@@ -1,3 +1,7 @@
+import { InvalidCursor } from '../../ports/cursor'
+
+export { InvalidCursor }
+
 /**
  * Key builders and cursors shared by the DynamoDB adapters and the memory adapters, so both lay data
  * out the same way (lib/resources.ts documents each key and its access pattern). No SDK import here.
@@ -50,13 +54,6 @@ export function longest<T>(prefixes: readonly string[], get: (prefix: string) =>
 
 /** Cursors are base64url JSON of the last key seen (DynamoDB's LastEvaluatedKey, or the memory adapters' sort key). */
 export const encodeCursor = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url')
-
-export class InvalidCursor extends RangeError {
-  constructor() {
-    super('invalid pagination cursor')
-    this.name = 'InvalidCursor'
-  }
-}
 
 export function decodeCursor<T>(cursor: string | undefined): T | undefined {
   if (cursor === undefined || cursor === '') return undefined
