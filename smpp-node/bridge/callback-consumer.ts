@@ -1,4 +1,5 @@
 import type { CallbackMessage, DeliverMessage } from '../../lib/domain/jobs'
+import { parseCallbackMessage } from '../../lib/domain/parse'
 import type { Log, QueueConsumer, QueueSender, ReceivedMessage } from '../../lib/ports'
 import { type Clock, sleep } from '../session/clock'
 import { claimAndSend, type DeliveryDeps, type Receiver } from './delivery'
@@ -89,23 +90,19 @@ export class CallbackConsumer {
     const { log, verdicts } = this.node
     let msg: CallbackMessage
     try {
-      msg = JSON.parse(m.body) as CallbackMessage
-    } catch {
-      log.error('unreadable callback message', { sqsMessageId: m.messageId })
+      msg = parseCallbackMessage(m.body)
+    } catch (err) {
+      log.error('unreadable callback message', { sqsMessageId: m.messageId, err })
       return false
     }
-    if (msg?.type === 'verdict' && typeof msg.messageId === 'string' && typeof msg.status === 'number') {
+    if (msg.type === 'verdict') {
       verdicts.settle(msg.messageId, msg.status)
       return true
     }
-    if (msg?.type === 'deliver' && typeof msg.accountId === 'string' && typeof msg.pendingSk === 'string' && msg.deliver) {
-      this.inFlight++
-      this.deliver(msg, m)
-        .catch((err) => log.error('delivery failed', { accountId: msg.accountId, err }))
-        .finally(() => this.inFlight--)
-    } else {
-      log.error('unknown callback message', { sqsMessageId: m.messageId })
-    }
+    this.inFlight++
+    this.deliver(msg, m)
+      .catch((err) => log.error('delivery failed', { accountId: msg.accountId, err }))
+      .finally(() => this.inFlight--)
     return false
   }
 
