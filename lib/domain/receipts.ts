@@ -1,4 +1,5 @@
 import { gsmCharSeptets, gsmEncode } from '../encoding/gsm7'
+import { EsmClass } from '../smpp/esm-class'
 import { formatReceipt, MessageState, stateOf, statOf } from '../smpp/receipt'
 import { type Account, type DeliverPayload, FinalStates, type MessageStateName } from './model'
 
@@ -127,7 +128,7 @@ export function receiptDeliver(r: ReceiptInput): DeliverPayload {
     destinationAddr: r.sourceAddr,
     destAddrTon: to.ton,
     destAddrNpi: to.npi,
-    esmClass: 0x04, // SMSC Delivery Receipt
+    esmClass: EsmClass.DeliveryReceipt,
     dataCoding: 0,
     shortMessage: (gsmEncode(gsmSafe(text)) ?? Buffer.alloc(0)).toString('base64'),
     receiptedMessageId: r.messageId,

@@ -2,8 +2,7 @@ import { SmppError, TextTooLong, UnknownDataCoding } from '../../lib/domain/erro
 import type { Destination, SubmitJob } from '../../lib/domain/jobs'
 import { countParts, decodeText, isKnownDataCoding } from '../../lib/encoding/data-coding'
 import { readPart } from '../../lib/encoding/segments'
-import { EsmClassUdhi } from '../../lib/encoding/udh'
-import { CommandId, type DataSm, type Pdu, type SubmitMulti, type SubmitSm } from '../../lib/smpp/pdu'
+import { CommandId, type DataSm, EsmClass, type Pdu, type SubmitMulti, type SubmitSm } from '../../lib/smpp/pdu'
 import { Status } from '../../lib/smpp/status'
 import { submitRespBody } from '../bridge/verdicts'
 import type { Session } from '../session/session'
@@ -54,7 +53,7 @@ export function prepareSubmit(pdu: Pdu): PreparedSubmit {
       ? { ref: b.sarMsgRefNum, total: b.sarTotalSegments, seq: b.sarSegmentSeqnum }
       : undefined
   const payload = b.messagePayload
-  const udhi = (b.esmClass & EsmClassUdhi) !== 0
+  const udhi = (b.esmClass & EsmClass.UdhIndicator) !== 0
   if (shortMessage.length > MaxSingleOctets && !udhi && !sar && !payload) throw new TextTooLong(shortMessage.length)
   const part = readPart({
     shortMessage,
