@@ -49,6 +49,13 @@ module.exports = {
       to: { path: '^lib/adapters/' },
     },
     {
+      name: 'memory-is-not-dynamo',
+      comment: 'The memory adapters share key builders with the DynamoDB ones (lib/adapters/keys.ts), not their code.',
+      severity: 'error',
+      from: { path: '^lib/adapters/memory/' },
+      to: { path: '^lib/adapters/(?!memory/|keys\\.ts$)' },
+    },
+    {
       name: 'runtimes-apart',
       comment: 'The Lambda handlers and the node share lib/, not each other.',
       severity: 'error',

@@ -10,8 +10,8 @@ import {
 } from '@aws-sdk/client-dynamodb'
 import type { Account, LedgerEntry } from '../../domain/model'
 import type { AccountStore } from '../../ports'
+import { Day, decodeCursor, encodeCursor, Pk, Sk } from '../keys'
 import { fromItem, type Item, reasonCodes, toItem, transact, values } from './item'
-import { Day, decodeCursor, encodeCursor, Pk, Sk } from './keys'
 
 /**
  * accounts item: { accountId (pk), ...Account, headroom }.

@@ -7,7 +7,7 @@ import {
   type QueryCommandInput,
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb'
-import { decodeCursor, encodeCursor, InvalidCursor } from './keys'
+import { decodeCursor, encodeCursor, InvalidCursor } from '../keys'
 
 /**
  * Small mappers between plain JSON-like values and DynamoDB attribute values (@aws-sdk/util-dynamodb

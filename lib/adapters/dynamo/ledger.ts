@@ -8,9 +8,9 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb'
 import type { ChargeResult, Decision, Ledger } from '../../ports'
+import { Day, Pk, upTo } from '../keys'
 import { balanceMove, ledgerPut } from './accounts'
 import { fromItem, type Item, queryPage, reasonCodes, toItem, transact, values } from './item'
-import { Day, Pk, upTo } from './keys'
 import { messageItem } from './messages'
 import { usageAdd } from './usage'
 
