@@ -4,6 +4,7 @@ import { FrameError, Framer } from '../../lib/smpp/framer'
 import { CommandId, type Pdu } from '../../lib/smpp/pdu'
 import { Status } from '../../lib/smpp/status'
 import type { Clock, TimerHandle } from './clock'
+import { Correlator } from './correlator'
 import { PduWriter } from './writer'
 
 /** What a link tells its owner: the session (our server's) or the client (our binds to carriers). */
@@ -41,12 +42,6 @@ export class ResponseTimeout extends Error {
   override name = 'ResponseTimeout'
 }
 
-interface Outstanding {
-  resolve(pdu: Pdu): void
-  reject(err: Error): void
-  timer: TimerHandle
-}
-
 /**
  * The one SMPP session engine, for both directions: framing, the request correlator (sequence numbers,
  * outstanding requests, a response timer each), the writer with backpressure, frame errors and the
@@ -55,8 +50,7 @@ interface Outstanding {
 export class SmppLink {
   private readonly framer: Framer
   private readonly writer: PduWriter
-  private readonly outstanding = new Map<number, Outstanding>()
-  private seq = 0
+  private readonly requests: Correlator
   private lastRx: number
   private idleTimer?: TimerHandle
   private closedWith?: Error
@@ -70,6 +64,7 @@ export class SmppLink {
     this.framer = new Framer({ maxLength: opts.maxPduLength })
     // A peer that does not read what we write stops being read (the writer's backpressure), so it cannot make us buffer without bound.
     this.writer = new PduWriter(stream, (full) => (full ? stream.pause() : stream.resume()))
+    this.requests = new Correlator(opts.clock)
     this.lastRx = opts.clock.now()
     stream.on('data', (chunk: Buffer) => this.onData(chunk))
     stream.on('error', (err) => {
@@ -84,7 +79,7 @@ export class SmppLink {
   }
 
   get inFlight(): number {
-    return this.outstanding.size
+    return this.requests.size
   }
 
   /**
@@ -93,18 +88,15 @@ export class SmppLink {
    */
   request(commandId: number, body: object = {}): Promise<Pdu> {
     if (!this.writable) return Promise.reject(this.closedWith ?? new LinkClosed('link closed'))
-    this.seq = this.seq >= 0x7fffffff ? 1 : this.seq + 1 // sequence_number 0x00000001..0x7FFFFFFF (SMPP 3.4 section 3.2)
-    const sequence = this.seq
-    const { clock, responseTimeoutMs } = this.opts
-    return new Promise<Pdu>((resolve, reject) => {
-      const timer = clock.setTimeout(() => {
-        this.outstanding.delete(sequence)
-        reject(new ResponseTimeout(`no ${commandName(commandId)}_resp #${sequence} within ${responseTimeoutMs} ms`))
-        this.owner.onResponseTimeout(commandId, responseTimeoutMs)
-      }, responseTimeoutMs)
-      this.outstanding.set(sequence, { resolve, reject, timer })
-      this.send({ commandId, status: Status.Ok, sequence, body: body as Record<string, unknown> })
-    })
+    const { responseTimeoutMs } = this.opts
+    const timedOut = (sequence: number) => {
+      // The owner hears first: our server closes the link (a dead peer), the carrier client leaves it to the caller.
+      this.owner.onResponseTimeout(commandId, responseTimeoutMs)
+      return new ResponseTimeout(`no ${commandName(commandId)}_resp #${sequence} within ${responseTimeoutMs} ms`)
+    }
+    return this.requests.expect(responseTimeoutMs, timedOut, (sequence) =>
+      this.send({ commandId, status: Status.Ok, sequence, body: body as Record<string, unknown> }),
+    )
   }
 
   /** Answers a request; section 4.4.2 and its siblings: a response with a non-zero command_status carries no body. */
@@ -154,11 +146,7 @@ export class SmppLink {
     if (this.closedWith !== undefined) return
     this.closedWith = reason
     this.opts.clock.clearTimeout(this.idleTimer)
-    for (const o of this.outstanding.values()) {
-      this.opts.clock.clearTimeout(o.timer)
-      o.reject(reason)
-    }
-    this.outstanding.clear()
+    this.requests.failAll(reason)
     this.owner.onClosed(reason)
   }
 
@@ -199,11 +187,7 @@ export class SmppLink {
   }
 
   private onResponse(pdu: Pdu): void {
-    const waiting = this.outstanding.get(pdu.sequence)
-    if (waiting === undefined) return // late (already timed out) or unsolicited: nothing waits for it
-    this.outstanding.delete(pdu.sequence)
-    this.opts.clock.clearTimeout(waiting.timer)
-    waiting.resolve(pdu)
+    this.requests.settle(pdu) // false: late (already timed out) or unsolicited, nothing waits for it
   }
 
   // One timer per link re-armed from the last arrival, instead of a clear and set on every chunk.
