@@ -1,3 +1,4 @@
+import { decodeCursor, encodeCursor } from '../../lib/ports/cursor'
 import { ApiError } from './errors'
 
 /**
@@ -6,13 +7,12 @@ import { ApiError } from './errors'
  * DynamoDB validation error further down ("starting key does not match the range key predicate").
  * Not signed: it only carries where to resume, never anything the caller may not read.
  */
-export const encodeCursor = (scope: string, state: Record<string, unknown>) =>
-  Buffer.from(JSON.stringify({ q: scope, ...state })).toString('base64url')
+export const encodeScoped = (scope: string, state: Record<string, unknown>) => encodeCursor({ q: scope, ...state })
 
-export function decodeCursor(scope: string, cursor: string): Record<string, unknown> {
+export function decodeScoped(scope: string, cursor: string): Record<string, unknown> {
   try {
-    const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
-    if (c !== null && typeof c === 'object' && c.q === scope) return c
+    const c = decodeCursor<Record<string, unknown>>(cursor)
+    if (c?.q === scope) return c
   } catch {}
   throw new ApiError(400, 'invalid_cursor', 'invalid pagination cursor for this listing')
 }
@@ -20,7 +20,7 @@ export function decodeCursor(scope: string, cursor: string): Record<string, unkn
 /** The store's cursor inside an API cursor of `scope`. */
 export function storeCursor(scope: string, cursor: string | undefined): string | undefined {
   if (!cursor) return undefined
-  const s = decodeCursor(scope, cursor).s
+  const s = decodeScoped(scope, cursor).s
   if (typeof s !== 'string') throw new ApiError(400, 'invalid_cursor', 'invalid pagination cursor for this listing')
   return s
 }
@@ -28,5 +28,5 @@ export function storeCursor(scope: string, cursor: string | undefined): string |
 /** A store page as the API answers it: `{ items, cursor? }` with the cursor scoped. */
 export const scopedPage = <T>(scope: string, page: { items: T[]; cursor?: string }) => ({
   items: page.items,
-  ...(page.cursor ? { cursor: encodeCursor(scope, { s: page.cursor }) } : {}),
+  ...(page.cursor ? { cursor: encodeScoped(scope, { s: page.cursor }) } : {}),
 })

@@ -1,9 +1,9 @@
 import type { Context, ErrorHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { InvalidCursor } from '../../lib/adapters/dynamo/keys'
 import { SmppError } from '../../lib/domain/errors'
 import type { Log } from '../../lib/ports'
+import { InvalidCursor } from '../../lib/ports/cursor'
 import { statusName } from '../../lib/smpp/status'
 
 /** A refusal the caller can act on: an HTTP status and a stable machine-readable code. */

@@ -1,6 +1,6 @@
 import type { LedgerEntry } from '../../lib/domain/model'
 import type { Stores } from '../../lib/ports'
-import { decodeCursor, encodeCursor } from './cursor'
+import { decodeScoped, encodeScoped } from './cursor'
 import { ApiError, notFound } from './errors'
 
 /**
@@ -24,7 +24,7 @@ const FarFuture = '9999-12-31T23:59:59.999Z'
 
 /** The store's cursor `s` and `b`, the balance before the next entry. */
 function decode(scope: string, cursor: string): { s: string; b: number } {
-  const c = decodeCursor(scope, cursor)
+  const c = decodeScoped(scope, cursor)
   if (Number.isSafeInteger(c.b) && typeof c.s === 'string') return c as { s: string; b: number }
   throw new ApiError(400, 'invalid_cursor', 'invalid pagination cursor')
 }
@@ -73,7 +73,7 @@ export async function ledgerPage(
   if (!resumed && page.items.length === 0) return { items: [] }
   let balance = resumed ? resumed.b : await openingBalance(stores, accountId, page.items[0].at)
   const items = page.items.map((e) => ({ ...e, balanceAfter: (balance += e.amount) }))
-  return { items, ...(page.cursor ? { cursor: encodeCursor(scope, { s: page.cursor, b: balance }) } : {}) }
+  return { items, ...(page.cursor ? { cursor: encodeScoped(scope, { s: page.cursor, b: balance }) } : {}) }
 }
 
 /** Every entry of the period (CSV export), bounded like the tail. */

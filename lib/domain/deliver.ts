@@ -3,6 +3,7 @@ import type { Deps } from './deps'
 import { addHours, epochSec } from './ids'
 import type { DeliverMessage } from './jobs'
 import type { DeliverPayload } from './model'
+import { canReceive } from './sessions'
 
 /**
  * Store and forward (DESIGN.md rule 3): a receipt or MO is first stored as a pending item, then one
@@ -26,7 +27,7 @@ export async function deliverToAccount(deps: Deps, accountId: string, deliveryId
 async function nudge(deps: Deps, accountId: string, pendingSk: string, deliver: DeliverPayload): Promise<void> {
   try {
     const receivers = (await deps.stores.sessions.list(accountId, epochSec(deps.now())))
-      .filter((s) => s.bindType !== 'transmitter')
+      .filter((s) => canReceive(s.bindType))
       .sort((a, b) => `${a.nodeId}#${a.sessionId}`.localeCompare(`${b.nodeId}#${b.sessionId}`))
     if (receivers.length === 0) return // stays pending until a receiver binds
     const target = receivers[spread(pendingSk, receivers.length)]

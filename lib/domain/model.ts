@@ -1,3 +1,6 @@
+import type { z } from 'zod'
+import type { DeliverPayloadSchema } from './parse'
+
 /**
  * The platform's entities as the domain sees them. Money is always an integer count of minor units
  * (cents) of the account's currency: never a float.
@@ -116,22 +119,8 @@ export interface PendingDelivery {
   deliver: DeliverPayload
 }
 
-/** The fields of the deliver_sm the node sends (binary fields base64). */
-export interface DeliverPayload {
-  kind: 'receipt' | 'mo'
-  sourceAddr: string
-  sourceAddrTon: number
-  sourceAddrNpi: number
-  destinationAddr: string
-  destAddrTon: number
-  destAddrNpi: number
-  esmClass: number
-  dataCoding: number
-  shortMessage: string // base64
-  receiptedMessageId?: string
-  messageState?: number
-  networkErrorCode?: string // hex of the 3 octets
-}
+/** The fields of the deliver_sm the node sends (binary fields base64): parse.ts declares them. */
+export type DeliverPayload = z.infer<typeof DeliverPayloadSchema>
 
 export type BindType = 'transmitter' | 'receiver' | 'transceiver'
 

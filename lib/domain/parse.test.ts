@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest'
 import { submitJob } from './fixtures'
-import { parseDispatchJob, parseSubmitJob, parseUpstreamEvent } from './parse'
+import { parseCallbackMessage, parseDispatchJob, parseSubmitJob, parseUpstreamEvent } from './parse'
 
 it('reads a submit job as the node writes it', () => {
   const job = submitJob({ sar: { ref: 1, total: 2, seq: 1 } })
@@ -21,4 +21,31 @@ it('reads receipts and MO events, and refuses anything else', () => {
   expect(parseUpstreamEvent(JSON.stringify(receipt))).toEqual(receipt)
   expect(() => parseUpstreamEvent(JSON.stringify({ ...receipt, type: 'other' }))).toThrow()
   expect(() => parseDispatchJob(JSON.stringify({ v: 1 }))).toThrow()
+})
+
+it('reads the callback queue: a verdict, a delivery; refuses a delivery without its payload or a verdict without status', () => {
+  const verdict = { type: 'verdict', messageId: 'm1', status: 0x45 }
+  const deliver = {
+    type: 'deliver',
+    accountId: 'acme',
+    pendingSk: 'sk1',
+    deliver: {
+      kind: 'receipt',
+      sourceAddr: '4915112345678',
+      sourceAddrTon: 1,
+      sourceAddrNpi: 1,
+      destinationAddr: '4930',
+      destAddrTon: 1,
+      destAddrNpi: 1,
+      esmClass: 4,
+      dataCoding: 0,
+      shortMessage: 'aWQ6MQ==',
+      receiptedMessageId: 'm1',
+      messageState: 2,
+    },
+  }
+  expect(parseCallbackMessage(JSON.stringify(verdict))).toEqual(verdict)
+  expect(parseCallbackMessage(JSON.stringify(deliver))).toEqual(deliver)
+  expect(() => parseCallbackMessage(JSON.stringify({ ...deliver, deliver: undefined }))).toThrow()
+  expect(() => parseCallbackMessage(JSON.stringify({ type: 'verdict', messageId: 'm1' }))).toThrow()
 })

@@ -1,28 +1,33 @@
 import { z } from 'zod'
-import type { DispatchJob, SubmitJob, UpstreamEvent } from './jobs'
 
 /**
- * Queue bodies are checked at the edge: a body that does not parse throws, so its record is retried
- * alone and redrive ends it in the DLQ (a poison message never loops and is never half-processed).
+ * The messages that travel on the queues, as JSON, declared once: the schemas below check every body at
+ * the edge, and the types in jobs.ts are inferred from them. A body that does not parse throws, so its
+ * record is retried alone and redrive ends it in the DLQ (a poison message never loops and is never
+ * half-processed). Binary fields are base64; every job carries the node-assigned messageId, the key of
+ * every "exactly once" guard downstream.
  */
 const int = z.number().int()
 const sar = z.object({ ref: int, total: int, seq: int }).optional()
+const address = { addr: z.string().min(1), ton: int, npi: int }
+export const DestinationSchema = z.object(address)
 
-const submitJob = z.object({
+/** submit queue: posted by the node for submit_sm, data_sm and submit_multi. */
+export const SubmitJobSchema = z.object({
   v: z.literal(1),
   messageId: z.string().min(1),
   accountId: z.string().min(1),
   nodeId: z.string(),
-  replyTo: z.string().min(1),
-  receivedAt: z.string(),
-  deadline: z.number(),
-  async: z.boolean(),
+  replyTo: z.string().min(1), // the node's callback queue URL
+  receivedAt: z.string(), // ISO
+  deadline: z.number(), // epoch ms; after it the node has answered 0x0402, so the pipeline must drop the job
+  async: z.boolean(), // account's refusal mode is async: the node already answered status 0
   command: z.enum(['submit_sm', 'data_sm', 'submit_multi']),
   serviceType: z.string(),
   sourceAddr: z.string(),
   sourceAddrTon: int,
   sourceAddrNpi: int,
-  destinations: z.array(z.object({ addr: z.string().min(1), ton: int, npi: int })).min(1),
+  destinations: z.array(DestinationSchema).min(1), // one, except for submit_multi
   esmClass: int,
   protocolId: int,
   priorityFlag: int,
@@ -30,14 +35,15 @@ const submitJob = z.object({
   dataCoding: int,
   validityPeriod: z.string(),
   scheduleDeliveryTime: z.string(),
-  shortMessage: z.string(),
-  messagePayload: z.string().optional(),
+  shortMessage: z.string(), // base64, UDH included
+  messagePayload: z.string().optional(), // base64
   sar,
-  text: z.string(),
-  parts: int.min(1),
+  text: z.string(), // decoded text of this PDU (without UDH), for content rules; '' for binary
+  parts: int.min(1), // billing parts: 1 for each UDH/SAR segment, n for a long message_payload
 })
 
-const dispatchJob = z.object({
+/** dispatch queue: an accepted, charged message on its way to an upstream. */
+export const DispatchJobSchema = z.object({
   v: z.literal(1),
   messageId: z.string().min(1),
   accountId: z.string().min(1),
@@ -53,32 +59,68 @@ const dispatchJob = z.object({
   shortMessage: z.string(),
   messagePayload: z.string().optional(),
   sar,
-  upstreams: z.array(z.string()),
+  upstreams: z.array(z.string()), // in route priority order; the next is the failover
   attempt: int.min(0),
 })
 
-const upstreamEvent = z.discriminatedUnion('type', [
+/** receipts queue: what upstreams (connectors, the simulator, the webhook) report. */
+export const UpstreamEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('receipt'),
     upstreamId: z.string(),
-    messageId: z.string().optional(),
-    upstreamMessageId: z.string().optional(),
-    stat: z.string(),
+    messageId: z.string().optional(), // ours, when the upstream echoes it
+    upstreamMessageId: z.string().optional(), // theirs, mapped through messages.byUpstreamId
+    stat: z.string(), // DELIVRD, UNDELIV, EXPIRED, REJECTD, ENROUTE, ACCEPTD, UNKNOWN, DELETED
     err: int,
-    doneAt: z.string(),
-    networkErrorCode: z.string().optional(),
+    doneAt: z.string(), // ISO
+    networkErrorCode: z.string().optional(), // hex
   }),
   z.object({
     type: z.literal('mo'),
     upstreamId: z.string(),
     sourceAddr: z.string(),
-    destinationAddr: z.string().min(1),
+    destinationAddr: z.string().min(1), // a number owned by an account
     dataCoding: int,
-    shortMessage: z.string(),
+    shortMessage: z.string(), // base64
     receivedAt: z.string(),
   }),
 ])
 
-export const parseSubmitJob = (body: string): SubmitJob => submitJob.parse(JSON.parse(body)) as SubmitJob
-export const parseDispatchJob = (body: string): DispatchJob => dispatchJob.parse(JSON.parse(body)) as DispatchJob
-export const parseUpstreamEvent = (body: string): UpstreamEvent => upstreamEvent.parse(JSON.parse(body)) as UpstreamEvent
+/** The fields of the deliver_sm the node sends (binary fields base64); also the pending table's item body. */
+export const DeliverPayloadSchema = z.object({
+  kind: z.enum(['receipt', 'mo']),
+  sourceAddr: z.string(),
+  sourceAddrTon: int,
+  sourceAddrNpi: int,
+  destinationAddr: z.string(),
+  destAddrTon: int,
+  destAddrNpi: int,
+  esmClass: int,
+  dataCoding: int,
+  shortMessage: z.string(), // base64
+  receiptedMessageId: z.string().optional(),
+  messageState: int.optional(),
+  networkErrorCode: z.string().optional(), // hex of the 3 octets
+})
+
+/** A node's callback queue: the pipeline's verdict on a submit, or a delivery to send to a receiver session. */
+export const CallbackMessageSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('verdict'),
+    messageId: z.string().min(1),
+    status: int, // 0 or the command_status to answer with
+    /** submit_multi: destinations refused while others were accepted (submit_multi_resp unsuccess_sme). */
+    unsuccess: z.array(z.object({ addr: z.string(), ton: int, npi: int, status: int })).optional(),
+  }),
+  z.object({
+    type: z.literal('deliver'),
+    accountId: z.string().min(1),
+    pendingSk: z.string().min(1), // key of the pending item: claim it, send deliver_sm, delete it after deliver_sm_resp
+    deliver: DeliverPayloadSchema,
+  }),
+])
+
+export const parseSubmitJob = (body: string) => SubmitJobSchema.parse(JSON.parse(body))
+export const parseDispatchJob = (body: string) => DispatchJobSchema.parse(JSON.parse(body))
+export const parseUpstreamEvent = (body: string) => UpstreamEventSchema.parse(JSON.parse(body))
+export const parseCallbackMessage = (body: string) => CallbackMessageSchema.parse(JSON.parse(body))

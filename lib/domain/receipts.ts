@@ -1,4 +1,5 @@
 import { gsmCharSeptets, gsmEncode } from '../encoding/gsm7'
+import { EsmClass } from '../smpp/esm-class'
 import { formatReceipt, MessageState, stateOf, statOf } from '../smpp/receipt'
 import { type Account, type DeliverPayload, FinalStates, type MessageStateName } from './model'
 
@@ -37,6 +38,9 @@ export function allowedFrom(to: MessageStateName): readonly MessageStateName[] {
   if (to === 'ENROUTE') return ['ACCEPTED']
   return []
 }
+
+/** cancel_sm (section 4.9) acts only on a message no carrier has finished with: the states DELETED may follow. */
+export const CancellableStates: readonly MessageStateName[] = allowedFrom('DELETED')
 
 export const isFailure = (state: MessageStateName): boolean => FinalStates.has(state) && state !== 'DELIVERED'
 
@@ -124,7 +128,7 @@ export function receiptDeliver(r: ReceiptInput): DeliverPayload {
     destinationAddr: r.sourceAddr,
     destAddrTon: to.ton,
     destAddrNpi: to.npi,
-    esmClass: 0x04, // SMSC Delivery Receipt
+    esmClass: EsmClass.DeliveryReceipt,
     dataCoding: 0,
     shortMessage: (gsmEncode(gsmSafe(text)) ?? Buffer.alloc(0)).toString('base64'),
     receiptedMessageId: r.messageId,

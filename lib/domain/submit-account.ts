@@ -2,9 +2,10 @@ import type { Charge, ChargeResult } from '../ports'
 import { Status } from '../smpp/status'
 import { chargeFor, dispatchJobFor } from './charge'
 import { checkBlacklist, checkStopWords } from './content'
+import { decideOnce } from './decision'
 import type { Deps } from './deps'
 import { Duplicate, InsufficientFunds, SmppError } from './errors'
-import { addHours, epochSec, recordId } from './ids'
+import { recordId } from './ids'
 import type { DispatchJob, SubmitJob } from './jobs'
 import type { Account } from './model'
 import { type Quote, quote } from './pricing'
@@ -129,8 +130,7 @@ async function refusal(ctx: Ctx, s: Slot, err: unknown): Promise<number> {
   const messageId = recordId(s.job.messageId, s.i)
   deps.log.info('submit refused', { messageId, status: err.status, reason: err.message })
   const now = deps.now()
-  const expiresAt = epochSec(addHours(now, deps.cfg.retentionDays * 24))
-  const decided = await deps.stores.ledger.decide({ messageId, status: err.status, decidedAt: now.toISOString() }, expiresAt)
+  const decided = await decideOnce(deps.stores.ledger, messageId, err.status, now, deps.cfg.retentionDays)
   if (decided.result === 'already-decided') return repeat(ctx, s, decided.decision.status)
   if (s.job.async) ctx.out.rejects.push({ ...s, status: err.status })
   return err.status

@@ -1,4 +1,5 @@
 import { receiptText } from './charge'
+import { isPastDeadline } from './decision'
 import { deliverToAccount } from './deliver'
 import type { Deps } from './deps'
 import { clientMessageId, GuardKey, recordId } from './ids'
@@ -28,9 +29,7 @@ export async function submitBatch(deps: Deps, jobs: SubmitJob[]): Promise<Submit
   const first = new Map<string, number>() // a job SQS delivered twice in one batch is decided once
   const byAccount = new Map<string, number[]>()
   jobs.forEach((job, n) => {
-    // The deadline only matters to a node waiting with the submit_sm_resp: an async account was answered 0
-    // at once and nothing races its job, so a queue backlog must not turn into refusals.
-    if (!job.async && deps.now().getTime() > job.deadline) {
+    if (isPastDeadline(job, deps.now().getTime())) {
       // The node answered 0x0402 at its deadline; charging now would bill a message the client was told failed.
       deps.log.warn('submit past its deadline dropped', { messageId: job.messageId, deadline: job.deadline })
       return

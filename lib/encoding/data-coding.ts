@@ -1,4 +1,5 @@
 // data_coding (SMPP 3.4 5.2.19) and the GSM coding groups it borrows from 3GPP TS 23.038 section 4.
+import type { Alphabet } from './alphabet'
 import { gsmDecode, gsmEncode } from './gsm7'
 import { decodeWith } from './gsm7-tables'
 import { ia5Decode, ia5Encode } from './ia5'
@@ -26,8 +27,7 @@ export const DataCoding = {
 } as const
 export type DataCoding = number
 
-/** How the octets of short_message are to be read. */
-export type Alphabet = 'gsm7' | 'ia5' | 'latin1' | 'ucs2' | 'binary'
+export type { Alphabet }
 
 /**
  * The alphabet behind a data_coding, or null for one the platform refuses with 0x0400. Accepted: the SMPP values it

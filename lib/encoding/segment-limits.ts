@@ -1,5 +1,5 @@
 // How much one SMS holds (3GPP TS 23.040 9.2.3.16: 140 octets of user data) and where a long message may be cut.
-import type { Alphabet } from './data-coding'
+import type { Alphabet } from './alphabet'
 import { Escape } from './gsm7'
 
 /** How a long message travels: concatenation UDH with an 8- or 16-bit reference, SAR TLVs, or one message_payload. */

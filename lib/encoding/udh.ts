@@ -1,7 +1,8 @@
+import { EsmClass } from '../smpp/esm-class'
 // User Data Header at the start of short_message (3GPP TS 23.040 9.2.3.24), flagged by esm_class UDHI (SMPP 3.4 5.2.12).
 import { DefaultTables, type Gsm7Tables } from './national-language'
 
-export const EsmClassUdhi = 0x40 // esm_class bit 6, UDHI Indicator: short_message starts with a UDH
+export const EsmClassUdhi = EsmClass.UdhIndicator // esm_class bit 6, UDHI Indicator: short_message starts with a UDH
 
 // Information Element Identifiers (TS 23.040 9.2.3.24)
 export const Iei = {

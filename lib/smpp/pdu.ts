@@ -299,12 +299,6 @@ export type BodyOf<C extends CommandIdValue> = Bodies[C]
 export type SubmitSmPdu = Pdu<SubmitSm>
 export type DeliverSmPdu = Pdu<DeliverSm>
 
+export { EsmClass } from './esm-class'
 /** message_state values (section 5.2.28): one table, kept with the receipt text that maps them to stat words. */
 export { MessageState } from './receipt'
-
-/** esm_class bits (section 5.2.12) the platform reads or sets. */
-export const EsmClass = {
-  DeliveryReceipt: 0x04, // message type: SMSC delivery receipt
-  UdhIndicator: 0x40, // UDHI: short_message starts with a user data header
-  ReplyPath: 0x80, // set reply path
-} as const

@@ -1,11 +1,9 @@
 import { SmppError } from '../../lib/domain/errors'
-import type { MessageStateName } from '../../lib/domain/model'
+import { CancellableStates } from '../../lib/domain/receipts'
 import type { CancelSm, Pdu } from '../../lib/smpp/pdu'
 import { Status } from '../../lib/smpp/status'
-import type { Connection } from '../connection'
-
-// Only a message the upstream has not finished with can be cancelled.
-const Cancellable: readonly MessageStateName[] = ['ENROUTE', 'ACCEPTED']
+import type { Session } from '../session/session'
+import type { MessageServices } from './services'
 
 /**
  * cancel_sm (section 4.9): moves the message to DELETED with a conditional update, so a message that
@@ -13,16 +11,18 @@ const Cancellable: readonly MessageStateName[] = ['ENROUTE', 'ACCEPTED']
  * message_id) is not offered. Any refusal is ESME_RCANCELFAIL: another account's message, a source_addr
  * that is not the originator's (4.9.1), a message already final or unknown.
  */
-export async function cancelSm(conn: Connection, pdu: Pdu): Promise<void> {
-  const b = pdu.body as unknown as CancelSm
-  const cancelFail = (why: string) => new SmppError(Status.CancelFail, why)
-  if (!b.messageId) throw cancelFail('cancel without message_id is not offered')
-  const { messages } = conn.node.stores
-  const record = await messages.get(b.messageId)
-  if (record === undefined || record.accountId !== conn.accountId) throw cancelFail(`no message ${b.messageId} for this account`)
-  if (b.sourceAddr && b.sourceAddr !== record.sourceAddr) throw cancelFail('source_addr is not the originator')
-  const doneAt = new Date(conn.node.clock.now()).toISOString()
-  const updated = await messages.transition(b.messageId, Cancellable, 'DELETED', { doneAt })
-  if (updated === undefined) throw cancelFail(`message ${b.messageId} is no longer cancellable`)
-  conn.reply(pdu, Status.Ok)
-}
+export const cancelSm =
+  (deps: MessageServices) =>
+  async (conn: Session, pdu: Pdu): Promise<void> => {
+    const b = pdu.body as unknown as CancelSm
+    const cancelFail = (why: string) => new SmppError(Status.CancelFail, why)
+    if (!b.messageId) throw cancelFail('cancel without message_id is not offered')
+    const { messages } = deps
+    const record = await messages.get(b.messageId)
+    if (record === undefined || record.accountId !== conn.account?.accountId) throw cancelFail(`no message ${b.messageId} for this account`)
+    if (b.sourceAddr && b.sourceAddr !== record.sourceAddr) throw cancelFail('source_addr is not the originator')
+    const doneAt = new Date(deps.clock.now()).toISOString()
+    const updated = await messages.transition(b.messageId, CancellableStates, 'DELETED', { doneAt })
+    if (updated === undefined) throw cancelFail(`message ${b.messageId} is no longer cancellable`)
+    conn.reply(pdu, Status.Ok)
+  }

@@ -3,7 +3,8 @@ import { FinalStates } from '../../lib/domain/model'
 import { messageStateOf } from '../../lib/domain/receipts'
 import type { Pdu, QuerySm } from '../../lib/smpp/pdu'
 import { Status } from '../../lib/smpp/status'
-import type { Connection } from '../connection'
+import type { Session } from '../session/session'
+import type { MessageServices } from './services'
 
 const two = (n: number) => String(n).padStart(2, '0')
 
@@ -25,15 +26,17 @@ export const smppTime = (iso: string): string => {
  * query_sm (section 4.8): the message's state straight from the messages table. A message of another
  * account is answered exactly like an unknown one (ESME_RINVMSGID), so ids cannot be probed.
  */
-export async function querySm(conn: Connection, pdu: Pdu): Promise<void> {
-  const { messageId } = pdu.body as unknown as QuerySm
-  const record = messageId ? await conn.node.stores.messages.get(messageId) : undefined
-  if (record === undefined || record.accountId !== conn.accountId)
-    throw new SmppError(Status.InvMsgId, `no message ${messageId} for this account`)
-  conn.reply(pdu, Status.Ok, {
-    messageId,
-    finalDate: FinalStates.has(record.state) && record.doneAt ? smppTime(record.doneAt) : '',
-    messageState: messageStateOf(record.state),
-    errorCode: record.errorCode & 0xff, // error_code is one octet (section 5.2.xx of query_sm_resp)
-  })
-}
+export const querySm =
+  (deps: Pick<MessageServices, 'messages'>) =>
+  async (conn: Session, pdu: Pdu): Promise<void> => {
+    const { messageId } = pdu.body as unknown as QuerySm
+    const record = messageId ? await deps.messages.get(messageId) : undefined
+    if (record === undefined || record.accountId !== conn.account?.accountId)
+      throw new SmppError(Status.InvMsgId, `no message ${messageId} for this account`)
+    conn.reply(pdu, Status.Ok, {
+      messageId,
+      finalDate: FinalStates.has(record.state) && record.doneAt ? smppTime(record.doneAt) : '',
+      messageState: messageStateOf(record.state),
+      errorCode: record.errorCode & 0xff, // error_code is one octet (section 5.2.xx of query_sm_resp)
+    })
+  }

@@ -2,10 +2,11 @@ import { SmppError, TextTooLong, UnknownDataCoding } from '../../lib/domain/erro
 import type { Destination, SubmitJob } from '../../lib/domain/jobs'
 import { countParts, decodeText, isKnownDataCoding } from '../../lib/encoding/data-coding'
 import { readPart } from '../../lib/encoding/segments'
-import { EsmClassUdhi } from '../../lib/encoding/udh'
-import { CommandId, type DataSm, type Pdu, type SubmitMulti, type SubmitSm } from '../../lib/smpp/pdu'
+import { CommandId, type DataSm, EsmClass, type Pdu, type SubmitMulti, type SubmitSm } from '../../lib/smpp/pdu'
 import { Status } from '../../lib/smpp/status'
-import type { Connection } from '../connection'
+import { submitRespBody } from '../bridge/verdicts'
+import type { Session } from '../session/session'
+import type { SubmitServices } from './services'
 
 /** What the node can check without a table: everything of the SubmitJob except the identifiers. */
 export type PreparedSubmit = Omit<SubmitJob, 'v' | 'messageId' | 'accountId' | 'nodeId' | 'replyTo' | 'receivedAt' | 'deadline' | 'async'>
@@ -52,7 +53,7 @@ export function prepareSubmit(pdu: Pdu): PreparedSubmit {
       ? { ref: b.sarMsgRefNum, total: b.sarTotalSegments, seq: b.sarSegmentSeqnum }
       : undefined
   const payload = b.messagePayload
-  const udhi = (b.esmClass & EsmClassUdhi) !== 0
+  const udhi = (b.esmClass & EsmClass.UdhIndicator) !== 0
   if (shortMessage.length > MaxSingleOctets && !udhi && !sar && !payload) throw new TextTooLong(shortMessage.length)
   const part = readPart({
     shortMessage,
@@ -87,10 +88,6 @@ export function prepareSubmit(pdu: Pdu): PreparedSubmit {
   }
 }
 
-/** The body of a positive submit_sm_resp / data_sm_resp / submit_multi_resp. */
-export const submitRespBody = (commandId: number, messageId: string): object =>
-  commandId === CommandId.SubmitMulti ? { messageId, unsuccessSmes: [] } : { messageId }
-
 // One ISO timestamp per millisecond, not per message: under load many submits share a millisecond.
 let isoMs = Number.NaN
 let iso = ''
@@ -109,41 +106,41 @@ const isoOf = (ms: number): string => {
  * Not an async function: the usual (verdict) path allocates no promise per message; a throw is answered
  * by the connection like a rejection.
  */
-export function submit(conn: Connection, pdu: Pdu): void {
-  const node = conn.node
-  const account = conn.account!
-  const prepared = prepareSubmit(pdu)
-  const now = node.clock.now()
-  if (!node.throttles.take(account.accountId, prepared.parts, now)) {
-    throw new SmppError(Status.Throttled, `account ${account.accountId} over ${node.throttles.rateOf(account.accountId)} parts/s here`)
-  }
-  node.metrics.submitted(account.accountId, prepared.parts)
-  const { settings } = node
-  const job: SubmitJob = {
-    v: 1,
-    messageId: node.nextMessageId(),
-    accountId: account.accountId,
-    nodeId: settings.nodeId,
-    replyTo: settings.callbackQueueUrl,
-    receivedAt: isoOf(now),
-    deadline: now + settings.smpp.verdictDeadlineMs,
-    async: account.refusalMode === 'async',
-    ...prepared,
-  }
-  const messageId = job.messageId
-  if (job.async) {
+export const submit =
+  (node: SubmitServices) =>
+  (conn: Session, pdu: Pdu): void => {
+    const account = conn.account!
+    const prepared = prepareSubmit(pdu)
+    const now = node.clock.now()
+    if (!node.speed.take(account.accountId, prepared.parts, now)) {
+      throw new SmppError(Status.Throttled, `account ${account.accountId} over ${node.speed.rateOf(account.accountId)} parts/s here`)
+    }
+    node.metrics.submitted(account.accountId, prepared.parts)
+    const job: SubmitJob = {
+      v: 1,
+      messageId: node.nextMessageId(),
+      accountId: account.accountId,
+      nodeId: node.nodeId,
+      replyTo: node.callbackQueueUrl,
+      receivedAt: isoOf(now),
+      deadline: now + node.verdictDeadlineMs,
+      async: account.refusalMode === 'async',
+      ...prepared,
+    }
+    const messageId = job.messageId
+    if (job.async) {
+      node.submits.post(job, (err) => {
+        if (err === undefined) return conn.reply(pdu, Status.Ok, submitRespBody(pdu.commandId, messageId))
+        node.log.error('submit job not posted', { conn: conn.id, messageId, err })
+        conn.reply(pdu, Status.NotRegistered)
+      })
+      return
+    }
+    node.verdicts.wait(messageId, conn, pdu, job.deadline, now)
     node.submits.post(job, (err) => {
-      if (err === undefined) return conn.reply(pdu, Status.Ok, submitRespBody(pdu.commandId, messageId))
+      if (err === undefined) return
+      // Not posted (or not sure): settle it now as at the deadline, so the pipeline cannot take it later.
       node.log.error('submit job not posted', { conn: conn.id, messageId, err })
-      conn.reply(pdu, Status.NotRegistered)
+      node.verdicts.expireNow(messageId)
     })
-    return
   }
-  node.verdicts.wait(messageId, conn, pdu, job.deadline, now)
-  node.submits.post(job, (err) => {
-    if (err === undefined) return
-    // Not posted (or not sure): settle it now as at the deadline, so the pipeline cannot take it later.
-    node.log.error('submit job not posted', { conn: conn.id, messageId, err })
-    node.verdicts.expireNow(messageId)
-  })
-}

@@ -2,8 +2,8 @@ import type { Upstream } from '../../lib/domain/model'
 import { backoffMs, type SmppUpstreamSettings } from '../../lib/domain/upstream-smpp'
 import type { Log } from '../../lib/ports'
 import { CommandId, type DeliverSm, type Pdu, type SubmitSm } from '../../lib/smpp/pdu'
-import type { Clock, TimerHandle } from '../clock'
-import { TokenBucket } from '../throttle'
+import { TokenBucket } from '../edge/throttle'
+import type { Clock, TimerHandle } from '../session/clock'
 import { type BindCommand, LinkClosed, SmppClient } from './client'
 
 export interface BindGroupDeps {

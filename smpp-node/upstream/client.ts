@@ -1,15 +1,18 @@
 import net from 'node:net'
 import tls from 'node:tls'
-import { encode, isResponse, responseIdOf } from '../../lib/smpp/codec'
-import { FrameError, Framer } from '../../lib/smpp/framer'
+import { responseIdOf } from '../../lib/smpp/codec'
 import { type BindBody, CommandId, type DeliverSm, type Pdu } from '../../lib/smpp/pdu'
 import { Status } from '../../lib/smpp/status'
-import type { Clock, TimerHandle } from '../clock'
+import type { Clock } from '../session/clock'
+import { LinkClosed, type LinkOwner, SmppLink } from '../session/link'
+
+export { LinkClosed, ResponseTimeout } from '../session/link'
 
 /**
- * One ESME bind towards an upstream SMSC over our codec: connect, bind, a window of outstanding
- * requests each with a response timeout, enquire_link both ways, deliver_sm handed to the owner, and
- * unbind on stop. Knows nothing of queues or messages (bind-group.ts and pool.ts do).
+ * One ESME bind towards an upstream SMSC over the same session engine as our server's sessions
+ * (session/link.ts: correlator, response timers, writer with backpressure, frame errors): connect, bind,
+ * enquire_link both ways, deliver_sm handed to the owner, and unbind on stop. Knows nothing of queues or
+ * messages (bind-group.ts and pool.ts do).
  */
 
 export type BindCommand = typeof CommandId.BindTransmitter | typeof CommandId.BindReceiver | typeof CommandId.BindTransceiver
@@ -27,10 +30,6 @@ export interface ClientOptions {
   clock: Clock
 }
 
-/** The link is gone (closed by either side, or dead): every outstanding request fails with it. */
-export class LinkClosed extends Error {}
-/** No response within responseTimeoutMs; for submit_sm it is unknown whether the SMSC took the message. */
-export class ResponseTimeout extends Error {}
 /** The SMSC refused the bind. */
 export class BindRefused extends Error {
   constructor(readonly status: number) {
@@ -38,27 +37,21 @@ export class BindRefused extends Error {
   }
 }
 
-interface Outstanding {
-  resolve(pdu: Pdu): void
-  reject(err: Error): void
-  timer: TimerHandle
-}
+// What an ESME answers when the SMSC asks (SMPP 3.4 section 2.3): anything else gets generic_nack.
+const Handled: ReadonlySet<number> = new Set([CommandId.EnquireLink, CommandId.Unbind, CommandId.DeliverSm, CommandId.DataSm])
 
-export class SmppClient {
-  private readonly framer = new Framer()
-  private readonly outstanding = new Map<number, Outstanding>()
-  private sequence = 0
-  private idleTimer: TimerHandle | undefined
+export class SmppClient implements LinkOwner {
+  private readonly link: SmppLink
+  private bound = false
   private closedWith: Error | undefined
   private readonly closeListeners: Array<(err: Error) => void> = []
 
   private constructor(
-    private readonly socket: net.Socket,
+    socket: net.Socket,
     private readonly opts: ClientOptions,
   ) {
-    socket.on('data', (chunk: Buffer) => this.onData(chunk))
-    socket.on('error', (err) => this.close(new LinkClosed(`socket error: ${err.message}`)))
-    socket.on('close', () => this.close(new LinkClosed('connection closed')))
+    const { clock, responseTimeoutMs, enquireLinkIntervalMs } = opts
+    this.link = new SmppLink(socket, this, { clock, responseTimeoutMs, idleMs: enquireLinkIntervalMs })
   }
 
   /** Connects and binds; rejects (and closes) when either fails or takes longer than the response timeout. */
@@ -70,12 +63,12 @@ export class SmppClient {
       .request(commandId, { ...bind, interfaceVersion: 0x34, addressRange: '' })
       .catch((err: Error) => Promise.reject(client.close(err)))
     if (resp.status !== Status.Ok) throw client.close(new BindRefused(resp.status))
-    client.armIdleTimer()
+    client.bound = true
     return client
   }
 
   get inFlight(): number {
-    return this.outstanding.size
+    return this.link.inFlight
   }
 
   get closed(): boolean {
@@ -90,16 +83,7 @@ export class SmppClient {
   /** Sends a request and resolves with its response (any command_status); rejects with LinkClosed or ResponseTimeout. */
   request(commandId: number, body: object): Promise<Pdu> {
     if (this.closedWith) return Promise.reject(this.closedWith)
-    this.sequence = this.sequence >= 0x7fffffff ? 1 : this.sequence + 1 // sequence_number 0x00000001..0x7FFFFFFF (SMPP 3.4 3.2)
-    const sequence = this.sequence
-    return new Promise<Pdu>((resolve, reject) => {
-      const timer = this.opts.clock.setTimeout(() => {
-        this.outstanding.delete(sequence)
-        reject(new ResponseTimeout(`no response to 0x${commandId.toString(16)} #${sequence} in ${this.opts.responseTimeoutMs} ms`))
-      }, this.opts.responseTimeoutMs)
-      this.outstanding.set(sequence, { resolve, reject, timer })
-      this.write({ commandId, status: Status.Ok, sequence, body: body as Record<string, unknown> })
-    })
+    return this.link.request(commandId, body)
   }
 
   /** unbind, wait for unbind_resp (bounded by the response timeout), close. */
@@ -111,84 +95,52 @@ export class SmppClient {
 
   /** Closes the socket without unbind; idempotent. Returns the reason, for `throw client.close(err)`. */
   close(reason: Error): Error {
-    if (this.closedWith) return reason
-    this.closedWith = reason
-    this.opts.clock.clearTimeout(this.idleTimer)
-    this.socket.destroy()
-    for (const [, o] of this.outstanding) {
-      this.opts.clock.clearTimeout(o.timer)
-      o.reject(reason)
-    }
-    this.outstanding.clear()
-    for (const listener of this.closeListeners.splice(0)) listener(reason)
+    this.link.close(reason)
     return reason
   }
 
-  private write(pdu: Pdu): void {
-    if (!this.closedWith) this.socket.write(encode(pdu))
+  onClosed(reason: Error): void {
+    if (this.closedWith) return
+    this.closedWith = reason
+    for (const listener of this.closeListeners.splice(0)) listener(reason)
   }
+
+  knows(commandId: number): boolean {
+    return Handled.has(commandId)
+  }
+
+  // The caller's request rejects with ResponseTimeout; for submit_sm that is the caller's to judge.
+  onResponseTimeout(): void {}
 
   // enquire_link when the link has been idle for the interval; an unanswered one means the link is dead.
-  private armIdleTimer(): void {
-    this.opts.clock.clearTimeout(this.idleTimer)
-    if (this.closedWith) return
-    this.idleTimer = this.opts.clock.setTimeout(() => {
-      this.request(CommandId.EnquireLink, {}).catch((err: Error) => this.close(new LinkClosed(`enquire_link failed: ${err.message}`)))
-    }, this.opts.enquireLinkIntervalMs)
+  onIdle(): void {
+    if (!this.bound) return
+    this.request(CommandId.EnquireLink, {}).catch((err: Error) => this.close(new LinkClosed(`enquire_link failed: ${err.message}`)))
   }
 
-  private onData(chunk: Buffer): void {
-    this.armIdleTimer()
-    for (const item of this.framer.push(chunk)) {
-      if (item instanceof FrameError) this.onFrameError(item)
-      else if (isResponse(item.commandId)) this.onResponse(item)
-      else void this.onRequest(item)
-    }
-  }
-
-  private onFrameError(err: FrameError): void {
-    if (err.fatal) {
-      this.write({ commandId: CommandId.GenericNack, status: err.status, sequence: err.sequence, body: {} })
-      this.close(new LinkClosed(`unframeable input: ${err.message}`))
-      return
-    }
-    // A response we cannot decode still answers its request, as a failure of it.
-    const pending = isResponse(err.commandId) ? this.outstanding.get(err.sequence) : undefined
-    if (pending) this.onResponse({ commandId: err.commandId, status: err.status || Status.SysErr, sequence: err.sequence, body: {} })
-    else if (!isResponse(err.commandId)) this.answer(err.commandId, err.sequence, err.status)
-  }
-
-  private onResponse(pdu: Pdu): void {
-    const pending = this.outstanding.get(pdu.sequence)
-    if (!pending) return // late (already timed out) or unsolicited: nothing waits for it
-    this.outstanding.delete(pdu.sequence)
-    this.opts.clock.clearTimeout(pending.timer)
-    pending.resolve(pdu)
-  }
-
-  private async onRequest(pdu: Pdu): Promise<void> {
+  onRequest(pdu: Pdu): void {
     switch (pdu.commandId) {
       case CommandId.EnquireLink:
-        return this.answer(pdu.commandId, pdu.sequence, Status.Ok)
+        this.link.respond(pdu, Status.Ok)
+        return
       case CommandId.Unbind:
         // SMPP 3.4 4.2: answer, then the SMSC closes; we close too so the owner reconnects.
-        this.answer(pdu.commandId, pdu.sequence, Status.Ok)
+        this.link.respond(pdu, Status.Ok)
         this.close(new LinkClosed('unbound by the SMSC'))
         return
       case CommandId.DeliverSm:
-      case CommandId.DataSm: {
-        const status = await this.opts.onDeliver(pdu as unknown as Pdu<DeliverSm>).catch(() => Status.XTAppn)
-        return this.write({ commandId: responseIdOf(pdu.commandId), status, sequence: pdu.sequence, body: { messageId: '' } })
-      }
+      case CommandId.DataSm:
+        void this.opts
+          .onDeliver(pdu as unknown as Pdu<DeliverSm>)
+          .catch(() => Status.XTAppn)
+          .then((status) =>
+            this.link.send({ commandId: responseIdOf(pdu.commandId), status, sequence: pdu.sequence, body: { messageId: '' } }),
+          )
+        return
       default:
-        return this.answer(pdu.commandId, pdu.sequence, Status.InvCmdId)
+        // An unknown command_id gets generic_nack (SMPP 3.4 section 3.3).
+        this.link.nack(pdu.sequence, Status.InvCmdId)
     }
-  }
-
-  private answer(commandId: number, sequence: number, status: number): void {
-    // An unknown command_id gets generic_nack; a known one its own _resp (SMPP 3.4 3.3).
-    const id = status === Status.InvCmdId ? CommandId.GenericNack : responseIdOf(commandId)
-    this.write({ commandId: id, status, sequence, body: {} })
   }
 }
 

@@ -1,9 +1,9 @@
-import type { SecretSource } from '../../lib/adapters/http/secrets'
 import type { Upstream } from '../../lib/domain/model'
 import { smppSettingsOf } from '../../lib/domain/upstream-smpp'
 import type { Log, QueueSender, ReferenceStore } from '../../lib/ports'
+import type { SecretSource } from '../../lib/ports/secrets'
 import { Status } from '../../lib/smpp/status'
-import type { Clock } from '../clock'
+import type { Clock } from '../session/clock'
 import { BindGroup } from './bind-group'
 import { UnreadableReceipt, upstreamEventOf } from './inbound'
 

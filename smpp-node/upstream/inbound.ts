@@ -1,13 +1,8 @@
 import type { UpstreamEvent } from '../../lib/domain/jobs'
 import { canonicalUpstreamId, type SmppUpstreamSettings } from '../../lib/domain/upstream-smpp'
 import { decodeText } from '../../lib/encoding/data-coding'
-import type { DeliverSm } from '../../lib/smpp/pdu'
+import { type DeliverSm, EsmClass } from '../../lib/smpp/pdu'
 import { parseReceipt, statOf } from '../../lib/smpp/receipt'
-
-// esm_class message type (SMPP 3.4 5.2.12, bits 5-2): what a deliver_sm from an SMSC carries.
-const MessageTypeMask = 0x3c
-const DeliveryReceipt = 0x04 // SMSC delivery receipt
-const IntermediateNotification = 0x20 // intermediate delivery notification
 
 /** A deliver_sm with the receipt bit whose message id cannot be found in its TLVs or text. */
 export class UnreadableReceipt extends Error {}
@@ -24,9 +19,9 @@ export function upstreamEventOf(
   s: Pick<SmppUpstreamSettings, 'messageIdType'>,
   now: Date,
 ): UpstreamEvent {
-  const type = pdu.esmClass & MessageTypeMask
+  const type = pdu.esmClass & EsmClass.MessageTypeMask
   const userData = pdu.messagePayload && pdu.messagePayload.length > 0 ? pdu.messagePayload : (pdu.shortMessage ?? Buffer.alloc(0))
-  if (type !== DeliveryReceipt && type !== IntermediateNotification) {
+  if (type !== EsmClass.DeliveryReceipt && type !== EsmClass.IntermediateNotification) {
     return {
       type: 'mo',
       upstreamId,

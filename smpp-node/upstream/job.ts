@@ -1,7 +1,7 @@
 import type { DispatchJob } from '../../lib/domain/jobs'
 import { backoffMs, canonicalUpstreamId, failoverJob, upstreamGuardKey, verdictOf } from '../../lib/domain/upstream-smpp'
 import type { Guards, Log, MessageStore, QueueSender } from '../../lib/ports'
-import { type Clock, sleep } from '../clock'
+import { type Clock, sleep } from '../session/clock'
 import { type BindGroup, NoBind } from './bind-group'
 import { outgoingFor } from './segments'
 

@@ -1,8 +1,8 @@
-import type { SecretSource } from '../../lib/adapters/http/secrets'
 import { parseDispatchJob } from '../../lib/domain/parse'
 import type { Log, QueueConsumer, QueueSender, ReceivedMessage, Stores } from '../../lib/ports'
+import type { SecretSource } from '../../lib/ports/secrets'
 import { Queues } from '../../lib/resources'
-import { type Clock, sleep } from '../clock'
+import { type Clock, sleep } from '../session/clock'
 import { UpstreamGroups } from './groups'
 import { type JobDeps, processJob } from './job'
 

@@ -3,7 +3,8 @@ import type { DispatchJob } from '../../lib/domain/jobs'
 import type { SmppUpstreamSettings } from '../../lib/domain/upstream-smpp'
 import { alphabetOf, countParts } from '../../lib/encoding/data-coding'
 import { splitBytes } from '../../lib/encoding/segments'
-import { concatUdh, EsmClassUdhi, parseUdh } from '../../lib/encoding/udh'
+import { concatUdh, parseUdh } from '../../lib/encoding/udh'
+import { EsmClass } from '../../lib/smpp/esm-class'
 import type { SubmitSm } from '../../lib/smpp/pdu'
 
 /** One submit_sm for the upstream, and the message parts it stands for (what the throughput limit counts). */
@@ -34,7 +35,7 @@ export function outgoingFor(job: DispatchJob, s: SmppUpstreamSettings): Outgoing
     destAddrTon: job.destAddrTon,
     destAddrNpi: job.destAddrNpi,
     destinationAddr: job.destinationAddr,
-    esmClass: job.esmClass & ~0x3c, // message type bits 2-5 are for the SMSC's own PDUs (5.2.12)
+    esmClass: job.esmClass & ~EsmClass.MessageTypeMask, // message type bits 2-5 are for the SMSC's own PDUs (5.2.12)
     protocolId: 0,
     priorityFlag: 0,
     scheduleDeliveryTime: '',
@@ -83,14 +84,17 @@ function bodiesFor(job: DispatchJob, base: SubmitSm, s: SmppUpstreamSettings): O
     const udh = concatUdh({ reference: ref, total, seq, bits: ref > 0xff ? 16 : 8 })
     if (fitsWithUdh(udh.length, base.shortMessage.length, job.dataCoding))
       return [
-        { body: { ...base, esmClass: base.esmClass | EsmClassUdhi, shortMessage: Buffer.concat([udh, base.shortMessage]) }, parts: 1 },
+        {
+          body: { ...base, esmClass: base.esmClass | EsmClass.UdhIndicator, shortMessage: Buffer.concat([udh, base.shortMessage]) },
+          parts: 1,
+        },
       ]
   }
   if (job.sar) {
     const { ref, total, seq } = job.sar
     return [{ body: { ...base, sarMsgRefNum: ref, sarTotalSegments: total, sarSegmentSeqnum: seq }, parts: 1 }]
   }
-  if (job.esmClass & EsmClassUdhi && s.longMessages === 'sar') {
+  if (job.esmClass & EsmClass.UdhIndicator && s.longMessages === 'sar') {
     // A concat UDH alone -> SAR TLVs; a UDH with other elements (ports, ...) travels as it is.
     const parsed = parseUdh(base.shortMessage)
     if (parsed?.concat && parsed.udh.length === 1) {
@@ -99,7 +103,7 @@ function bodiesFor(job: DispatchJob, base: SubmitSm, s: SmppUpstreamSettings): O
         {
           body: {
             ...base,
-            esmClass: base.esmClass & ~EsmClassUdhi,
+            esmClass: base.esmClass & ~EsmClass.UdhIndicator,
             shortMessage: parsed.payload,
             sarMsgRefNum: reference,
             sarTotalSegments: total,

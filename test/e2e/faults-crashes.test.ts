@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { Queues } from '../../lib/resources'
 import { Status } from '../../lib/smpp/status'
-import { DecideWaitMs } from '../../smpp-node/verdicts'
+import { DecideWaitMs } from '../../smpp-node/bridge/verdicts'
 import { connectEsme, type Esme, isReceiptOf } from './esme'
 import { createAccount } from './fixtures'
 import { acceptedIds, expectChargedOnce, type Outcome, receiptsFor, submitLoad } from './load'
@@ -167,7 +167,7 @@ describe('faults under load', () => {
     console.info('dynamo stop:', { outcomes: summary(outcomes), slowestMs: slowest })
     expect(outcomes.filter((x) => x.error)).toEqual([])
     expect(outcomes.every((x) => [Status.Ok, Status.NotRegistered, Status.Throttled].includes(x.status as never))).toBe(true)
-    // Bounded by the deadline plus the decision write's own bound (smpp-node/verdicts.ts DecideWaitMs), not by the stall.
+    // Bounded by the deadline plus the decision write's own bound (smpp-node/bridge/verdicts.ts DecideWaitMs), not by the stall.
     expect(slowest).toBeLessThan(DeadlineMs + DecideWaitMs + 2_000)
     expect(outcomes.some((x) => x.status === Status.NotRegistered)).toBe(true)
     // Recovers by itself: new submits are accepted again.

@@ -9,9 +9,9 @@ import {
 } from '@aws-sdk/client-dynamodb'
 import type { Account, LedgerEntry } from '../../domain/model'
 import type { AccountStore } from '../../ports'
+import { Day, decodeCursor, encodeCursor, Pk, Sk } from '../keys'
 import { balanceMove, readShards, type Shards, shardKey, shardMove, shardPk, snapshotShards, split } from './balance'
 import { batchGet, fromItem, type Item, reasonCodes, toItem, transact, values } from './item'
-import { Day, decodeCursor, encodeCursor, Pk, Sk } from './keys'
 
 /**
  * accounts item: { accountId (pk), ...Account, headroom }.

@@ -5,11 +5,11 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb'
 import { type Charge, type ChargeResult, chargeLine, type Decision } from '../../ports'
+import { Pk } from '../keys'
 import { ledgerPut } from './accounts'
 import { anyShard, type Draw, draws, readShards, shardDrain, shardTake } from './balance'
 import { groups, usageRows } from './charge-plan'
 import { batchGet, fromItem, type Item, reasonCodes, toItem, transact, values } from './item'
-import { Pk } from './keys'
 import { messageItem } from './messages'
 import { usageAdd } from './usage'
 

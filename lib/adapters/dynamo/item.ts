@@ -8,7 +8,7 @@ import {
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb'
 import { convertToAttr, convertToNative, marshall, unmarshall } from '@aws-sdk/util-dynamodb'
-import { decodeCursor, encodeCursor, InvalidCursor } from './keys'
+import { decodeCursor, encodeCursor, InvalidCursor } from '../keys'
 
 /**
  * Plain JSON-like values <-> DynamoDB attribute values, by AWS's own marshaller (@aws-sdk/util-dynamodb).

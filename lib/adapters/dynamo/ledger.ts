@@ -8,11 +8,11 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb'
 import type { Decision, Ledger } from '../../ports'
+import { Day, Pk, upTo } from '../keys'
 import { ledgerPut } from './accounts'
 import { anyShard, shardMove } from './balance'
 import { batchCharger } from './charge-batch'
 import { batchGet, fromItem, type Item, queryPage, reasonCodes, toItem, transact, values } from './item'
-import { Day, Pk, upTo } from './keys'
 import { usageAdd } from './usage'
 
 /**

@@ -1,8 +1,9 @@
 import { ConditionalCheckFailedException, type DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb'
+import { epochSec } from '../../domain/ids'
 import type { MessageRecord } from '../../domain/model'
 import type { MessageStore } from '../../ports'
+import { Day } from '../keys'
 import { fromItem, type Item, queryPage, toItem, values } from './item'
-import { Day, epochSec } from './keys'
 
 /**
  * messages item: { messageId (pk), ...MessageRecord, upstreamKey?, expiresAt }.
@@ -18,7 +19,7 @@ export const messageItem = (m: MessageRecord, retentionDays: number): Item =>
   toItem({
     ...m,
     upstreamKey: m.upstreamId && m.upstreamMessageId ? upstreamKey(m.upstreamId, m.upstreamMessageId) : undefined,
-    expiresAt: epochSec(m.createdAt) + retentionDays * Day,
+    expiresAt: epochSec(new Date(m.createdAt)) + retentionDays * Day,
   })
 
 export const toMessage = (item: Item) => fromItem<MessageRecord>(item, ['upstreamKey', 'expiresAt'])

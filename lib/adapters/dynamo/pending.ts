@@ -6,10 +6,11 @@ import {
   QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb'
+import { epochSec } from '../../domain/ids'
 import type { PendingDelivery } from '../../domain/model'
 import type { PendingStore } from '../../ports'
+import { Sk } from '../keys'
 import { fromItem, type Item, toItem, values } from './item'
-import { epochSec, Sk } from './keys'
 
 /**
  * pending item: { accountId (pk), sk `<createdAt ISO>#<deliveryId>`, ...PendingDelivery, validUntilMs,
@@ -27,7 +28,10 @@ export function dynamoPending(db: DynamoDBClient, table: string, now: () => Date
       const sk = Sk.pending(item.createdAt, item.deliveryId)
       const validUntilMs = Date.parse(item.validUntil)
       await db.send(
-        new PutItemCommand({ TableName: table, Item: toItem({ ...item, sk, validUntilMs, expiresAt: epochSec(item.validUntil) }) }),
+        new PutItemCommand({
+          TableName: table,
+          Item: toItem({ ...item, sk, validUntilMs, expiresAt: epochSec(new Date(item.validUntil)) }),
+        }),
       )
       return sk
     },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { localServices } from '../../../test/local-services'
+import { encodeCursor, InvalidCursor } from '../keys'
 import { dynamoStores } from '.'
-import { encodeCursor, InvalidCursor } from './keys'
 
 // A cursor that decodes but names another key schema is the caller's mistake (a 400 in the API), not a 500.
 describe('queryPage on DynamoDB Local', () => {

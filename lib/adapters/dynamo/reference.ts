@@ -1,8 +1,8 @@
 import { DeleteItemCommand, type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb'
 import type { ApiKey, BlacklistEntry, Route, Tariff, Upstream, UpstreamTariff } from '../../domain/model'
 import type { Page, ReferenceStore } from '../../ports'
+import { blacklistMatches, longest, Pk, prefixesOf, Sk } from '../keys'
 import { batchGet, fromItem, type Item, queryAll, queryPage, toItem, values } from './item'
-import { blacklistMatches, longest, Pk, prefixesOf, Sk } from './keys'
 
 /**
  * reference items, each { pk, sk, ...entity } (lib/resources.ts lists the access patterns):

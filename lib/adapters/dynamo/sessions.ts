@@ -1,8 +1,8 @@
 import { DeleteItemCommand, type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb'
 import type { SessionEntry } from '../../domain/model'
 import type { SessionRegistry } from '../../ports'
+import { Sk } from '../keys'
 import { fromItem, queryAll, toItem, values } from './item'
-import { Sk } from './keys'
 
 /**
  * sessions item: { accountId (pk), sk `<nodeId>#<sessionId>`, ...SessionEntry } with expiresAt as the

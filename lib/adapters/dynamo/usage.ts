@@ -1,8 +1,8 @@
 import { type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb'
 import type { UsageRow } from '../../domain/model'
 import type { UsageStore } from '../../ports'
+import { Sk, upTo } from '../keys'
 import { fromItem, queryAll, values } from './item'
-import { Sk, upTo } from './keys'
 
 /**
  * usage item: { accountId (pk), sk `<YYYY-MM-DD>#<tariff prefix>#<status>`, day, prefix, status,

@@ -1,15 +1,14 @@
 import { EnvKeys } from '../../config'
+import type { SecretSource } from '../../ports/secrets'
+
+export type { SecretSource }
 
 /**
  * Where an upstream's credentials come from, by the name in `upstream.secretRef` (never the secret
  * itself in the reference table). Locally and on ECS (which injects them at task start): environment
  * variables. In a Lambda: lib/adapters/aws/secrets.ts (the Parameters and Secrets extension), this one as fallback.
- */
-export interface SecretSource {
-  get(ref: string): Promise<string | undefined>
-}
-
-/** `SECRET_<REF>` (lib/config.ts EnvKeys.secret): `carrier-a` -> `SECRET_CARRIER_A`. */
+ *
+ * `SECRET_<REF>` (lib/config.ts EnvKeys.secret): `carrier-a` -> `SECRET_CARRIER_A`. */
 export const secretEnvKey = EnvKeys.secret
 
 export function envSecrets(env: Record<string, string | undefined>): SecretSource {

@@ -1,6 +1,6 @@
 import type { Account } from '../../domain/model'
 import type { AccountStore } from '../../ports'
-import { Day, decodeCursor, encodeCursor, Pk, Sk } from '../dynamo/keys'
+import { Day, decodeCursor, encodeCursor, Pk, Sk } from '../keys'
 import { copy, type MemoryState, nowSec, partition } from './state'
 
 export function memoryAccounts(state: MemoryState): AccountStore {

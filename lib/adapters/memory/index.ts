@@ -1,5 +1,5 @@
 import type { Guards, PendingStore, SessionRegistry, Stores, UsageStore } from '../../ports'
-import { Sk, upTo } from '../dynamo/keys'
+import { Sk, upTo } from '../keys'
 import { memoryAccounts } from './accounts'
 import { addUsage, memoryLedger } from './ledger'
 import { memoryMessages } from './messages'

@@ -1,6 +1,6 @@
 import type { UsageRow } from '../../domain/model'
 import { type Charge, type ChargeResult, chargeLine, type Decision, type Ledger } from '../../ports'
-import { Day, Pk, Sk, upTo } from '../dynamo/keys'
+import { Day, Pk, Sk, upTo } from '../keys'
 import { copy, type MemoryState, nowSec, pageOf, partition } from './state'
 
 /** Adds counters like DynamoDB's ADD: a missing row starts at zero. */

@@ -1,6 +1,6 @@
 import type { MessageRecord } from '../../domain/model'
 import type { MessageStore, Page } from '../../ports'
-import { decodeCursor, encodeCursor } from '../dynamo/keys'
+import { decodeCursor, encodeCursor } from '../keys'
 import { copy, type MemoryState } from './state'
 
 export function memoryMessages(state: MemoryState): MessageStore {

@@ -1,6 +1,6 @@
 import type { ApiKey, BlacklistEntry, Route, Tariff, Upstream, UpstreamTariff } from '../../domain/model'
 import type { ReferenceStore } from '../../ports'
-import { longest, blacklistMatches as matches, Pk, prefixesOf, Sk } from '../dynamo/keys'
+import { longest, blacklistMatches as matches, Pk, prefixesOf, Sk } from '../keys'
 import { copy, type MemoryState, pageOf, partition } from './state'
 
 /** Reference data in the reference table's own layout (pk -> sk -> item), so lookups behave identically. */

@@ -1,6 +1,6 @@
 import type { Account, LedgerEntry, MessageRecord, PendingDelivery, SessionEntry, UsageRow } from '../../domain/model'
 import type { Decision, Page } from '../../ports'
-import { decodeCursor, encodeCursor } from '../dynamo/keys'
+import { decodeCursor, encodeCursor } from '../keys'
 
 /**
  * The tables as maps, shared by every memory store so that one operation can move several of them

@@ -11,7 +11,7 @@ import { submitMessage } from '../../../lib/domain/submit'
 import type { SmppSettingsInput } from '../../../lib/domain/upstream-smpp'
 import type { Stores } from '../../../lib/ports'
 import { tempQueue } from '../../../test/local-services'
-import { systemClock } from '../../clock'
+import { systemClock } from '../../session/clock'
 import { startUpstreamPool, type UpstreamPool, type UpstreamPoolOptions } from '../pool'
 import type { Carrier } from './carrier'
 

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { DeliverMessage } from '../lib/domain/jobs'
-import type { DeliverPayload } from '../lib/domain/model'
-import { MessageState } from '../lib/smpp/pdu'
-import { Status } from '../lib/smpp/status'
-import { testAccount } from './testing/accounts'
-import { bindTrx, CallbackUrl, connectClient, type Harness, startNode, until } from './testing/harness'
-import type { SmppPdu, SmppSession } from './testing/smpp-package'
+import type { DeliverMessage } from '../../lib/domain/jobs'
+import type { DeliverPayload } from '../../lib/domain/model'
+import { MessageState } from '../../lib/smpp/pdu'
+import { Status } from '../../lib/smpp/status'
+import { testAccount } from '../testing/accounts'
+import { bindTrx, CallbackUrl, connectClient, type Harness, startNode, until } from '../testing/harness'
+import type { SmppPdu, SmppSession } from '../testing/smpp-package'
 
 const receipt = (id: string): DeliverPayload => ({
   kind: 'receipt',

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { MetricNames } from '../lib/observability/names'
-import { emfMetrics } from '../lib/observability/powertools'
-import { CommandId } from '../lib/smpp/pdu'
-import { Status } from '../lib/smpp/status'
+import { MetricNames } from '../../lib/observability/names'
+import { emfMetrics } from '../../lib/observability/powertools'
+import { CommandId } from '../../lib/smpp/pdu'
+import { Status } from '../../lib/smpp/status'
 import { startEmf } from './emf'
 import { Metrics } from './metrics'
 

@@ -1,5 +1,7 @@
+export { decodeCursor, encodeCursor, InvalidCursor } from '../ports/cursor'
+
 /**
- * Key builders and cursors shared by the DynamoDB adapters and the memory adapters, so both lay data
+ * Key builders shared by the DynamoDB adapters and the memory adapters, so both lay data
  * out the same way (lib/resources.ts documents each key and its access pattern). No SDK import here.
  */
 
@@ -48,28 +50,6 @@ export function longest<T>(prefixes: readonly string[], get: (prefix: string) =>
   return undefined
 }
 
-/** Cursors are base64url JSON of the last key seen (DynamoDB's LastEvaluatedKey, or the memory adapters' sort key). */
-export const encodeCursor = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url')
-
-export class InvalidCursor extends RangeError {
-  constructor() {
-    super('invalid pagination cursor')
-    this.name = 'InvalidCursor'
-  }
-}
-
-export function decodeCursor<T>(cursor: string | undefined): T | undefined {
-  if (cursor === undefined || cursor === '') return undefined
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
-    if (key === null || typeof key !== 'object') throw new InvalidCursor()
-    return key as T
-  } catch {
-    throw new InvalidCursor()
-  }
-}
-
-export const epochSec = (iso: string) => Math.floor(Date.parse(iso) / 1000)
 export const Day = 86_400
 
 /** A blacklist entry blocks the sender, the recipient or both, as its scope says. */

@@ -1,16 +1,28 @@
-import type { Ledger, Log } from '../lib/ports'
-import type { Pdu } from '../lib/smpp/pdu'
-import { Status, type StatusCode } from '../lib/smpp/status'
-import type { Clock, TimerHandle } from './clock'
-import { submitRespBody } from './commands/submit-sm'
-import type { Connection } from './connection'
-import type { Metrics } from './metrics'
+import { decideOnce } from '../../lib/domain/decision'
+import type { Ledger, Log } from '../../lib/ports'
+import { CommandId, type Pdu } from '../../lib/smpp/pdu'
+import { Status, type StatusCode } from '../../lib/smpp/status'
+import type { Clock, TimerHandle } from '../session/clock'
+import type { Session } from '../session/session'
 
 /** How long the deadline's decision write may take before the peer is answered 0x0402 regardless. */
 export const DecideWaitMs = 2_000
 
+/** The body of a positive submit_sm_resp / data_sm_resp / submit_multi_resp. */
+export const submitRespBody = (commandId: number, messageId: string): object =>
+  commandId === CommandId.SubmitMulti ? { messageId, unsuccessSmes: [] } : { messageId }
+
+/** Where a verdict goes: the session the submit came on (only its reply). */
+export type Replier = Pick<Session, 'reply'>
+
+/** What the book counts: deadline expiries and late decisions, and the verdict latency. */
+export interface VerdictMetrics {
+  count(name: string): void
+  verdictLatency: { record(ms: number): void }
+}
+
 interface Waiting {
-  conn: Connection
+  conn: Replier
   req: Pdu
   deadline: number
   startedAt: number
@@ -19,7 +31,7 @@ interface Waiting {
 export interface VerdictDeps {
   clock: Clock
   log: Log
-  metrics: Metrics
+  metrics: VerdictMetrics
   ledger: Ledger
   retentionDays: number
 }
@@ -44,7 +56,7 @@ export class VerdictBook {
     return this.waiting.size
   }
 
-  wait(messageId: string, conn: Connection, req: Pdu, deadline: number, startedAt: number): void {
+  wait(messageId: string, conn: Replier, req: Pdu, deadline: number, startedAt: number): void {
     this.waiting.set(messageId, { conn, req, deadline, startedAt })
     if (this.timer === undefined) this.arm()
   }
@@ -92,9 +104,7 @@ export class VerdictBook {
     metrics.count('verdictsExpired')
     let status: StatusCode = Status.NotRegistered
     try {
-      const now = clock.now()
-      const expiresAt = Math.floor(now / 1000) + retentionDays * 86_400
-      const decided = ledger.decide({ messageId, status: Status.NotRegistered, decidedAt: new Date(now).toISOString() }, expiresAt)
+      const decided = decideOnce(ledger, messageId, Status.NotRegistered, new Date(clock.now()), retentionDays)
       // A stalled table must not hold the answer (the SDK has no request timeout): after DecideWaitMs the peer
       // hears 0x0402 while the write goes on. Should the pipeline's charge then win, it is logged (issue 8 e2e).
       let timer: TimerHandle | undefined

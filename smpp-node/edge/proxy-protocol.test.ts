@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream'
 import { describe, expect, it } from 'vitest'
+import { FakeClock, settle } from '../testing/fake-clock'
 import { ProxySignature, parseProxyV2, proxyV2Header, readProxyHeader } from './proxy-protocol'
-import { FakeClock, settle } from './testing/fake-clock'
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex')
 

@@ -2,11 +2,11 @@ import net from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
 import { generate } from 'selfsigned'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { Status } from '../lib/smpp/status'
+import { Status } from '../../lib/smpp/status'
+import { testAccount } from '../testing/accounts'
+import { bindTrx, call, connectClient, type Harness, startNode, until, whenClosed } from '../testing/harness'
+import { type SmppSession, smpp } from '../testing/smpp-package'
 import { proxyV2Header } from './proxy-protocol'
-import { testAccount } from './testing/accounts'
-import { bindTrx, call, connectClient, type Harness, startNode, until, whenClosed } from './testing/harness'
-import { type SmppSession, smpp } from './testing/smpp-package'
 
 /** An npm `smpp` session over a raw socket that first sends `preamble` (a pretend NLB's PROXY header). */
 function viaProxy(port: number, preamble: Buffer): Promise<SmppSession> {

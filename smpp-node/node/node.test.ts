@@ -1,11 +1,11 @@
 import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { SubmitJob } from '../lib/domain/jobs'
-import { Status } from '../lib/smpp/status'
+import type { SubmitJob } from '../../lib/domain/jobs'
+import { Status } from '../../lib/smpp/status'
+import { testAccount } from '../testing/accounts'
+import { bindTrx, CallbackUrl, call, connectClient, type Harness, startNode, until, whenClosed } from '../testing/harness'
+import type { SmppPdu, SmppSession } from '../testing/smpp-package'
 import { serveHealth } from './health'
-import { testAccount } from './testing/accounts'
-import { bindTrx, CallbackUrl, call, connectClient, type Harness, startNode, until, whenClosed } from './testing/harness'
-import type { SmppPdu, SmppSession } from './testing/smpp-package'
 
 describe('node', () => {
   let h: Harness

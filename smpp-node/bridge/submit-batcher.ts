@@ -1,5 +1,5 @@
-import type { SubmitJob } from '../lib/domain/jobs'
-import type { QueueSender } from '../lib/ports'
+import type { SubmitJob } from '../../lib/domain/jobs'
+import type { QueueSender } from '../../lib/ports'
 
 /** Told once whether the job reached the queue: `err` undefined when it did. */
 export type Posted = (err?: unknown) => void

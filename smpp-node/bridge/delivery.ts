@@ -1,7 +1,9 @@
 import type { DeliverPayload } from '../../lib/domain/model'
+import type { Stores } from '../../lib/ports'
 import { CommandId, type DeliverSm } from '../../lib/smpp/pdu'
 import { Status } from '../../lib/smpp/status'
-import type { Connection } from '../connection'
+import type { Clock } from '../session/clock'
+import type { Session } from '../session/session'
 
 // short_message holds at most 254 octets (section 4.6.1); longer content travels in message_payload.
 const MaxShortMessage = 254
@@ -44,19 +46,51 @@ const networkErrorCode = (hex: string | undefined): { networkErrorCode?: Buffer 
   return b?.length === 3 ? { networkErrorCode: b } : {}
 }
 
+export interface DeliveryDeps {
+  pending: Stores['pending']
+  clock: Clock
+  metrics: { count(name: string): void }
+  nodeId: string
+  /** How long a claim holds: the deliver_sm response timeout and a margin, so a crashed node's claim lapses. */
+  claimMs: number
+}
+
+/** A receiver or transceiver session, as delivery sees it. */
+export type Receiver = Pick<Session, 'request'>
+
+/**
+ * The one claim-and-send, for the callback consumer and the pending drain alike: claim the pending item
+ * (a conditional write, so another node or a bind's drain never sends it twice), send one deliver_sm and
+ * wait for its resp, then remove the item; a refused or unanswered deliver_sm releases the claim, and
+ * the item stays pending. 'taken': someone else holds or already sent it.
+ */
+export async function claimAndSend(
+  deps: DeliveryDeps,
+  to: Receiver,
+  item: { accountId: string; sk: string; deliver: DeliverPayload },
+): Promise<'sent' | 'taken' | 'failed'> {
+  const { pending, clock } = deps
+  if (!(await pending.claim(item.accountId, item.sk, deps.nodeId, clock.now() + deps.claimMs))) return 'taken'
+  if (await deliverTo(deps, to, item.deliver)) {
+    await pending.remove(item.accountId, item.sk)
+    return 'sent'
+  }
+  await pending.unclaim(item.accountId, item.sk)
+  return 'failed'
+}
+
 /**
  * Sends one deliver_sm and waits for its resp. True only for status 0: anything else (an error status,
  * generic_nack, the connection closing or the response timeout) leaves the item to be delivered again.
  */
-export async function deliverTo(conn: Connection, payload: DeliverPayload): Promise<boolean> {
-  const { metrics } = conn.node
+async function deliverTo(deps: Pick<DeliveryDeps, 'metrics'>, to: Receiver, payload: DeliverPayload): Promise<boolean> {
   try {
-    const resp = await conn.request(CommandId.DeliverSm, deliverSmBody(payload))
+    const resp = await to.request(CommandId.DeliverSm, deliverSmBody(payload))
     const ok = resp.commandId === CommandId.DeliverSmResp && resp.status === Status.Ok
-    metrics.count(ok ? 'deliveries' : 'deliveriesFailed')
+    deps.metrics.count(ok ? 'deliveries' : 'deliveriesFailed')
     return ok
   } catch {
-    metrics.count('deliveriesFailed')
+    deps.metrics.count('deliveriesFailed')
     return false
   }
 }

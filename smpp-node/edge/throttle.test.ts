@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
+import { Window } from '../session/window'
 import { isAllowed } from './allow-list'
 import { BindGuard } from './bind-guard'
 import { shareOf, TokenBucket } from './throttle'
-import { Window } from './window'
 
 describe('TokenBucket', () => {
   it('allows a burst of one second of the rate, then the rate', () => {

@@ -1,4 +1,4 @@
-import type { Log } from '../lib/ports/log'
+import type { Log } from '../../lib/ports/log'
 
 /**
  * Structured logs: one JSON object per line. Fields are scrubbed on the way out: anything named like a

@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream'
-import type { Clock } from './clock'
+import type { Clock } from '../session/clock'
 
 /**
  * PROXY protocol version 2 (haproxy.org proxy-protocol.txt, section 2.2): the AWS NLB puts this binary

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs'
 import net from 'node:net'
+import type { Duplex } from 'node:stream'
 import tls from 'node:tls'
-import type { SmppConfig } from '../lib/config'
+import type { SmppConfig } from '../../lib/config'
+import type { Log } from '../../lib/ports'
+import type { Clock } from '../session/clock'
+import type { Remote } from '../session/session'
 import { normalizeAddress } from './allow-list'
-import type { Clock } from './clock'
-import type { SmppNode } from './node'
 import { readProxyHeader } from './proxy-protocol'
 
 export interface Listeners {
@@ -13,6 +15,13 @@ export interface Listeners {
   tlsPort?: number
   /** Stops accepting; sessions already open are the node's to drain. */
   close(): Promise<void>
+}
+
+/** Who takes the connections: the node (node/node.ts), handed in by the wiring so the edge does not reach up to it. */
+export interface Acceptor {
+  readonly log: Log
+  readonly draining: boolean
+  accept(stream: Duplex, remote: Remote): unknown
 }
 
 export interface ListenOptions {
@@ -30,7 +39,7 @@ export const readTlsFiles = (smpp: Pick<SmppConfig, 'tlsCertFile' | 'tlsKeyFile'
  * The TCP listener (with a PROXY v2 header first when configured: behind the NLB, which also terminates
  * TLS on AWS) and the TLS listener (local TLS termination; no PROXY header there, nothing sits in front).
  */
-export async function listen(node: SmppNode, opts: ListenOptions): Promise<Listeners> {
+export async function listen(node: Acceptor, opts: ListenOptions): Promise<Listeners> {
   const { smpp, clock } = opts
   const servers: net.Server[] = []
 

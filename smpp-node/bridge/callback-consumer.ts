@@ -1,13 +1,24 @@
-import type { CallbackMessage, DeliverMessage } from '../lib/domain/jobs'
-import type { ReceivedMessage } from '../lib/ports'
-import { sleep } from './clock'
-import { deliverTo } from './commands/deliver'
-import type { Connection } from './connection'
-import type { NodeContext } from './context'
+import type { CallbackMessage, DeliverMessage } from '../../lib/domain/jobs'
+import { parseCallbackMessage } from '../../lib/domain/parse'
+import type { Log, QueueConsumer, QueueSender, ReceivedMessage } from '../../lib/ports'
+import { type Clock, sleep } from '../session/clock'
+import { claimAndSend, type DeliveryDeps, type Receiver } from './delivery'
+import type { VerdictBook } from './verdicts'
 
-export interface CallbackHost extends NodeContext {
+export interface CallbackDeps {
+  queues: Pick<QueueSender & QueueConsumer, 'receive' | 'delete' | 'deleteBatch' | 'changeVisibility'>
+  queueUrl: string
+  /** Long-poll wait, and how many polls run at once. */
+  waitSec: number
+  pollers: number
+  /** A delivery holds its message while the ESME answers: the deliver_sm response timeout. */
+  responseTimeoutMs: number
+  log: Log
+  clock: Clock
+  verdicts: Pick<VerdictBook, 'settle'>
+  delivery: DeliveryDeps
   /** A receiver or transceiver session of the account on this node, round-robin. */
-  pickReceiver(accountId: string): Connection | undefined
+  pickReceiver(accountId: string): Receiver | undefined
 }
 
 // Past this many receives a delivery that keeps failing is left to the pending table (next bind) rather
@@ -26,12 +37,12 @@ export class CallbackConsumer {
   private loops: Promise<void>[] = []
   private inFlight = 0
 
-  constructor(private readonly node: CallbackHost) {}
+  constructor(private readonly node: CallbackDeps) {}
 
   start(): void {
     if (this.running) return
     this.running = true
-    for (let i = 0; i < this.node.settings.callbackPollers; i++) this.loops.push(this.loop())
+    for (let i = 0; i < this.node.pollers; i++) this.loops.push(this.loop())
   }
 
   /**
@@ -50,15 +61,14 @@ export class CallbackConsumer {
   }
 
   private async loop(): Promise<void> {
-    const { queues, settings, log, clock } = this.node
-    const url = settings.callbackQueueUrl
+    const { queues, queueUrl: url, waitSec, log, clock } = this.node
     // A delivery holds its message while the ESME answers; keep it invisible that long.
-    const visibilitySec = Math.ceil(settings.smpp.responseTimeoutMs / 1000) + 10
+    const visibilitySec = Math.ceil(this.node.responseTimeoutMs / 1000) + 10
     let failures = 0
     while (this.running) {
       let batch: ReceivedMessage[]
       try {
-        batch = await queues.receive(url, 10, settings.callbackWaitSec, visibilitySec)
+        batch = await queues.receive(url, 10, waitSec, visibilitySec)
         failures = 0
       } catch (err) {
         failures++
@@ -80,53 +90,43 @@ export class CallbackConsumer {
     const { log, verdicts } = this.node
     let msg: CallbackMessage
     try {
-      msg = JSON.parse(m.body) as CallbackMessage
-    } catch {
-      log.error('unreadable callback message', { sqsMessageId: m.messageId })
+      msg = parseCallbackMessage(m.body)
+    } catch (err) {
+      log.error('unreadable callback message', { sqsMessageId: m.messageId, err })
       return false
     }
-    if (msg?.type === 'verdict' && typeof msg.messageId === 'string' && typeof msg.status === 'number') {
+    if (msg.type === 'verdict') {
       verdicts.settle(msg.messageId, msg.status)
       return true
     }
-    if (msg?.type === 'deliver' && typeof msg.accountId === 'string' && typeof msg.pendingSk === 'string' && msg.deliver) {
-      this.inFlight++
-      this.deliver(msg, m)
-        .catch((err) => log.error('delivery failed', { accountId: msg.accountId, err }))
-        .finally(() => this.inFlight--)
-    } else {
-      log.error('unknown callback message', { sqsMessageId: m.messageId })
-    }
+    this.inFlight++
+    this.deliver(msg, m)
+      .catch((err) => log.error('delivery failed', { accountId: msg.accountId, err }))
+      .finally(() => this.inFlight--)
     return false
   }
 
   private async deliver(msg: DeliverMessage, m: ReceivedMessage): Promise<void> {
     const node = this.node
-    const { pending } = node.stores
     const conn = node.pickReceiver(msg.accountId)
     // No receiver here (it left, or the DLR function's registry read was stale): the item stays
     // pending and goes out on the account's next bind, so this notification is done.
     if (conn === undefined) return this.remove(m)
-    const claimUntil = node.clock.now() + node.settings.smpp.responseTimeoutMs + 5_000
-    // Already delivered, or being delivered by a bind's drain here or on another node.
-    if (!(await pending.claim(msg.accountId, msg.pendingSk, node.settings.nodeId, claimUntil))) return this.remove(m)
-    if (await deliverTo(conn, msg.deliver)) {
-      await pending.remove(msg.accountId, msg.pendingSk)
-      return this.remove(m)
-    }
-    await pending.unclaim(msg.accountId, msg.pendingSk)
+    const sent = await claimAndSend(node.delivery, conn, { accountId: msg.accountId, sk: msg.pendingSk, deliver: msg.deliver })
+    // Sent; or already delivered, or being delivered by a bind's drain here or on another node.
+    if (sent !== 'failed') return this.remove(m)
     if (m.receiveCount >= RetriesOnQueue) return this.remove(m)
     // Try again later, backing off; the pending item is also drained on the next bind.
-    await node.queues.changeVisibility(node.settings.callbackQueueUrl, m.receiptHandle, Math.min(300, 5 * 2 ** m.receiveCount))
+    await node.queues.changeVisibility(node.queueUrl, m.receiptHandle, Math.min(300, 5 * 2 ** m.receiveCount))
   }
 
   private removeAll(receiptHandles: string[]): void {
-    const { queues, settings, log } = this.node
-    queues.deleteBatch(settings.callbackQueueUrl, receiptHandles).catch((err) => log.error('callback delete failed', { err }))
+    const { queues, queueUrl, log } = this.node
+    queues.deleteBatch(queueUrl, receiptHandles).catch((err) => log.error('callback delete failed', { err }))
   }
 
   private remove(m: ReceivedMessage): void {
-    const { queues, settings, log } = this.node
-    queues.delete(settings.callbackQueueUrl, m.receiptHandle).catch((err) => log.error('callback delete failed', { err }))
+    const { queues, queueUrl, log } = this.node
+    queues.delete(queueUrl, m.receiptHandle).catch((err) => log.error('callback delete failed', { err }))
   }
 }

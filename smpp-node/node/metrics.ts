@@ -1,5 +1,5 @@
-import { commandName } from '../lib/smpp/codec'
-import { statusName } from '../lib/smpp/status'
+import { commandName } from '../../lib/smpp/codec'
+import { statusName } from '../../lib/smpp/status'
 
 // Upper bounds in ms; the last bucket catches the rest.
 const SampleSize = 100

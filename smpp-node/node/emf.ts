@@ -1,6 +1,6 @@
 import type { Metrics as PowertoolsMetrics } from '@aws-lambda-powertools/metrics'
 import { MetricUnit } from '@aws-lambda-powertools/metrics'
-import { MetricDimensions, MetricNames } from '../lib/observability/names'
+import { MetricDimensions, MetricNames } from '../../lib/observability/names'
 import type { Metrics } from './metrics'
 
 export interface EmfSource {

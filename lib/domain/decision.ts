@@ -1,0 +1,16 @@
+import type { Ledger } from '../ports/ledger'
+import { addHours, epochSec } from './ids'
+
+/**
+ * Records the one verdict of a message id (DECISION#<id>, first writer wins): the pipeline's refusal, or the
+ * node's 0x0402 when its deadline passes first. The pipeline checks the same guard before charging, so a
+ * message the ESME was told failed is never charged or sent. The record lives as long as the message records.
+ */
+export const decideOnce = (ledger: Pick<Ledger, 'decide'>, messageId: string, status: number, now: Date, retentionDays: number) =>
+  ledger.decide({ messageId, status, decidedAt: now.toISOString() }, epochSec(addHours(now, retentionDays * 24)))
+
+/**
+ * Whether the node has stopped waiting for this job's verdict. Only a node waiting with the submit_sm_resp has
+ * a deadline: an async account was answered 0 at once, so a queue backlog must not turn into refusals.
+ */
+export const isPastDeadline = (job: { async?: boolean; deadline: number }, nowMs: number): boolean => !job.async && nowMs > job.deadline

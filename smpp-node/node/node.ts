@@ -1,0 +1,177 @@
+import { randomBytes } from 'node:crypto'
+import type { Duplex } from 'node:stream'
+import type { Log, QueueConsumer, QueueSender, Stores } from '../../lib/ports'
+import { CallbackConsumer } from '../bridge/callback-consumer'
+import type { DeliveryDeps } from '../bridge/delivery'
+import { drainPending } from '../bridge/pending-drain'
+import { SubmitBatcher } from '../bridge/submit-batcher'
+import { VerdictBook } from '../bridge/verdicts'
+import { buildCommands } from '../commands'
+import { isAllowed } from '../edge/allow-list'
+import { BindGuard } from '../edge/bind-guard'
+import { Throttles } from '../edge/throttle'
+import type { Clock } from '../session/clock'
+import { Connection, type Remote } from '../session/connection'
+import { drainNode } from './drain'
+import { silentLog } from './log'
+import { messageIdGenerator } from './message-id'
+import { Metrics } from './metrics'
+import { BoundSessions } from './registry'
+import type { NodeSettings } from './settings'
+
+export interface NodeDeps {
+  settings: NodeSettings
+  stores: Stores
+  queues: QueueSender & QueueConsumer
+  clock: Clock
+  log?: Log
+  /** Folded into message ids so that a restarted node never reuses its predecessor's; random by default. */
+  nonce?: string
+}
+
+/**
+ * The SMPP node without its listeners: it builds the rooms and hands each only what it uses: sessions
+ * (session/) get the command table (commands/), commands get their services, the bridge (bridge/) the
+ * queues and stores; the registry (registry.ts) and the drain (drain.ts) are its own. main.ts wires it to
+ * sockets and AWS; tests run it in-process with memory stores and hand it sockets or in-memory streams.
+ */
+export class SmppNode {
+  readonly settings: NodeSettings
+  readonly clock: Clock
+  readonly log: Log
+  readonly metrics = new Metrics()
+  readonly throttles = new Throttles()
+  readonly verdicts: VerdictBook
+  private readonly consumer: CallbackConsumer
+  private readonly sessions: BoundSessions
+  private readonly delivery: DeliveryDeps
+  private readonly connections = new Set<Connection>()
+  private readonly onStream: (stream: Duplex, remote: Remote) => Connection
+  private draining$ = false
+
+  constructor(deps: NodeDeps) {
+    const s = deps.settings
+    const { stores, queues, clock } = deps
+    const log = deps.log ?? silentLog
+    const metrics = this.metrics
+    this.settings = s
+    this.clock = clock
+    this.log = log
+    this.verdicts = new VerdictBook({ clock, log, metrics, ledger: stores.ledger, retentionDays: s.retentionDays })
+    this.sessions = new BoundSessions({ ...s, accounts: stores.accounts, sessions: stores.sessions, throttles: this.throttles, clock, log })
+    const claimMs = s.smpp.responseTimeoutMs + 5_000
+    this.delivery = { pending: stores.pending, clock, metrics, nodeId: s.nodeId, claimMs }
+    this.consumer = new CallbackConsumer({
+      queues,
+      queueUrl: s.callbackQueueUrl,
+      waitSec: s.callbackWaitSec,
+      pollers: s.callbackPollers,
+      responseTimeoutMs: s.smpp.responseTimeoutMs,
+      log,
+      clock,
+      verdicts: this.verdicts,
+      delivery: this.delivery,
+      pickReceiver: (accountId) => this.sessions.pickReceiver(accountId),
+    })
+    const guard = new BindGuard(s.smpp.bindFailureLimit, s.smpp.bindLockoutMs)
+    const commands = buildCommands({
+      clock,
+      log,
+      metrics,
+      nodeId: s.nodeId,
+      accounts: stores.accounts,
+      registry: stores.sessions,
+      messages: stores.messages,
+      gate: {
+        isLocked: (a, now) => guard.isLocked(a, now),
+        fail: (a, now) => guard.fail(a, now),
+        succeed: (a) => guard.succeed(a),
+        allows: isAllowed,
+      },
+      systemId: s.smpp.systemId,
+      failedBindDelayMs: s.failedBindDelayMs,
+      isDraining: () => this.draining$,
+      boundHere: (accountId) => this.sessions.of(accountId).length,
+      // The sessions commands run on are this node's own connections (accept below).
+      bound: (session) => this.bound(session as Connection),
+      speed: this.throttles,
+      nextMessageId: messageIdGenerator(s.nodeId, deps.nonce ?? randomBytes(4).toString('hex'), () => clock.now()),
+      callbackQueueUrl: s.callbackQueueUrl,
+      verdictDeadlineMs: s.smpp.verdictDeadlineMs,
+      submits: new SubmitBatcher(queues, s.submitQueueUrl),
+      verdicts: this.verdicts,
+    })
+    const sessionDeps = { smpp: s.smpp, clock, log, metrics, commands, closed: (c: Connection) => this.closed(c) }
+    this.onStream = (stream, remote) => new Connection(stream, sessionDeps, remote)
+  }
+
+  get draining(): boolean {
+    return this.draining$
+  }
+
+  /** Starts the callback consumer and the registry heartbeat. */
+  start(): void {
+    this.consumer.start()
+    this.sessions.startHeartbeat()
+  }
+
+  /** Takes over a connected stream (after any PROXY header): the real client address comes from the caller. */
+  accept(stream: Duplex, remote: Remote): Connection {
+    const conn = this.onStream(stream, remote)
+    this.connections.add(conn)
+    this.metrics.count('connections')
+    conn.start()
+    return conn
+  }
+
+  /** After a successful bind_resp: register in the registry, re-share the speed, drain pending deliveries. */
+  private bound(conn: Connection): void {
+    this.sessions.add(conn)
+    if (conn.canReceive) {
+      drainPending(this.delivery, conn, conn.accountId!).catch((err) => this.log.error('pending drain failed', { conn: conn.id, err }))
+    }
+  }
+
+  private closed(conn: Connection): void {
+    this.connections.delete(conn)
+    this.sessions.remove(conn)
+  }
+
+  /** Bound sessions on this node by bind type, for health and metrics. */
+  sessionCounts(): Record<string, number> {
+    const counts: Record<string, number> = { transmitter: 0, receiver: 0, transceiver: 0, unbound: 0 }
+    for (const c of this.connections) counts[c.state === 'bound' || c.state === 'unbinding' ? (c.bindType ?? 'unbound') : 'unbound']++
+    return counts
+  }
+
+  get connectionCount(): number {
+    return this.connections.size
+  }
+
+  /** Graceful stop (SIGTERM), drain.ts. The caller has stopped the listeners first. */
+  async drain(): Promise<void> {
+    if (this.draining$) return
+    this.draining$ = true
+    const { connections, sessions, consumer, verdicts, clock, log } = this
+    await drainNode({ connections, sessions, consumer, verdicts, clock, log, drainTimeoutMs: this.settings.smpp.drainTimeoutMs })
+  }
+
+  /** Stops without draining (tests' teardown). */
+  async close(): Promise<void> {
+    this.draining$ = true
+    this.sessions.stopHeartbeat()
+    for (const c of this.connections) c.close('node closed')
+    await this.sessions.settled()
+    await this.consumer.stop()
+  }
+
+  health() {
+    return {
+      status: this.draining ? 'draining' : 'ok',
+      nodeId: this.settings.nodeId,
+      sessions: this.sessionCounts(),
+      connections: this.connections.size,
+      verdictsWaiting: this.verdicts.size,
+    }
+  }
+}
