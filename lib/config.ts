@@ -42,9 +42,26 @@ export interface SmppConfig {
   verdictDeadlineMs: number
   drainTimeoutMs: number
   healthPort: number
-  /** Failed binds from one address before it is locked out, and for how long. */
+  /**
+   * Bind limits (docs/SECURITY.md, lib/domain/bind-limits.ts): attempts per address and per system_id (from
+   * addresses new to it) within `bindLockoutMs`; over a limit the hold doubles per attempt up to `bindMaxLockoutMs`.
+   */
   bindFailureLimit: number
+  bindSystemIdLimit: number
   bindLockoutMs: number
+  bindMaxLockoutMs: number
+  /** scrypt runs at once per node, and binds allowed to wait for one (more are refused at once). */
+  bindHashConcurrency: number
+  bindHashQueue: number
+  /** Connections from one address not yet bound, per node (0: no cap). */
+  unboundPerAddress: number
+  /** A TLS connection must finish its handshake within this (Node's default is 120 s). */
+  tlsHandshakeTimeoutMs: number
+  /**
+   * Peers whose PROXY header is believed (CIDRs): the NLB's subnets on AWS, loopback locally. With
+   * proxyProtocol on, a connection from anywhere else is closed before a byte is read.
+   */
+  proxyTrusted: string[]
   systemId: string
 }
 
@@ -82,6 +99,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const n = Number(env[k] ?? d)
     return Number.isInteger(n) && n >= 0 ? n : fail(`${k}: not a non-negative integer`)
   }
+  const list = (k: string, d: string[]) =>
+    env[k]?.trim()
+      ? env[k]!.split(',')
+          .map((x) => x.trim())
+          .filter(Boolean)
+      : d
   const bool = (k: string, d: boolean) => (env[k] === undefined ? d : ['1', 'true', 'yes'].includes(env[k]!.toLowerCase()))
   const tables = Object.fromEntries(Object.keys(Tables).map((t) => [t, need(EnvKeys.table(t as TableName))])) as Record<TableName, string>
   return Object.freeze({
@@ -112,8 +135,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       verdictDeadlineMs: int('VERDICT_DEADLINE_MS', 5_000),
       drainTimeoutMs: int('DRAIN_TIMEOUT_MS', 20_000),
       healthPort: int('HEALTH_PORT', 8081),
-      bindFailureLimit: int('BIND_FAILURE_LIMIT', 5),
-      bindLockoutMs: int('BIND_LOCKOUT_MS', 60_000),
+      bindFailureLimit: int('BIND_FAILURE_LIMIT', 30),
+      bindSystemIdLimit: int('BIND_SYSTEM_ID_LIMIT', 60),
+      bindLockoutMs: int('BIND_LOCKOUT_MS', 900_000),
+      bindMaxLockoutMs: int('BIND_MAX_LOCKOUT_MS', 3_600_000),
+      bindHashConcurrency: Math.max(1, int('BIND_HASH_CONCURRENCY', 2)),
+      bindHashQueue: int('BIND_HASH_QUEUE', 32),
+      unboundPerAddress: int('SMPP_UNBOUND_PER_ADDRESS', 50),
+      tlsHandshakeTimeoutMs: int('TLS_HANDSHAKE_TIMEOUT_MS', 10_000),
+      proxyTrusted: list('SMPP_PROXY_TRUSTED', ['127.0.0.0/8', '::1/128']),
       systemId: env.SMSC_SYSTEM_ID?.trim() || 'SMSC',
     },
     retentionDays: int('RETENTION_DAYS', 30),

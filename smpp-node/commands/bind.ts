@@ -1,3 +1,4 @@
+import { admitBind, bindSucceeded } from '../../lib/domain/bind-limits'
 import type { BindType } from '../../lib/domain/model'
 import { verifyPassword } from '../../lib/domain/password'
 import type { BindBody, Pdu } from '../../lib/smpp/pdu'
@@ -6,52 +7,77 @@ import { isAllowed } from '../edge/allow-list'
 import { sleep } from '../session/clock'
 import type { Connection } from '../session/connection'
 
+// Issue 13, item 1: one bind in flight per connection, so binds pipelined in one write cannot race the count.
+const inFlight = new WeakSet<Connection>()
+
+// Verified for an unknown system_id, so it costs what a real one does and its answer comes as late.
+const UnknownHash = `scrypt$16384$8$1$${Buffer.alloc(16).toString('base64')}$${Buffer.alloc(32).toString('base64')}`
+
 /**
  * bind_transmitter / bind_receiver / bind_transceiver (SMPP 3.4 section 4.1) against the accounts table.
  *
- * Order matters: the lockout is checked before anything else, so a locked-out address learns nothing;
- * the allow-list and the enabled flag before the password, so an address outside the list cannot use
- * the node as a password oracle. Credential and policy failures count towards the lockout; a full
- * session limit or a draining node do not (the client did nothing wrong). Failed binds are answered
- * after a short delay, which caps guessing on one connection.
+ * Order matters (docs/SECURITY.md): the attempt is counted per address and per system_id (shared across
+ * nodes) before anything else, so binds in flight at once all count and an address over its limit learns
+ * nothing; then the password hash, bounded per node (HashPool); the allow-list and the enabled flag come
+ * after it. An unknown system_id, a wrong password, a disabled account and an address outside the
+ * allow-list all answer ESME_RINVPASWD (0x0E) after the same work, so a guesser cannot tell which
+ * system_ids exist (issue 13, item 7). Kannel treats 0x0E as permanent and stops re-binding, which is what a
+ * wrong credential deserves; limits, a full hash queue, a full session limit and a draining node answer
+ * ESME_RBINDFAIL (0x0D), which clients retry. Failed binds are answered after a short delay.
  */
 export const bind =
   (bindType: BindType) =>
   async (conn: Connection, pdu: Pdu): Promise<void> => {
-    const node = conn.node
-    const { systemId, password } = pdu.body as unknown as BindBody
-    const address = conn.remote.address
-    const now = node.clock.now()
-
-    const refuse = async (status: StatusCode, why: string, counts: boolean) => {
-      if (counts) node.guard.fail(address, now)
-      node.metrics.count('bindsFailed')
-      node.log.warn('bind refused', { conn: conn.id, systemId, address, bindType, status: statusName(status), why })
-      await sleep(node.clock, node.settings.failedBindDelayMs)
-      conn.reply(pdu, status)
+    if (inFlight.has(conn)) {
+      conn.node.metrics.count('bindsFailed')
+      return conn.reply(pdu, Status.BindFail)
     }
-
-    if (node.draining) return refuse(Status.BindFail, 'node is draining', false)
-    if (node.guard.isLocked(address, now)) return refuse(Status.BindFail, 'address locked out after failed binds', false)
-    const account = await node.stores.accounts.get(systemId)
-    if (account === undefined) return refuse(Status.InvSysId, 'unknown system_id', true)
-    if (!account.enabled) return refuse(Status.BindFail, 'account disabled', true)
-    if (!isAllowed(account.allowList, address)) return refuse(Status.BindFail, 'address not in the allow-list', true)
-    if (!(await verifyPassword(password, account.passwordHash))) return refuse(Status.InvPaswd, 'wrong password', true)
-
-    // The limit holds across nodes: the registry has the other nodes' sessions, this node knows its own best.
-    const live = await node.stores.sessions.list(account.accountId, Math.floor(node.clock.now() / 1000))
-    const elsewhere = live.filter((e) => e.nodeId !== node.settings.nodeId).length
-    if (elsewhere + node.sessionsOf(account.accountId).length >= account.sessionLimit) {
-      return refuse(Status.BindFail, `session limit of ${account.sessionLimit} reached`, false)
+    inFlight.add(conn)
+    try {
+      await attempt(bindType, conn, pdu)
+    } finally {
+      inFlight.delete(conn)
     }
-    // A second bind may have raced this one on the same connection, or the peer left meanwhile.
-    if (conn.state !== 'open') return conn.reply(pdu, conn.state === 'closed' ? Status.BindFail : Status.AlyBnd)
-
-    node.guard.succeed(address)
-    conn.markBound(account, bindType)
-    // sc_interface_version (section 5.3.2.25): we speak 3.4.
-    conn.reply(pdu, Status.Ok, { systemId: node.settings.smpp.systemId, scInterfaceVersion: 0x34 })
-    node.log.info('bound', { conn: conn.id, systemId, address, bindType })
-    node.sessionBound(conn)
   }
+
+async function attempt(bindType: BindType, conn: Connection, pdu: Pdu): Promise<void> {
+  const node = conn.node
+  const { systemId, password } = pdu.body as unknown as BindBody
+  const address = conn.remote.address
+
+  const refuse = async (status: StatusCode, why: string) => {
+    node.metrics.count('bindsFailed')
+    node.log.warn('bind refused', { conn: conn.id, systemId, address, bindType, status: statusName(status), why })
+    await sleep(node.clock, node.settings.failedBindDelayMs)
+    conn.reply(pdu, status)
+  }
+
+  if (node.draining) return refuse(Status.BindFail, 'node is draining')
+  const limits = { strikes: node.stores.strikes, limits: node.bindLimits, nowMs: node.clock.now() }
+  const admission = await admitBind(limits, systemId, address)
+  if (!admission.admitted) return refuse(Status.BindFail, admission.why)
+  const account = await node.stores.accounts.get(systemId)
+  const hashed = await node.hashes.run(() => verifyPassword(password, account?.passwordHash ?? UnknownHash))
+  if (hashed.kind === 'busy') return refuse(Status.BindFail, 'password checks queue full')
+  if (account === undefined) return refuse(Status.InvPaswd, 'unknown system_id')
+  if (!hashed.value) return refuse(Status.InvPaswd, 'wrong password')
+  if (!account.enabled) return refuse(Status.InvPaswd, 'account disabled')
+  if (!isAllowed(account.allowList, address)) return refuse(Status.InvPaswd, 'address not in the allow-list')
+
+  // The limit holds across nodes: the registry has the other nodes' sessions, this node knows its own best.
+  const live = await node.stores.sessions.list(account.accountId, Math.floor(node.clock.now() / 1000))
+  const elsewhere = live.filter((e) => e.nodeId !== node.settings.nodeId).length
+  if (elsewhere + node.sessionsOf(account.accountId).length >= account.sessionLimit) {
+    await bindSucceeded(limits, admission.ticket) // the credentials were right: no strike against them
+    return refuse(Status.BindFail, `session limit of ${account.sessionLimit} reached`)
+  }
+  // The peer may have left meanwhile.
+  if (conn.state !== 'open') return conn.reply(pdu, conn.state === 'closed' ? Status.BindFail : Status.AlyBnd)
+
+  await bindSucceeded(limits, admission.ticket)
+  conn.markBound(account, bindType)
+  // sc_interface_version (section 5.3.2.25): we speak 3.4.
+  conn.reply(pdu, Status.Ok, { systemId: node.settings.smpp.systemId, scInterfaceVersion: 0x34 })
+  node.log.info('bound', { conn: conn.id, systemId, address, bindType })
+  node.sessionBound(conn)
+}

@@ -59,7 +59,7 @@ describe('listeners', () => {
       })
       const s = await viaProxy(h.port, header('198.51.100.9'))
       sessions.push(s)
-      expect((await bindTrx(s, 'acme', 'pw')).command_status).toBe(Status.BindFail)
+      expect((await bindTrx(s, 'acme', 'pw')).command_status).toBe(Status.InvPaswd)
     })
 
     it('closes a connection that does not start with a valid header', async () => {

@@ -1,8 +1,9 @@
 import type { SmppConfig } from '../../lib/config'
+import type { BindLimits } from '../../lib/domain/bind-limits'
 import type { Log, QueueConsumer, QueueSender, Stores } from '../../lib/ports'
 import type { SubmitBatcher } from '../bridge/submit-batcher'
 import type { VerdictBook } from '../bridge/verdicts'
-import type { BindGuard } from '../edge/bind-guard'
+import type { HashPool } from '../edge/hash-pool'
 import type { Throttles } from '../edge/throttle'
 import type { Clock } from '../session/clock'
 import type { Connection } from '../session/connection'
@@ -32,7 +33,9 @@ export interface NodeContext {
   readonly clock: Clock
   readonly log: Log
   readonly metrics: Metrics
-  readonly guard: BindGuard
+  /** Bind attempt limits, counted in stores.strikes across nodes; password hashing bounded per node. */
+  readonly bindLimits: BindLimits
+  readonly hashes: HashPool
   readonly throttles: Throttles
   readonly verdicts: VerdictBook
   readonly submits: SubmitBatcher

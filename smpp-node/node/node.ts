@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import type { Duplex } from 'node:stream'
+import type { BindLimits } from '../../lib/domain/bind-limits'
 import type { Log, QueueConsumer, QueueSender, Stores } from '../../lib/ports'
 import { CallbackConsumer, type CallbackHost } from '../bridge/callback-consumer'
 import { drainPending } from '../bridge/pending-drain'
 import { SubmitBatcher } from '../bridge/submit-batcher'
 import { VerdictBook } from '../bridge/verdicts'
-import { BindGuard } from '../edge/bind-guard'
+import { HashPool } from '../edge/hash-pool'
 import { shareOf, Throttles } from '../edge/throttle'
+import { UnboundSlots } from '../edge/unbound-slots'
 import { type Clock, sleep, type TimerHandle } from '../session/clock'
 import { Connection, type Remote } from '../session/connection'
 import type { NodeSettings } from './context'
@@ -36,7 +38,9 @@ export class SmppNode implements CallbackHost {
   readonly clock: Clock
   readonly log: Log
   readonly metrics = new Metrics()
-  readonly guard: BindGuard
+  readonly bindLimits: BindLimits
+  readonly hashes: HashPool
+  private readonly unbound: UnboundSlots
   readonly throttles = new Throttles()
   readonly verdicts: VerdictBook
   readonly submits: SubmitBatcher
@@ -57,7 +61,15 @@ export class SmppNode implements CallbackHost {
     this.clock = deps.clock
     this.log = deps.log ?? silentLog
     const s = deps.settings
-    this.guard = new BindGuard(s.smpp.bindFailureLimit, s.smpp.bindLockoutMs)
+    this.bindLimits = {
+      perAddress: s.smpp.bindFailureLimit,
+      perSystemId: s.smpp.bindSystemIdLimit,
+      holdMs: s.smpp.bindLockoutMs,
+      maxHoldMs: s.smpp.bindMaxLockoutMs,
+      knownMs: 30 * 86_400_000,
+    }
+    this.hashes = new HashPool(s.smpp.bindHashConcurrency, s.smpp.bindHashQueue)
+    this.unbound = new UnboundSlots(s.smpp.unboundPerAddress)
     this.verdicts = new VerdictBook({
       clock: this.clock,
       log: this.log,
@@ -83,9 +95,15 @@ export class SmppNode implements CallbackHost {
   /** Takes over a connected stream (after any PROXY header): the real client address comes from the caller. */
   accept(stream: Duplex, remote: Remote): Connection {
     const conn = new Connection(stream, this, remote)
+    // Issue 13, item 6: unbound connections per address are capped before any byte is read.
+    const admitted = this.unbound.take(conn, remote.address)
     this.connections.add(conn)
     this.metrics.count('connections')
     conn.start()
+    if (!admitted) {
+      this.metrics.count('connectionsRefused')
+      conn.close('too many unbound connections from this address')
+    }
     return conn
   }
 
@@ -113,6 +131,7 @@ export class SmppNode implements CallbackHost {
   }
 
   sessionBound(conn: Connection): void {
+    this.unbound.release(conn)
     const accountId = conn.accountId!
     this.bound.set(accountId, [...this.sessionsOf(accountId), conn])
     this.track(
@@ -126,6 +145,7 @@ export class SmppNode implements CallbackHost {
   }
 
   sessionClosed(conn: Connection): void {
+    this.unbound.release(conn)
     this.connections.delete(conn)
     const accountId = conn.accountId
     if (accountId === undefined) return
