@@ -72,6 +72,8 @@ export class SmppService extends Construct {
         SMPP_PORT: String(SmppPort),
         // TLS ends at the NLB: the node listens on TCP only and reads the PROXY v2 header first.
         SMPP_PROXY_PROTOCOL: 'true',
+        // Issue 13, item 2: the header is believed only from the NLB, whose nodes sit in the public subnets.
+        SMPP_PROXY_TRUSTED: vpc.publicSubnets.map((s) => s.ipv4CidrBlock).join(','),
         HEALTH_PORT: String(HealthPort),
         DRAIN_TIMEOUT_MS: String(node.drainTimeoutSec * 1000),
       },

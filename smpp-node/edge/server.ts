@@ -4,7 +4,7 @@ import tls from 'node:tls'
 import type { SmppConfig } from '../../lib/config'
 import type { SmppNode } from '../node/node'
 import type { Clock } from '../session/clock'
-import { normalizeAddress } from './allow-list'
+import { isAllowed, normalizeAddress } from './allow-list'
 import { readProxyHeader } from './proxy-protocol'
 
 export interface Listeners {
@@ -16,7 +16,7 @@ export interface Listeners {
 }
 
 export interface ListenOptions {
-  smpp: Pick<SmppConfig, 'host' | 'port' | 'tlsPort' | 'proxyProtocol' | 'bindTimeoutMs'>
+  smpp: Pick<SmppConfig, 'host' | 'port' | 'tlsPort' | 'proxyProtocol' | 'proxyTrusted' | 'bindTimeoutMs' | 'tlsHandshakeTimeoutMs'>
   /** PEM contents (main.ts reads the files named in the config). TLS is off without them. */
   tls?: { cert: string | Buffer; key: string | Buffer }
   clock: Clock
@@ -39,6 +39,14 @@ export async function listen(node: SmppNode, opts: ListenOptions): Promise<Liste
     socket.setNoDelay(true)
     let remote = { address: normalizeAddress(socket.remoteAddress ?? ''), port: socket.remotePort ?? 0 }
     if (proxied) {
+      // Issue 13, item 2: a PROXY header is believed only from the load balancer (SMPP_PROXY_TRUSTED); anyone
+      // else reaching the task directly could claim any address, so it is closed before a byte is read.
+      if (smpp.proxyTrusted.length === 0 || !isAllowed(smpp.proxyTrusted, remote.address)) {
+        node.log.warn('connection from outside the trusted proxies closed', { address: remote.address })
+        node.metrics.count('connectionsRefused')
+        socket.destroy()
+        return
+      }
       const header = await readProxyHeader(socket, clock, smpp.bindTimeoutMs || 10_000)
       if (header.kind !== 'ok') {
         node.log.warn('connection without a valid PROXY header closed', {
@@ -73,9 +81,11 @@ export async function listen(node: SmppNode, opts: ListenOptions): Promise<Liste
   )
   let tlsPort: number | undefined
   if (opts.tls) {
-    const server = tls.createServer({ cert: opts.tls.cert, key: opts.tls.key })
+    // Issue 13, item 6: a peer that opens TLS and never finishes the handshake is dropped (Node waits 120 s).
+    const server = tls.createServer({ cert: opts.tls.cert, key: opts.tls.key, handshakeTimeout: smpp.tlsHandshakeTimeoutMs || 10_000 })
     server.on('secureConnection', (s) => void onSocket(s, false))
-    server.on('tlsClientError', () => {}) // a failed handshake is the client's problem, not a crash
+    // A failed or timed-out handshake is the client's problem, not a crash; with a listener here Node leaves the socket open.
+    server.on('tlsClientError', (_err, socket) => socket.destroy())
     tlsPort = await start(server, smpp.tlsPort)
   }
   return {
