@@ -114,7 +114,8 @@ export function submit(conn: Connection, pdu: Pdu): void {
   const account = conn.account!
   const prepared = prepareSubmit(pdu)
   const now = node.clock.now()
-  if (!node.throttles.take(account.accountId, prepared.parts, now)) {
+  // Issue 13, item 5: submit_multi (section 4.5) sends every part to every destination, so it costs parts x destinations.
+  if (!node.throttles.take(account.accountId, prepared.parts * prepared.destinations.length, now)) {
     throw new SmppError(Status.Throttled, `account ${account.accountId} over ${node.throttles.rateOf(account.accountId)} parts/s here`)
   }
   const { settings } = node
