@@ -79,7 +79,8 @@ export interface Config {
   /** Default validity of a receipt or MO waiting for a receiver session. */
   pendingValidityHours: number
   /** Where the API listens when served by node (the local stack); API Gateway serves it on AWS. */
-  api: { port: number; host: string }
+  /** cursorSecret signs the ledger cursor (API_CURSOR_SECRET); every API instance needs the same one. */
+  api: { port: number; host: string; cursorSecret?: string }
   /**
    * Run the upstream SMPP bind pool (issue 9, docs/UPSTREAM-SMPP.md) in the node's process. On by default, so an
    * upstream of kind smpp configured through the API works at once (locally and on AWS); off for client-facing
@@ -148,7 +149,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     retentionDays: int('RETENTION_DAYS', 30),
     pendingValidityHours: int('PENDING_VALIDITY_HOURS', 72),
-    api: { port: int('API_PORT', 8080), host: env.API_HOST?.trim() || '127.0.0.1' },
+    api: { port: int('API_PORT', 8080), host: env.API_HOST?.trim() || '127.0.0.1', cursorSecret: opt('API_CURSOR_SECRET') },
     upstreamPool: bool(EnvKeys.upstreamPool, true),
   })
 }

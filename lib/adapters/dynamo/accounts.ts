@@ -11,7 +11,7 @@ import {
 import type { Account, LedgerEntry } from '../../domain/model'
 import type { AccountStore } from '../../ports'
 import { fromItem, type Item, reasonCodes, toItem, transact, values } from './item'
-import { Day, decodeCursor, encodeCursor, Pk, Sk } from './keys'
+import { decodeCursor, encodeCursor, Pk, Sk } from './keys'
 
 /**
  * accounts item: { accountId (pk), ...Account, headroom }.
@@ -41,7 +41,7 @@ export const ledgerPut = (table: string, e: LedgerEntry) => ({
 export function dynamoAccounts(
   db: DynamoDBClient,
   tables: { accounts: string; ledger: string; guards: string },
-  opts: { now: () => Date; retentionDays: number },
+  _clock: { now: () => Date; retentionDays: number },
 ): AccountStore {
   const table = tables.accounts
   return {
@@ -107,17 +107,17 @@ export function dynamoAccounts(
       }
     },
     async credit(entry) {
-      const expiresAt = Math.floor(opts.now().getTime() / 1000) + opts.retentionDays * Day
       try {
         await transact(() =>
           db.send(
             new TransactWriteItemsCommand({
               TransactItems: [
-                // A retried top-up carries the same entryId: the guard makes it credit once.
+                // A retried top-up carries the same entryId: the guard makes it credit once. It has no TTL
+                // (issue 13, item 10): a key that expired could be replayed to credit again.
                 {
                   Put: {
                     TableName: tables.guards,
-                    Item: toItem({ pk: Pk.credit(entry.entryId), expiresAt }),
+                    Item: toItem({ pk: Pk.credit(entry.entryId) }),
                     ConditionExpression: 'attribute_not_exists(pk)',
                   },
                 },
