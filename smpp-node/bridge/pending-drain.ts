@@ -34,3 +34,20 @@ export async function drainPending(conn: Connection): Promise<number> {
   }
   return sent
 }
+
+const draining = new WeakSet<Connection>()
+
+/**
+ * Issue 13, item 9: a stored receipt was retried only at a new bind, so a session that stayed bound never
+ * got one whose notification was lost or given up. The node's heartbeat calls this for every bound
+ * receiver; a drain already running on the session (its bind's, or the last beat's) is left to finish.
+ */
+export async function redrainPending(conn: Connection): Promise<number> {
+  if (draining.has(conn) || !conn.canReceive) return 0
+  draining.add(conn)
+  try {
+    return await drainPending(conn)
+  } finally {
+    draining.delete(conn)
+  }
+}

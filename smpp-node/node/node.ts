@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream'
 import type { BindLimits } from '../../lib/domain/bind-limits'
 import type { Log, QueueConsumer, QueueSender, Stores } from '../../lib/ports'
 import { CallbackConsumer, type CallbackHost } from '../bridge/callback-consumer'
-import { drainPending } from '../bridge/pending-drain'
+import { redrainPending } from '../bridge/pending-drain'
 import { SubmitBatcher } from '../bridge/submit-batcher'
 import { VerdictBook } from '../bridge/verdicts'
 import { HashPool } from '../edge/hash-pool'
@@ -140,7 +140,7 @@ export class SmppNode implements CallbackHost {
         .catch((err) => this.log.error('session registry write failed', { conn: conn.id, err })),
     )
     if (conn.canReceive) {
-      drainPending(conn).catch((err) => this.log.error('pending drain failed', { conn: conn.id, err }))
+      redrainPending(conn).catch((err) => this.log.error('pending drain failed', { conn: conn.id, err }))
     }
   }
 
@@ -204,6 +204,8 @@ export class SmppNode implements CallbackHost {
         for (const c of conns) {
           if (account) c.account = account
           await this.register(c)
+          // Stored receipts go out while the session stays bound, not only at its next bind (issue 13, item 9).
+          if (c.canReceive) redrainPending(c).catch((err) => this.log.error('pending re-drain failed', { conn: c.id, err }))
         }
         await this.reshare(accountId)
       } catch (err) {
