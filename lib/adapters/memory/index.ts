@@ -58,6 +58,10 @@ const memoryGuards = (state: MemoryState): Guards => ({
   async release(key) {
     state.guards.delete(key)
   },
+  async confirm(key, expiresAt) {
+    const g = state.guards.get(key)
+    if (g) g.expiresAt = expiresAt
+  },
 })
 
 const memorySessions = (state: MemoryState): SessionRegistry => ({
