@@ -53,12 +53,15 @@ export async function admitBind(
   // system_id is at most 16 octets (SMPP 3.4 section 4.1.1); longer input is cut, never stored whole.
   const sys = systemId.slice(0, 16)
   const struck: string[] = []
-  const byAddress = await strikes.strike(Keys.address(address), nowMs, holdFor(limits, limits.perAddress))
+  const [byAddress, known] = await Promise.all([
+    strikes.strike(Keys.address(address), nowMs, holdFor(limits, limits.perAddress)),
+    strikes.count(Keys.known(sys, address), nowMs),
+  ])
   struck.push(Keys.address(address))
   if (limits.perAddress > 0 && byAddress > limits.perAddress) {
     return { admitted: false, why: `address over ${limits.perAddress} bind attempts` }
   }
-  if ((await strikes.count(Keys.known(sys, address), nowMs)) === 0) {
+  if (known === 0) {
     const bySystemId = await strikes.strike(Keys.systemId(sys), nowMs, holdFor(limits, limits.perSystemId))
     struck.push(Keys.systemId(sys))
     if (limits.perSystemId > 0 && bySystemId > limits.perSystemId) {
@@ -70,6 +73,8 @@ export async function admitBind(
 
 /** A good bind: its strikes are taken back and the address becomes known to the account. */
 export async function bindSucceeded(deps: { strikes: Strikes; limits: BindLimits; nowMs: number }, ticket: BindTicket): Promise<void> {
-  await Promise.all(ticket.struck.map((k) => deps.strikes.forgive(k)))
-  await deps.strikes.remember(Keys.known(ticket.systemId, ticket.address), deps.nowMs + deps.limits.knownMs)
+  await Promise.all([
+    ...ticket.struck.map((k) => deps.strikes.forgive(k)),
+    deps.strikes.remember(Keys.known(ticket.systemId, ticket.address), deps.nowMs + deps.limits.knownMs),
+  ])
 }

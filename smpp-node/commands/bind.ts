@@ -10,17 +10,15 @@ import type { Connection } from '../session/connection'
 // Issue 13, item 1: one bind in flight per connection, so binds pipelined in one write cannot race the count.
 const inFlight = new WeakSet<Connection>()
 
-// Verified for an unknown system_id, so it costs what a real one does and its answer comes as late.
-const UnknownHash = `scrypt$16384$8$1$${Buffer.alloc(16).toString('base64')}$${Buffer.alloc(32).toString('base64')}`
-
 /**
  * bind_transmitter / bind_receiver / bind_transceiver (SMPP 3.4 section 4.1) against the accounts table.
  *
  * Order matters (docs/SECURITY.md): the attempt is counted per address and per system_id (shared across
  * nodes) before anything else, so binds in flight at once all count and an address over its limit learns
- * nothing; then the password hash, bounded per node (HashPool); the allow-list and the enabled flag come
+ * nothing; then the password hash, bounded per node (HashPool; an unknown system_id waits as long
+ * as a hash takes lately instead of spending one); the allow-list and the enabled flag come
  * after it. An unknown system_id, a wrong password, a disabled account and an address outside the
- * allow-list all answer ESME_RINVPASWD (0x0E) after the same work, so a guesser cannot tell which
+ * allow-list all answer ESME_RINVPASWD (0x0E) after about the same time, so a guesser cannot tell which
  * system_ids exist (issue 13, item 7). Kannel treats 0x0E as permanent and stops re-binding, which is what a
  * wrong credential deserves; limits, a full hash queue, a full session limit and a draining node answer
  * ESME_RBINDFAIL (0x0D), which clients retry. Failed binds are answered after a short delay.
@@ -54,12 +52,17 @@ async function attempt(bindType: BindType, conn: Connection, pdu: Pdu): Promise<
 
   if (node.draining) return refuse(Status.BindFail, 'node is draining')
   const limits = { strikes: node.stores.strikes, limits: node.bindLimits, nowMs: node.clock.now() }
-  const admission = await admitBind(limits, systemId, address)
+  // The account is read beside the count (one round trip less); it is used only once the count admits.
+  const [admission, account] = await Promise.all([admitBind(limits, systemId, address), node.stores.accounts.get(systemId)])
   if (!admission.admitted) return refuse(Status.BindFail, admission.why)
-  const account = await node.stores.accounts.get(systemId)
-  const hashed = await node.hashes.run(() => verifyPassword(password, account?.passwordHash ?? UnknownHash))
+  if (account === undefined) {
+    // Answered as late as a real check, without spending one: a flood of made-up system_ids must not fill
+    // the hash pool that real binds wait in.
+    await sleep(node.clock, node.hashes.typicalMs)
+    return refuse(Status.InvPaswd, 'unknown system_id')
+  }
+  const hashed = await node.hashes.run(() => verifyPassword(password, account.passwordHash))
   if (hashed.kind === 'busy') return refuse(Status.BindFail, 'password checks queue full')
-  if (account === undefined) return refuse(Status.InvPaswd, 'unknown system_id')
   if (!hashed.value) return refuse(Status.InvPaswd, 'wrong password')
   if (!account.enabled) return refuse(Status.InvPaswd, 'account disabled')
   if (!isAllowed(account.allowList, address)) return refuse(Status.InvPaswd, 'address not in the allow-list')
