@@ -51,9 +51,26 @@ export interface SmppConfig {
   verdictDeadlineMs: number
   drainTimeoutMs: number
   healthPort: number
-  /** Failed binds from one address before it is locked out, and for how long. */
+  /**
+   * Bind limits (docs/SECURITY.md, lib/domain/bind-limits.ts): attempts per address and per system_id (from
+   * addresses new to it) within `bindLockoutMs`; over a limit the hold doubles per attempt up to `bindMaxLockoutMs`.
+   */
   bindFailureLimit: number
+  bindSystemIdLimit: number
   bindLockoutMs: number
+  bindMaxLockoutMs: number
+  /** scrypt runs at once per node, and binds allowed to wait for one (more are refused at once). */
+  bindHashConcurrency: number
+  bindHashQueue: number
+  /** Connections from one address not yet bound, per node (0: no cap). */
+  unboundPerAddress: number
+  /** A TLS connection must finish its handshake within this (Node's default is 120 s). */
+  tlsHandshakeTimeoutMs: number
+  /**
+   * Peers whose PROXY header is believed (CIDRs): the NLB's subnets on AWS, loopback locally. With
+   * proxyProtocol on, a connection from anywhere else is closed before a byte is read.
+   */
+  proxyTrusted: string[]
   systemId: string
 }
 
@@ -74,7 +91,8 @@ export interface Config {
   /** Default validity of a receipt or MO waiting for a receiver session. */
   pendingValidityHours: number
   /** Where the API listens when served by node (the local stack); API Gateway serves it on AWS. */
-  api: { port: number; host: string }
+  /** cursorSecret signs the ledger cursor (API_CURSOR_SECRET); every API instance needs the same one. */
+  api: { port: number; host: string; cursorSecret?: string }
   /**
    * Run the upstream SMPP bind pool (issue 9, docs/UPSTREAM-SMPP.md) in the node's process. On by default, so an
    * upstream of kind smpp configured through the API works at once (locally and on AWS); off for client-facing
@@ -94,6 +112,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const n = Number(env[k] ?? d)
     return Number.isInteger(n) && n >= 0 ? n : fail(`${k}: not a non-negative integer`)
   }
+  const list = (k: string, d: string[]) =>
+    env[k]?.trim()
+      ? env[k]!.split(',')
+          .map((x) => x.trim())
+          .filter(Boolean)
+      : d
   const bool = (k: string, d: boolean) => (env[k] === undefined ? d : ['1', 'true', 'yes'].includes(env[k]!.toLowerCase()))
   const tables = Object.fromEntries(Object.keys(Tables).map((t) => [t, need(EnvKeys.table(t as TableName))])) as Record<TableName, string>
   return Object.freeze({
@@ -128,13 +152,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       verdictDeadlineMs: int('VERDICT_DEADLINE_MS', 5_000),
       drainTimeoutMs: int('DRAIN_TIMEOUT_MS', 20_000),
       healthPort: int('HEALTH_PORT', 8081),
-      bindFailureLimit: int('BIND_FAILURE_LIMIT', 5),
-      bindLockoutMs: int('BIND_LOCKOUT_MS', 60_000),
+      bindFailureLimit: int('BIND_FAILURE_LIMIT', 30),
+      bindSystemIdLimit: int('BIND_SYSTEM_ID_LIMIT', 60),
+      bindLockoutMs: int('BIND_LOCKOUT_MS', 900_000),
+      bindMaxLockoutMs: int('BIND_MAX_LOCKOUT_MS', 3_600_000),
+      bindHashConcurrency: Math.max(1, int('BIND_HASH_CONCURRENCY', 2)),
+      bindHashQueue: int('BIND_HASH_QUEUE', 32),
+      unboundPerAddress: int('SMPP_UNBOUND_PER_ADDRESS', 50),
+      tlsHandshakeTimeoutMs: int('TLS_HANDSHAKE_TIMEOUT_MS', 10_000),
+      proxyTrusted: list('SMPP_PROXY_TRUSTED', ['127.0.0.0/8', '::1/128']),
       systemId: env.SMSC_SYSTEM_ID?.trim() || 'SMSC',
     },
     retentionDays: int('RETENTION_DAYS', 30),
     pendingValidityHours: int('PENDING_VALIDITY_HOURS', 72),
-    api: { port: int('API_PORT', 8080), host: env.API_HOST?.trim() || '127.0.0.1' },
+    api: { port: int('API_PORT', 8080), host: env.API_HOST?.trim() || '127.0.0.1', cursorSecret: opt('API_CURSOR_SECRET') },
     upstreamPool: bool(EnvKeys.upstreamPool, true),
   })
 }

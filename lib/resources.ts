@@ -79,6 +79,7 @@ export const Tables = {
       'duplicate window: pk DUP#<accountId>#<destination>#<sha256(text)>; conditional put, expires with the window',
       'dispatch once: pk DISPATCH#<messageId>#<attempt>; receipt once: pk RECEIPT#<messageId>#<state>',
       'usage once per final state: pk USAGE#<messageId>#<state>; MO once: pk MO#<hash of the upstream event>',
+      'bind limits (node): pk STRIKE#A#<address> / STRIKE#S#<system_id> / STRIKE#K#<system_id>#<address>; atomic ADD per bind',
     ],
   },
   ledger: {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type { ApiApp, ApiDeps, ApiEnv } from './context'
 import { docsPage } from './docs-page'
@@ -28,7 +29,8 @@ const htmlHeaders = (scriptHash?: string) => ({
 })
 
 /** The finance and operator API, its OpenAPI document and docs page, and the usage page at `/`. */
-export function createApi(deps: ApiDeps): ApiApp {
+export function createApi(given: ApiDeps): ApiApp {
+  const deps = { ...given, cursorKey: given.cursorKey ?? randomBytes(32).toString('base64url') }
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook })
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', {
     type: 'http',

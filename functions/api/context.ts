@@ -13,6 +13,11 @@ export interface ApiDeps {
   log: Log
   queues?: QueueSender
   receiptsQueueUrl?: string
+  /**
+   * HMAC key of cursors that carry state the caller must not alter (the ledger's running balance). Every
+   * instance of the API must share it (API_CURSOR_SECRET); without it createApi draws one per process.
+   */
+  cursorKey?: string
 }
 
 /** The caller, resolved from the bearer key by `authorize` (auth.ts). */

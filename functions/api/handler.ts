@@ -4,4 +4,4 @@ import { buildDeps } from '../wiring'
 import { createApi } from './app'
 
 const deps = buildDeps(loadConfig()) // once per cold start: a bad env fails here, not mid-request
-export const handler = handle(createApi({ ...deps, receiptsQueueUrl: deps.cfg.queues.receipts }))
+export const handler = handle(createApi({ ...deps, receiptsQueueUrl: deps.cfg.queues.receipts, cursorKey: deps.cfg.api.cursorSecret }))

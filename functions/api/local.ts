@@ -10,7 +10,8 @@ import { createApi } from './app'
 const cfg = loadConfig()
 const deps = buildDeps(cfg)
 const { port, host: hostname } = cfg.api
-const server = serve({ fetch: createApi({ ...deps, receiptsQueueUrl: cfg.queues.receipts }).fetch, port, hostname }, (info) =>
-  deps.log.info('api listening', { url: `http://${hostname}:${info.port}/`, docs: `http://${hostname}:${info.port}/docs` }),
+const server = serve(
+  { fetch: createApi({ ...deps, receiptsQueueUrl: cfg.queues.receipts, cursorKey: cfg.api.cursorSecret }).fetch, port, hostname },
+  (info) => deps.log.info('api listening', { url: `http://${hostname}:${info.port}/`, docs: `http://${hostname}:${info.port}/docs` }),
 )
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => server.close(() => process.exit(0)))

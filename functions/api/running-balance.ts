@@ -1,6 +1,6 @@
 import type { LedgerEntry } from '../../lib/domain/model'
 import type { Stores } from '../../lib/ports'
-import { decodeScoped, encodeScoped } from './cursor'
+import { signCursor, verifyCursor } from './cursor'
 import { ApiError, notFound } from './errors'
 
 /**
@@ -23,8 +23,8 @@ const SnapshotAttempts = 3
 const FarFuture = '9999-12-31T23:59:59.999Z'
 
 /** The store's cursor `s` and `b`, the balance before the next entry. */
-function decode(scope: string, cursor: string): { s: string; b: number } {
-  const c = decodeScoped(scope, cursor)
+function decode(key: string, scope: string, cursor: string): { s: string; b: number } {
+  const c = verifyCursor(key, scope, cursor)
   if (Number.isSafeInteger(c.b) && typeof c.s === 'string') return c as { s: string; b: number }
   throw new ApiError(400, 'invalid_cursor', 'invalid pagination cursor')
 }
@@ -61,6 +61,8 @@ async function openingBalance(stores: Stores, accountId: string, fromIso: string
 
 export async function ledgerPage(
   stores: Stores,
+  /** Signs the cursor (ApiDeps.cursorKey): it carries the balance, which the caller must not choose. */
+  key: string,
   accountId: string,
   fromIso: string,
   toIso: string,
@@ -68,20 +70,20 @@ export async function ledgerPage(
   cursor?: string,
 ): Promise<{ items: RunningEntry[]; cursor?: string }> {
   const scope = `ledger:${accountId}`
-  const resumed = cursor ? decode(scope, cursor) : undefined
+  const resumed = cursor ? decode(key, scope, cursor) : undefined
   const page = await stores.ledger.entries(accountId, fromIso, toIso, limit, resumed?.s)
   if (!resumed && page.items.length === 0) return { items: [] }
   let balance = resumed ? resumed.b : await openingBalance(stores, accountId, page.items[0].at)
   const items = page.items.map((e) => ({ ...e, balanceAfter: (balance += e.amount) }))
-  return { items, ...(page.cursor ? { cursor: encodeScoped(scope, { s: page.cursor, b: balance }) } : {}) }
+  return { items, ...(page.cursor ? { cursor: signCursor(key, scope, { s: page.cursor, b: balance }) } : {}) }
 }
 
 /** Every entry of the period (CSV export), bounded like the tail. */
-export async function ledgerAll(stores: Stores, accountId: string, fromIso: string, toIso: string): Promise<RunningEntry[]> {
+export async function ledgerAll(stores: Stores, key: string, accountId: string, fromIso: string, toIso: string): Promise<RunningEntry[]> {
   const all: RunningEntry[] = []
   let cursor: string | undefined
   do {
-    const page = await ledgerPage(stores, accountId, fromIso, toIso, TailPage, cursor)
+    const page = await ledgerPage(stores, key, accountId, fromIso, toIso, TailPage, cursor)
     all.push(...page.items)
     if (all.length > MaxTailEntries)
       throw new ApiError(422, 'too_many_rows', 'the period has too many ledger entries for one export; split it')

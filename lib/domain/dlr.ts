@@ -23,6 +23,7 @@ export class UnknownMessage extends Error {}
 async function onReceipt(deps: Deps, ev: ReceiptEvent): Promise<void> {
   const record = await find(deps, ev)
   if (!record) throw new UnknownMessage(`receipt from ${ev.upstreamId} for an unknown message ${ev.messageId ?? ev.upstreamMessageId}`)
+  if (!fromItsUpstream(deps, record, ev)) return
   const to = targetState(ev.stat)
   const patch = FinalStates.has(to) ? { doneAt: ev.doneAt, errorCode: ev.err } : {}
   const moved = await deps.stores.messages.transition(record.messageId, allowedFrom(to), to, patch)
@@ -36,6 +37,26 @@ async function onReceipt(deps: Deps, ev: ReceiptEvent): Promise<void> {
   // Only the first time the state moves: a redelivered receipt would count the same latency twice.
   if (moved) deps.metrics?.millis(MetricNames.ReceiptLatency, deps.now().getTime() - Date.parse(current.createdAt))
   await settle(deps, current, ev.networkErrorCode)
+}
+
+/**
+ * Issue 13, item 4 (DESIGN.md rule 6): a carrier settles only messages dispatched to it. A receipt naming
+ * another upstream's message is dropped with a warning (retrying cannot make it true). A message whose
+ * upstream is not recorded yet (the carrier answered faster than dispatch wrote its id) is retried.
+ */
+export class UpstreamNotRecorded extends Error {}
+
+function fromItsUpstream(deps: Deps, record: MessageRecord, ev: ReceiptEvent): boolean {
+  if (record.upstreamId === undefined) {
+    throw new UpstreamNotRecorded(`receipt from ${ev.upstreamId} for ${record.messageId}, which has no upstream yet`)
+  }
+  if (record.upstreamId === ev.upstreamId) return true
+  deps.log.warn('receipt from an upstream the message was not dispatched to dropped', {
+    messageId: record.messageId,
+    from: ev.upstreamId,
+    dispatchedTo: record.upstreamId,
+  })
+  return false
 }
 
 function find(deps: Deps, ev: ReceiptEvent): Promise<MessageRecord | undefined> {

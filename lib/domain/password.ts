@@ -8,8 +8,9 @@ import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
  * one could never be sent in a bind, so hashing refuses it rather than store a credential nobody can use.
  *
  * Cost: N=16384, r=8, p=1 (16 MiB, about 20-40 ms on one core). Every bind runs one verification on
- * the node's event loop thread pool, so the cost stays well under ~50 ms per bind; the bind-failure
- * lockout (SmppConfig.bindFailureLimit) limits online guessing, which this cost only slows.
+ * the node's event loop thread pool, so the cost stays well under ~50 ms per bind; the bind limits
+ * (lib/domain/bind-limits.ts, docs/SECURITY.md) bound online guessing, which this cost only slows, and
+ * the node's HashPool bounds how many verifications unauthenticated peers can queue.
  */
 
 export const MaxPasswordLength = 8

@@ -73,17 +73,23 @@ async function sendReceipt(deps: Deps, record: MessageRecord, networkErrorCode?:
 }
 
 /**
- * Take the guard, then do the effect; if the effect fails, give the guard back so the SQS retry can
- * do it (a crash in between loses that one effect, never repeats it: at most once by design).
+ * Take the guard as a short lease, do the effect, then confirm the guard for the retention period. If the
+ * effect fails, the guard is given back so the SQS retry does it. Issue 13, item 9: a run that dies between
+ * taking the guard and the effect used to lose that effect for good; now its lease lapses within
+ * GuardLeaseSec, inside the queue's redelivery window (60 s visibility x 5 receives), and the retry does
+ * it. A run that dies after the effect and before confirming can repeat it once: at least once, never lost.
  */
+export const GuardLeaseSec = 90
+
 export async function guarded(deps: Deps, key: string, effect: () => Promise<unknown>): Promise<boolean> {
-  const expiresAt = epochSec(addHours(deps.now(), deps.cfg.retentionDays * 24))
-  if (!(await deps.stores.guards.once(key, expiresAt))) return false
+  const { guards } = deps.stores
+  if (!(await guards.once(key, epochSec(deps.now()) + GuardLeaseSec))) return false
   try {
     await effect()
   } catch (err) {
-    await deps.stores.guards.release(key)
+    await guards.release(key)
     throw err
   }
+  await guards.confirm(key, epochSec(addHours(deps.now(), deps.cfg.retentionDays * 24)))
   return true
 }

@@ -5,6 +5,7 @@ import type { MessageStore } from './messages'
 import type { PendingStore } from './pending'
 import type { ReferenceStore } from './reference'
 import type { SessionRegistry } from './sessions'
+import type { Strikes } from './strikes'
 import type { UsageStore } from './usage'
 
 export type { AccountStore, Page } from './accounts'
@@ -15,9 +16,10 @@ export { chargeLine } from './ledger'
 export type { Log } from './log'
 export type { MessageStore } from './messages'
 export type { PendingStore } from './pending'
-export type { QueueConsumer, QueueSender, ReceivedMessage } from './queue'
+export { BatchSendFailure, type QueueConsumer, type QueueSender, type ReceivedMessage } from './queue'
 export type { ReferenceStore } from './reference'
 export type { SessionRegistry } from './sessions'
+export type { Strikes } from './strikes'
 export type { UsageStore } from './usage'
 
 /**
@@ -34,4 +36,6 @@ export interface Stores {
   guards: Guards
   sessions: SessionRegistry
   pending: PendingStore
+  /** Failed-bind counters shared by every node (guards table, pk STRIKE#...). */
+  strikes: Strikes
 }

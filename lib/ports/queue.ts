@@ -1,8 +1,23 @@
 /** Producers and consumers of SQS queues, addressed by URL (callback queues are only known at run time). */
 export interface QueueSender {
   send(queueUrl: string, body: unknown): Promise<void>
-  /** Batches of up to 10 per request under the hood. */
+  /**
+   * Batches of up to 10 per request under the hood. Rejects with BatchSendFailure naming exactly the
+   * bodies that are not (or not surely) queued when only some failed; any other rejection means none is sure.
+   */
   sendBatch(queueUrl: string, bodies: unknown[]): Promise<void>
+}
+
+/** Issue 13, item 8: which bodies of a sendBatch failed (indexes into `bodies`); the others are queued. */
+export class BatchSendFailure extends Error {
+  constructor(
+    readonly failed: readonly number[],
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options)
+    this.name = 'BatchSendFailure'
+  }
 }
 
 export interface ReceivedMessage {

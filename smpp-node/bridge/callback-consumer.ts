@@ -25,6 +25,14 @@ export interface CallbackDeps {
 // than to the callback queue's DLQ: the item itself is never dropped, only this notification of it.
 const RetriesOnQueue = 5
 const MaxDeliveriesInFlight = 200
+/**
+ * Issue 13, item 3: deliver_sm in flight per receiver session. A session at its window gets no more; its
+ * account's further notifications go back to the queue for a few seconds (DeferSec) instead of holding
+ * slots of the node-wide cap, so a slow or silent receiver delays only its own account. 200 / 10 = 20
+ * such sessions before other accounts wait at all.
+ */
+export const SessionDeliverWindow = 10
+const DeferSec = 2
 
 /**
  * Long-polls the node's callback queue: verdicts answer the waiting submit_sm, deliveries go out as
@@ -36,6 +44,7 @@ export class CallbackConsumer {
   private running = false
   private loops: Promise<void>[] = []
   private inFlight = 0
+  private readonly perSession = new WeakMap<Receiver, number>()
 
   constructor(private readonly node: CallbackDeps) {}
 
@@ -85,7 +94,7 @@ export class CallbackConsumer {
     }
   }
 
-  /** Acts on one message; true when it is a verdict, answered and due for deletion by the caller. */
+  /** Acts on one message; true when it is done with (a verdict answered, a delivery left to pending) and due for deletion. */
   handle(m: ReceivedMessage): boolean {
     const { log, verdicts } = this.node
     let msg: CallbackMessage
@@ -99,16 +108,30 @@ export class CallbackConsumer {
       verdicts.settle(msg.messageId, msg.status)
       return true
     }
+    const conn = this.node.pickReceiver(msg.accountId)
+    if (conn !== undefined && (this.perSession.get(conn) ?? 0) >= SessionDeliverWindow) {
+      // Not counted as a failed delivery: the pending item is untouched and the message comes back.
+      this.node.delivery.metrics.count('deliveriesDeferred')
+      // Deferred long enough: the pending item stays, and the bound session's periodic re-drain sends it.
+      if (m.receiveCount >= RetriesOnQueue) return true
+      this.node.queues
+        .changeVisibility(this.node.queueUrl, m.receiptHandle, DeferSec)
+        .catch((err) => log.error('callback defer failed', { err }))
+      return false
+    }
     this.inFlight++
-    this.deliver(msg, m)
+    if (conn !== undefined) this.perSession.set(conn, (this.perSession.get(conn) ?? 0) + 1)
+    this.deliver(msg, m, conn)
       .catch((err) => log.error('delivery failed', { accountId: msg.accountId, err }))
-      .finally(() => this.inFlight--)
+      .finally(() => {
+        this.inFlight--
+        if (conn !== undefined) this.perSession.set(conn, (this.perSession.get(conn) ?? 1) - 1)
+      })
     return false
   }
 
-  private async deliver(msg: DeliverMessage, m: ReceivedMessage): Promise<void> {
+  private async deliver(msg: DeliverMessage, m: ReceivedMessage, conn: Receiver | undefined): Promise<void> {
     const node = this.node
-    const conn = node.pickReceiver(msg.accountId)
     // No receiver here (it left, or the DLR function's registry read was stale): the item stays
     // pending and goes out on the account's next bind, so this notification is done.
     if (conn === undefined) return this.remove(m)

@@ -28,3 +28,24 @@ export async function drainPending(
   }
   return sent
 }
+
+const draining = new WeakSet<object>()
+
+/**
+ * Issue 13, item 9: a stored receipt was retried only at a new bind, so a session that stayed bound never
+ * got one whose notification was lost or given up. The node's heartbeat calls this for every bound
+ * receiver; a drain already running on the session (its bind's, or the last beat's) is left to finish.
+ */
+export async function redrainPending(
+  deps: DeliveryDeps,
+  session: Pick<Session, 'request' | 'canReceive'>,
+  accountId: string,
+): Promise<number> {
+  if (draining.has(session) || !session.canReceive) return 0
+  draining.add(session)
+  try {
+    return await drainPending(deps, session, accountId)
+  } finally {
+    draining.delete(session)
+  }
+}

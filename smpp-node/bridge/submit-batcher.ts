@@ -1,5 +1,5 @@
 import type { SubmitJob } from '../../lib/domain/jobs'
-import type { QueueSender } from '../../lib/ports'
+import { BatchSendFailure, type QueueSender } from '../../lib/ports'
 
 /** Told once whether the job reached the queue: `err` undefined when it did. */
 export type Posted = (err?: unknown) => void
@@ -50,7 +50,12 @@ export class SubmitBatcher {
           for (const cb of callbacks) cb()
         },
         (err) => {
-          for (const cb of callbacks) cb(err ?? new Error('sendBatch failed'))
+          // Issue 13, item 8: only the jobs that did not reach the queue are told so; the rest are queued and will run.
+          const failed = err instanceof BatchSendFailure ? new Set(err.failed) : undefined
+          for (const [i, cb] of callbacks.entries()) {
+            if (failed === undefined || failed.has(i)) cb(err ?? new Error('sendBatch failed'))
+            else cb()
+          }
         },
       )
     }

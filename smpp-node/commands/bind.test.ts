@@ -43,16 +43,17 @@ describe('bind', () => {
     expect(h.node.sessionCounts()[bindType]).toBe(1)
   })
 
-  it('answers an unknown system_id with ESME_RINVSYSID and a wrong password with ESME_RINVPASWD', async () => {
+  // Issue 13, item 7: one status for both, so a guesser cannot tell which system_ids exist.
+  it('answers an unknown system_id and a wrong password alike, with ESME_RINVPASWD', async () => {
     h = await startNode({ accounts: [testAccount('acme', 'secret1')] })
     const s = await client()
-    expect((await bindTrx(s, 'nobody', 'secret1')).command_status).toBe(Status.InvSysId)
+    expect((await bindTrx(s, 'nobody', 'secret1')).command_status).toBe(Status.InvPaswd)
     expect((await bindTrx(s, 'acme', 'wrong')).command_status).toBe(Status.InvPaswd)
     // The connection stays usable: the right password binds afterwards.
     expect((await bindTrx(s, 'acme', 'secret1')).command_status).toBe(Status.Ok)
   })
 
-  it('refuses a disabled account and an address outside the allow-list with ESME_RBINDFAIL', async () => {
+  it('refuses a disabled account and an address outside the allow-list as a wrong password would', async () => {
     h = await startNode({
       accounts: [
         testAccount('off', 'pw', { enabled: false }),
@@ -60,8 +61,8 @@ describe('bind', () => {
         testAccount('near', 'pw', { allowList: ['10.0.0.0/8', '127.0.0.0/8'] }),
       ],
     })
-    expect((await bindTrx(await client(), 'off', 'pw')).command_status).toBe(Status.BindFail)
-    expect((await bindTrx(await client(), 'far', 'pw')).command_status).toBe(Status.BindFail)
+    expect((await bindTrx(await client(), 'off', 'pw')).command_status).toBe(Status.InvPaswd)
+    expect((await bindTrx(await client(), 'far', 'pw')).command_status).toBe(Status.InvPaswd)
     expect((await bindTrx(await client(), 'near', 'pw')).command_status).toBe(Status.Ok)
   })
 
@@ -117,7 +118,8 @@ describe('bind', () => {
     const s = await client()
     expect((await bindTrx(s, 'acme', 'bad')).command_status).toBe(Status.InvPaswd)
     expect((await bindTrx(s, 'acme', 'pw')).command_status).toBe(Status.BindFail)
-    await new Promise((r) => setTimeout(r, 250))
+    // The second strike doubled the hold (growing backoff): 400 ms from it, not 200.
+    await new Promise((r) => setTimeout(r, 450))
     expect((await bindTrx(s, 'acme', 'pw')).command_status).toBe(Status.Ok)
   })
 })

@@ -1,3 +1,4 @@
+import type { BindLimits } from '../../lib/domain/bind-limits'
 import type { Log, Stores } from '../../lib/ports'
 import type { SubmitBatcher } from '../bridge/submit-batcher'
 import type { VerdictBook } from '../bridge/verdicts'
@@ -6,15 +7,24 @@ import type { Counters, Session } from '../session/session'
 
 /**
  * The services commands use, each named by what it does for them. The node (node/) builds them from its
- * parts; the edge's guard and throttles arrive as these interfaces, so commands never reach up into the
+ * parts; the edge's hash pool and throttles arrive as these interfaces, so commands never reach up into the
  * rooms that call them, and tests can hand a command exactly what it needs.
  */
 
-/** Failed binds per address (edge/bind-guard.ts), and the account's IP allow-list (edge/allow-list.ts). */
+/**
+ * The password checks a node runs for unauthenticated peers, bounded (edge/hash-pool.ts): `busy` when the
+ * queue is full. `typicalMs` is how long one takes lately, what an unknown system_id waits instead.
+ */
+export interface PasswordChecks {
+  run<T>(work: () => Promise<T>): Promise<{ kind: 'done'; value: T } | { kind: 'busy' }>
+  readonly typicalMs: number
+}
+
+/** The bind attempt limits (issue 13), counted in the shared Strikes port; and the IP allow-list (edge/allow-list.ts). */
 export interface BindGate {
-  isLocked(address: string, now: number): boolean
-  fail(address: string, now: number): void
-  succeed(address: string): void
+  strikes: Stores['strikes']
+  limits: BindLimits
+  hashes: PasswordChecks
   allows(allowList: readonly string[], address: string): boolean
 }
 

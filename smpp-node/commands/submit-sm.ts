@@ -112,7 +112,8 @@ export const submit =
     const account = conn.account!
     const prepared = prepareSubmit(pdu)
     const now = node.clock.now()
-    if (!node.speed.take(account.accountId, prepared.parts, now)) {
+    // Issue 13, item 5: submit_multi (section 4.5) sends every part to every destination, so it costs parts x destinations.
+    if (!node.speed.take(account.accountId, prepared.parts * prepared.destinations.length, now)) {
       throw new SmppError(Status.Throttled, `account ${account.accountId} over ${node.speed.rateOf(account.accountId)} parts/s here`)
     }
     node.metrics.submitted(account.accountId, prepared.parts)

@@ -81,7 +81,7 @@ describe('listeners', () => {
       })
       const s = await viaProxy(h.port, header('198.51.100.9'))
       sessions.push(s)
-      expect((await bindTrx(s, 'acme', 'pw')).command_status).toBe(Status.BindFail)
+      expect((await bindTrx(s, 'acme', 'pw')).command_status).toBe(Status.InvPaswd)
     })
 
     it('closes a connection that does not start with a valid header', async () => {
@@ -138,5 +138,41 @@ describe('listeners', () => {
     expect((await bindTrx(s, 'acme', 'pw')).command_status).toBe(Status.Ok)
     await until(() => pings >= 4, 3000, 'four pings')
     expect(s.socket.destroyed).toBe(false)
+  })
+})
+
+// Issue 13, items 2 and 6: who may speak PROXY, and how long a TLS handshake may take.
+describe('listener trust', () => {
+  let h: Harness | undefined
+  afterEach(async () => {
+    await h?.close()
+    h = undefined
+  })
+
+  it('item 2: closes a PROXY connection from a peer outside the trusted proxies, whatever address it claims', async () => {
+    h = await startNode({
+      accounts: [testAccount('acme', 'pw', { allowList: ['203.0.113.0/24'] })],
+      smpp: { proxyProtocol: true, proxyTrusted: ['10.0.0.0/24'] },
+    })
+    const s = await viaProxy(h.port, proxyV2Header({ address: '203.0.113.7', port: 1 }, { address: '10.0.0.1', port: 2775 }))
+    const status = await bindTrx(s, 'acme', 'pw').then(
+      (r) => r.command_status,
+      () => 'no answer',
+    )
+    await whenClosed(s)
+    expect(status).toBe('no answer')
+    s.destroy()
+  })
+
+  it('item 6: drops a TLS connection that never starts its handshake', async () => {
+    const pems = await generate([{ name: 'commonName', value: 'localhost' }], { keySize: 2048 })
+    h = await startNode({ tls: { cert: pems.cert, key: pems.private }, smpp: { tlsHandshakeTimeoutMs: 200 } })
+    const socket = net.connect(h.listeners.tlsPort!, '127.0.0.1')
+    socket.on('error', () => {})
+    let closed = false
+    socket.on('close', () => {
+      closed = true
+    })
+    await until(() => closed, 5_000, 'the idle TLS connection to be dropped')
   })
 })

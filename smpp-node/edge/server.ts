@@ -6,7 +6,7 @@ import type { SmppConfig } from '../../lib/config'
 import type { Log } from '../../lib/ports'
 import type { Clock } from '../session/clock'
 import type { Remote } from '../session/session'
-import { normalizeAddress } from './allow-list'
+import { isAllowed, normalizeAddress } from './allow-list'
 import { readProxyHeader } from './proxy-protocol'
 
 export interface Listeners {
@@ -21,11 +21,12 @@ export interface Listeners {
 export interface Acceptor {
   readonly log: Log
   readonly draining: boolean
+  readonly metrics: { count(name: string): void }
   accept(stream: Duplex, remote: Remote): unknown
 }
 
 export interface ListenOptions {
-  smpp: Pick<SmppConfig, 'host' | 'port' | 'tlsPort' | 'proxyProtocol' | 'bindTimeoutMs'>
+  smpp: Pick<SmppConfig, 'host' | 'port' | 'tlsPort' | 'proxyProtocol' | 'proxyTrusted' | 'bindTimeoutMs' | 'tlsHandshakeTimeoutMs'>
   /** PEM contents (main.ts reads the files named in the config). TLS is off without them. */
   tls?: { cert: string | Buffer; key: string | Buffer }
   clock: Clock
@@ -48,6 +49,14 @@ export async function listen(node: Acceptor, opts: ListenOptions): Promise<Liste
     socket.setNoDelay(true)
     let remote = { address: normalizeAddress(socket.remoteAddress ?? ''), port: socket.remotePort ?? 0 }
     if (proxied) {
+      // Issue 13, item 2: a PROXY header is believed only from the load balancer (SMPP_PROXY_TRUSTED); anyone
+      // else reaching the task directly could claim any address, so it is closed before a byte is read.
+      if (smpp.proxyTrusted.length === 0 || !isAllowed(smpp.proxyTrusted, remote.address)) {
+        node.log.warn('connection from outside the trusted proxies closed', { address: remote.address })
+        node.metrics.count('connectionsRefused')
+        socket.destroy()
+        return
+      }
       const header = await readProxyHeader(socket, clock, smpp.bindTimeoutMs || 10_000)
       if (header.kind !== 'ok') {
         node.log.warn('connection without a valid PROXY header closed', {
@@ -62,7 +71,7 @@ export async function listen(node: Acceptor, opts: ListenOptions): Promise<Liste
     if (secure) {
       // TLS passthrough behind the NLB (3443 without an ACM certificate): the PROXY header comes in clear text
       // before the ClientHello, so the handshake starts only after it (any bytes read past it were unshifted).
-      const secured = await startTls(socket, secure, smpp.bindTimeoutMs || 10_000)
+      const secured = await startTls(socket, secure, smpp.tlsHandshakeTimeoutMs || 10_000)
       if (!secured) return
       socket = secured
     }
@@ -95,9 +104,11 @@ export async function listen(node: Acceptor, opts: ListenOptions): Promise<Liste
       smpp.tlsPort,
     )
   } else if (opts.tls) {
-    const server = tls.createServer({ cert: opts.tls.cert, key: opts.tls.key })
+    // Issue 13, item 6: a peer that opens TLS and never finishes the handshake is dropped (Node waits 120 s).
+    const server = tls.createServer({ cert: opts.tls.cert, key: opts.tls.key, handshakeTimeout: smpp.tlsHandshakeTimeoutMs || 10_000 })
     server.on('secureConnection', (s) => void onSocket(s, false))
-    server.on('tlsClientError', () => {}) // a failed handshake is the client's problem, not a crash
+    // A failed or timed-out handshake is the client's problem, not a crash; with a listener here Node leaves the socket open.
+    server.on('tlsClientError', (_err, socket) => socket.destroy())
     tlsPort = await start(server, smpp.tlsPort)
   }
   return {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { Window } from '../session/window'
 import { isAllowed } from './allow-list'
-import { BindGuard } from './bind-guard'
 import { shareOf, TokenBucket } from './throttle'
 
 describe('TokenBucket', () => {
@@ -33,36 +32,6 @@ describe('TokenBucket', () => {
     expect(shareOf(100, 1, 1)).toBe(50)
     expect(shareOf(100, 3, 1)).toBe(75)
     expect(shareOf(100, 0, 3)).toBe(100)
-  })
-})
-
-describe('BindGuard', () => {
-  it('locks an address after the limit of failures within the window, and forgets after it', () => {
-    const g = new BindGuard(3, 1000)
-    for (let i = 0; i < 2; i++) g.fail('1.2.3.4', i)
-    expect(g.isLocked('1.2.3.4', 10)).toBe(false)
-    g.fail('1.2.3.4', 20)
-    expect(g.isLocked('1.2.3.4', 30)).toBe(true)
-    expect(g.isLocked('5.6.7.8', 30)).toBe(false)
-    expect(g.isLocked('1.2.3.4', 1020)).toBe(false)
-  })
-
-  it('starts counting again when failures are far apart, and clears on success', () => {
-    const g = new BindGuard(2, 1000)
-    g.fail('a', 0)
-    g.fail('a', 5000)
-    expect(g.isLocked('a', 5001)).toBe(false)
-    g.fail('a', 5002)
-    expect(g.isLocked('a', 5003)).toBe(true)
-    g.succeed('a')
-    expect(g.isLocked('a', 5004)).toBe(false)
-  })
-
-  it('tracks a bounded number of addresses', () => {
-    const g = new BindGuard(1, 60_000, 100)
-    for (let i = 0; i < 1000; i++) g.fail(`10.0.${i >> 8}.${i & 255}`, 0)
-    expect(g.isLocked('10.0.0.0', 1)).toBe(false) // evicted
-    expect(g.isLocked('10.0.3.231', 1)).toBe(true)
   })
 })
 

@@ -78,7 +78,7 @@ describe('node on DynamoDB Local and SQS', () => {
     expect((await bindTrx(s, 'acme', 'pw')).command_status).toBe(Status.Ok)
     const ok = await call(s, 'submit_sm', { destination_addr: '4915112345678', short_message: 'via sqs' })
     expect(ok.command_status).toBe(Status.Ok)
-    expect(ok.message_id).toHaveLength(16)
+    expect(ok.message_id).toHaveLength(24)
     expect((await call(s, 'submit_sm', { destination_addr: '4904000', short_message: 'refused' })).command_status).toBe(Status.Blacklisted)
     const entries = await stores.sessions.list('acme', Math.floor(Date.now() / 1000))
     expect(entries.map((e) => [e.nodeId, e.bindType, e.callbackQueueUrl])).toEqual([

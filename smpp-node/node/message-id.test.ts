@@ -3,7 +3,7 @@ import { jsonLog, maskNumber } from './log'
 import { MessageIdLength, messageIdGenerator } from './message-id'
 
 describe('message ids', () => {
-  it('are 16 upper-case base-36 characters that sort in issue order, even within one millisecond', () => {
+  it('are 24 upper-case base-36 characters that sort in issue order, even within one millisecond', () => {
     let t = Date.UTC(2025, 0, 1)
     const next = messageIdGenerator('node-a', 'n1', () => t)
     const ids: string[] = []
@@ -36,6 +36,15 @@ describe('message ids', () => {
     let last = ''
     for (let i = 0; i < 46_657; i++) last = next()
     expect(last.slice(0, 12)).toBe('000000001000')
+  })
+
+  // Issue 13, item 4: ids were millisecond time + sequence + a fixed tag, so one id told you its neighbours.
+  it('cannot be guessed from a neighbour: two ids in one millisecond differ in 40 random bits', () => {
+    const next = messageIdGenerator('n', 'x', () => 7)
+    const [a, b] = [next(), next()]
+    expect(a.slice(0, 16)).not.toBe(b.slice(0, 16)) // the sequence moved on
+    const tails = new Set(Array.from({ length: 1_000 }, () => next().slice(16)))
+    expect(tails.size).toBeGreaterThan(990)
   })
 })
 

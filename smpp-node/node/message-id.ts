@@ -1,19 +1,39 @@
+import { randomBytes } from 'node:crypto'
+
 /**
  * Message ids the node assigns (submit_sm_resp message_id, the receipt's `id:` field, the key of every
- * exactly-once guard downstream). 16 characters of upper-case base 36, fixed width so that string order is
+ * exactly-once guard downstream). 24 characters of upper-case base 36, fixed width so that string order is
  * time order:
  *
  *   TTTTTTTTT  9 chars: milliseconds since the epoch (36^9 ms lasts until the year 5138)
  *   SSS        3 chars: sequence within the millisecond (46,656 ids per ms; past that the id borrows the next ms)
  *   NNNN       4 chars: FNV-1a hash of the node id and a per-process nonce (1.68 million values)
+ *   RRRRRRRR   8 chars: 40 random bits from the OS CSPRNG (issue 13, item 4: ids must not be guessable;
+ *              time, sequence and tag alone let anyone who saw one id name its neighbours)
  *
  * Unique within a process because the (ms, sequence) pair never repeats, even when the wall clock steps
  * back (the generator keeps its own monotonic time). Across processes the node tag separates them: two
  * processes collide only if their tags match and they issue the same (ms, sequence), and the per-process
- * nonce keeps a restarted node with the same id from reusing its predecessor's tag. 16 characters fit
- * message_id (65 octets) and every receipt parser we know reads `id:` up to the next space.
+ * nonce keeps a restarted node with the same id from reusing its predecessor's tag. 24 characters (26 with
+ * submit_multi's `#n`) fit message_id (a C-Octet String of at most 65 octets, SMPP 3.4 section 5.2.23, and
+ * the 64 characters ESMEs such as Kannel store), and every receipt parser we know reads `id:` up to the next space.
  */
-export const MessageIdLength = 16
+export const MessageIdLength = 24
+
+/** 40-bit random numbers, drawn from the CSPRNG a block at a time (one syscall per 800 ids, not per id). */
+export function randomSource(block = 4_000): () => number {
+  let buf = Buffer.alloc(0)
+  let at = 0
+  return () => {
+    if (at + 5 > buf.length) {
+      buf = randomBytes(block)
+      at = 0
+    }
+    const n = buf.readUIntBE(at, 5)
+    at += 5
+    return n
+  }
+}
 
 const SeqSpace = 36 ** 3
 
@@ -28,7 +48,7 @@ const fnv1a = (s: string): number => {
 
 const base36 = (n: number, width: number): string => n.toString(36).toUpperCase().padStart(width, '0')
 
-export function messageIdGenerator(nodeId: string, nonce: string, now: () => number): () => string {
+export function messageIdGenerator(nodeId: string, nonce: string, now: () => number, random: () => number = randomSource()): () => string {
   const tag = base36(fnv1a(`${nodeId}#${nonce}`) % 36 ** 4, 4)
   let lastMs = -1
   let seq = 0
@@ -41,6 +61,6 @@ export function messageIdGenerator(nodeId: string, nonce: string, now: () => num
       lastMs++
       seq = 0
     }
-    return base36(lastMs, 9) + base36(seq, 3) + tag
+    return base36(lastMs, 9) + base36(seq, 3) + tag + base36(random(), 8)
   }
 }

@@ -1,15 +1,17 @@
 import { randomBytes } from 'node:crypto'
 import type { Duplex } from 'node:stream'
+import type { BindLimits } from '../../lib/domain/bind-limits'
 import type { Log, QueueConsumer, QueueSender, Stores } from '../../lib/ports'
 import { CallbackConsumer } from '../bridge/callback-consumer'
 import type { DeliveryDeps } from '../bridge/delivery'
-import { drainPending } from '../bridge/pending-drain'
+import { redrainPending } from '../bridge/pending-drain'
 import { SubmitBatcher } from '../bridge/submit-batcher'
 import { VerdictBook } from '../bridge/verdicts'
 import { buildCommands } from '../commands'
 import { isAllowed } from '../edge/allow-list'
-import { BindGuard } from '../edge/bind-guard'
+import { HashPool } from '../edge/hash-pool'
 import { Throttles } from '../edge/throttle'
+import { UnboundSlots } from '../edge/unbound-slots'
 import type { Clock } from '../session/clock'
 import { Connection, type Remote } from '../session/connection'
 import { drainNode } from './drain'
@@ -40,6 +42,7 @@ export class SmppNode {
   readonly clock: Clock
   readonly log: Log
   readonly metrics = new Metrics()
+  private readonly unbound: UnboundSlots
   readonly throttles = new Throttles()
   readonly verdicts: VerdictBook
   private readonly consumer: CallbackConsumer
@@ -58,9 +61,21 @@ export class SmppNode {
     this.clock = clock
     this.log = log
     this.verdicts = new VerdictBook({ clock, log, metrics, ledger: stores.ledger, retentionDays: s.retentionDays })
-    this.sessions = new BoundSessions({ ...s, accounts: stores.accounts, sessions: stores.sessions, throttles: this.throttles, clock, log })
     const claimMs = s.smpp.responseTimeoutMs + 5_000
-    this.delivery = { pending: stores.pending, clock, metrics, nodeId: s.nodeId, claimMs }
+    const delivery: DeliveryDeps = { pending: stores.pending, clock, metrics, nodeId: s.nodeId, claimMs }
+    this.delivery = delivery
+    this.sessions = new BoundSessions({
+      ...s,
+      accounts: stores.accounts,
+      sessions: stores.sessions,
+      throttles: this.throttles,
+      clock,
+      log,
+      redrain: (c) => {
+        redrainPending(delivery, c, c.accountId!).catch((err) => log.error('pending re-drain failed', { conn: c.id, err }))
+      },
+    })
+    this.unbound = new UnboundSlots(s.smpp.unboundPerAddress)
     this.consumer = new CallbackConsumer({
       queues,
       queueUrl: s.callbackQueueUrl,
@@ -73,7 +88,13 @@ export class SmppNode {
       delivery: this.delivery,
       pickReceiver: (accountId) => this.sessions.pickReceiver(accountId),
     })
-    const guard = new BindGuard(s.smpp.bindFailureLimit, s.smpp.bindLockoutMs)
+    const bindLimits: BindLimits = {
+      perAddress: s.smpp.bindFailureLimit,
+      perSystemId: s.smpp.bindSystemIdLimit,
+      holdMs: s.smpp.bindLockoutMs,
+      maxHoldMs: s.smpp.bindMaxLockoutMs,
+      knownMs: 30 * 86_400_000,
+    }
     const commands = buildCommands({
       clock,
       log,
@@ -82,10 +103,11 @@ export class SmppNode {
       accounts: stores.accounts,
       registry: stores.sessions,
       messages: stores.messages,
+      // Bind attempt limits, counted in stores.strikes across nodes; password hashing bounded per node.
       gate: {
-        isLocked: (a, now) => guard.isLocked(a, now),
-        fail: (a, now) => guard.fail(a, now),
-        succeed: (a) => guard.succeed(a),
+        strikes: stores.strikes,
+        limits: bindLimits,
+        hashes: new HashPool(s.smpp.bindHashConcurrency, s.smpp.bindHashQueue),
         allows: isAllowed,
       },
       systemId: s.smpp.systemId,
@@ -118,21 +140,29 @@ export class SmppNode {
   /** Takes over a connected stream (after any PROXY header): the real client address comes from the caller. */
   accept(stream: Duplex, remote: Remote): Connection {
     const conn = this.onStream(stream, remote)
+    // Issue 13, item 6: unbound connections per address are capped before any byte is read.
+    const admitted = this.unbound.take(conn, remote.address)
     this.connections.add(conn)
     this.metrics.count('connections')
     conn.start()
+    if (!admitted) {
+      this.metrics.count('connectionsRefused')
+      conn.close('too many unbound connections from this address')
+    }
     return conn
   }
 
   /** After a successful bind_resp: register in the registry, re-share the speed, drain pending deliveries. */
   private bound(conn: Connection): void {
+    this.unbound.release(conn)
     this.sessions.add(conn)
     if (conn.canReceive) {
-      drainPending(this.delivery, conn, conn.accountId!).catch((err) => this.log.error('pending drain failed', { conn: conn.id, err }))
+      redrainPending(this.delivery, conn, conn.accountId!).catch((err) => this.log.error('pending drain failed', { conn: conn.id, err }))
     }
   }
 
   private closed(conn: Connection): void {
+    this.unbound.release(conn)
     this.connections.delete(conn)
     this.sessions.remove(conn)
   }

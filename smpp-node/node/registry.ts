@@ -14,6 +14,8 @@ export interface RegistryDeps {
   throttles: Throttles
   clock: Clock
   log: Log
+  /** Each beat, for every bound receiver: send its stored receipts (issue 13, item 9). */
+  redrain(conn: Connection): void
 }
 
 /**
@@ -123,6 +125,8 @@ export class BoundSessions {
         for (const c of conns) {
           if (account) c.account = account
           await this.register(c)
+          // Stored receipts go out while the session stays bound, not only at its next bind (issue 13, item 9).
+          if (c.canReceive) this.deps.redrain(c)
         }
         await this.reshare(accountId)
       } catch (err) {

@@ -54,11 +54,19 @@ const AccountView = Settings.extend({
   createdAt: z.string(),
 }).openapi('Account')
 
+/**
+ * Issue 13, item 10: one credit moves at most this many minor units either way (10^12: ten billion in a
+ * currency of two decimals), and a negative adjustment may not take the balance below -creditLimit.
+ */
+export const MaxCreditMinor = 1_000_000_000_000
+
 const Credit = z
   .object({
-    amount: Minor.refine((n) => n !== 0, 'not zero').openapi({
-      description: 'minor units; a top-up is positive, an adjustment may be negative',
-    }),
+    amount: Minor.refine((n) => n !== 0, 'not zero')
+      .refine((n) => Math.abs(n) <= MaxCreditMinor, `at most ${MaxCreditMinor} minor units either way`)
+      .openapi({
+        description: `minor units; a top-up is positive, an adjustment may be negative; at most ${MaxCreditMinor} either way`,
+      }),
     kind: z.enum(['topup', 'adjustment']).default('topup'),
     note: z.string().max(500).optional(),
   })
@@ -189,6 +197,13 @@ export function registerAccounts(app: ApiApp, deps: ApiDeps) {
       const { amount, kind, note } = c.req.valid('json')
       // Scoped by account, so one key reused for two accounts is two operations.
       const entryId = `credit:${id}:${c.req.valid('header')['idempotency-key']}`
+      if (amount < 0) {
+        // Read before the write: two concurrent debits can both pass, each still bounded by MaxCreditMinor.
+        const before = (await accounts.get(id)) ?? notFound(`account ${id}`)
+        if (before.balance + amount < -before.creditLimit) {
+          throw new ApiError(422, 'below_credit_limit', 'the adjustment would take the balance below its credit limit')
+        }
+      }
       const result = await accounts.credit({
         accountId: id,
         entryId,

@@ -145,7 +145,7 @@ const period = (deps: ApiDeps, q: { from?: string; to?: string }) => {
   return { from, to }
 }
 
-export function registerFinance(app: ApiApp, deps: ApiDeps) {
+export function registerFinance(app: ApiApp, deps: ApiDeps & { cursorKey: string }) {
   const csvOrJson = <T extends z.ZodType>(schema: T, description: string) => ({
     content: { 'application/json': { schema }, 'text/csv': { schema: z.string() } },
     description,
@@ -218,10 +218,10 @@ export function registerFinance(app: ApiApp, deps: ApiDeps) {
         const a = await accountOf(deps, id)
         const { from, to } = period(deps, q)
         if (csvOnly || q.format === 'csv') {
-          const items = await ledgerAll(deps.stores, id, from, to)
+          const items = await ledgerAll(deps.stores, deps.cursorKey, id, from, to)
           return c.body(ledgerCsv(a.currency, items), 200, csvHeaders(`ledger-${id}-${from.slice(0, 10)}-${to.slice(0, 10)}.csv`))
         }
-        const page = await ledgerPage(deps.stores, id, from, to, q.limit ?? 100, q.cursor)
+        const page = await ledgerPage(deps.stores, deps.cursorKey, id, from, to, q.limit ?? 100, q.cursor)
         const items = page.items.map((e) => withDecimals(e, ['amount', 'balanceAfter'], a.currency))
         return c.json(
           {

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb'
 import type { Account, LedgerEntry } from '../../domain/model'
 import type { AccountStore } from '../../ports'
-import { Day, decodeCursor, encodeCursor, Pk, Sk } from '../keys'
+import { decodeCursor, encodeCursor, Pk, Sk } from '../keys'
 import { balanceMove, readShards, type Shards, shardKey, shardMove, shardPk, snapshotShards, split } from './balance'
 import { batchGet, fromItem, type Item, reasonCodes, toItem, transact, values } from './item'
 
@@ -108,17 +108,17 @@ export function dynamoAccounts(
       }
     },
     async credit(entry) {
-      const expiresAt = Math.floor(opts.now().getTime() / 1000) + opts.retentionDays * Day
       try {
         await transact(() =>
           db.send(
             new TransactWriteItemsCommand({
               TransactItems: [
-                // A retried top-up carries the same entryId: the guard makes it credit once.
+                // A retried top-up carries the same entryId: the guard makes it credit once. It has no TTL
+                // (issue 13, item 10): a key that expired could be replayed to credit again.
                 {
                   Put: {
                     TableName: tables.guards,
-                    Item: toItem({ pk: Pk.credit(entry.entryId), expiresAt }),
+                    Item: toItem({ pk: Pk.credit(entry.entryId) }),
                     ConditionExpression: 'attribute_not_exists(pk)',
                   },
                 },

@@ -1,4 +1,10 @@
-import { ConditionalCheckFailedException, DeleteItemCommand, type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb'
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  type DynamoDBClient,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb'
 import type { Guards } from '../../ports'
 import { toItem, values } from './item'
 
@@ -27,6 +33,22 @@ export function dynamoGuards(db: DynamoDBClient, table: string, now: () => Date)
     },
     async release(key) {
       await db.send(new DeleteItemCommand({ TableName: table, Key: toItem({ pk: key }) }))
+    },
+    async confirm(key, expiresAt) {
+      try {
+        await db.send(
+          new UpdateItemCommand({
+            TableName: table,
+            Key: toItem({ pk: key }),
+            UpdateExpression: 'SET expiresAt = :e',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: values({ ':e': expiresAt }),
+          }),
+        )
+      } catch (err) {
+        // Released or expired meanwhile: nothing to keep.
+        if (!(err instanceof ConditionalCheckFailedException)) throw err
+      }
     },
   }
 }

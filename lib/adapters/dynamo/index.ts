@@ -9,6 +9,7 @@ import { dynamoMessages } from './messages'
 import { dynamoPending } from './pending'
 import { dynamoReference } from './reference'
 import { dynamoSessions } from './sessions'
+import { dynamoStrikes } from './strikes'
 import { dynamoUsage } from './usage'
 
 export interface DynamoOptions {
@@ -39,5 +40,6 @@ export function dynamoStores(db: DynamoDBClient, tables: Record<TableName, strin
     guards: dynamoGuards(db, tables.guards, clock.now),
     sessions: dynamoSessions(db, tables.sessions),
     pending: dynamoPending(db, tables.pending, clock.now),
+    strikes: dynamoStrikes(db, tables.guards),
   }
 }

@@ -1,7 +1,7 @@
 import type { Account } from '../../domain/model'
 import type { AccountStore } from '../../ports'
-import { Day, decodeCursor, encodeCursor, Pk, Sk } from '../keys'
-import { copy, type MemoryState, nowSec, partition } from './state'
+import { decodeCursor, encodeCursor, Pk, Sk } from '../keys'
+import { copy, type MemoryState, partition } from './state'
 
 export function memoryAccounts(state: MemoryState): AccountStore {
   const { accounts } = state
@@ -42,7 +42,7 @@ export function memoryAccounts(state: MemoryState): AccountStore {
       if (!a) return 'no-account'
       a.balance += entry.amount
       partition(state.ledger, entry.accountId).set(Sk.ledger(entry.at, entry.entryId), copy(entry))
-      state.guards.set(guard, { expiresAt: nowSec(state) + state.retentionDays * Day })
+      state.guards.set(guard, { expiresAt: Number.MAX_SAFE_INTEGER }) // never expires, as in DynamoDB
       return 'credited'
     },
   }

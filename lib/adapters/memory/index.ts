@@ -5,6 +5,7 @@ import { addUsage, memoryLedger } from './ledger'
 import { memoryMessages } from './messages'
 import { memoryReference } from './reference'
 import { copy, createState, type MemoryState, nowSec, partition } from './state'
+import { memoryStrikes } from './strikes'
 
 export interface MemoryOptions {
   /** The clock guards, sessions and pending claims compare against (tests step it forward). */
@@ -28,6 +29,7 @@ export function memoryStores(opts: MemoryOptions = {}): Stores {
     guards: memoryGuards(state),
     sessions: memorySessions(state),
     pending: memoryPending(state),
+    strikes: memoryStrikes(),
   }
 }
 
@@ -55,6 +57,10 @@ const memoryGuards = (state: MemoryState): Guards => ({
   },
   async release(key) {
     state.guards.delete(key)
+  },
+  async confirm(key, expiresAt) {
+    const g = state.guards.get(key)
+    if (g) g.expiresAt = expiresAt
   },
 })
 

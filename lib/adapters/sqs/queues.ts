@@ -7,7 +7,7 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs'
-import type { QueueConsumer, QueueSender, ReceivedMessage } from '../../ports/queue'
+import { BatchSendFailure, type QueueConsumer, type QueueSender, type ReceivedMessage } from '../../ports/queue'
 
 /** SendMessageBatch takes at most 10 entries and 256 KiB in all. */
 const MaxEntries = 10
@@ -50,22 +50,23 @@ export function sqsQueues(sqs: SQSClient): QueueSender & QueueConsumer {
     try {
       return await call()
     } catch (err) {
-      throw err instanceof QueueError ? err : new QueueError(op, queueUrl, err)
+      throw err instanceof QueueError || err instanceof BatchSendFailure ? err : new QueueError(op, queueUrl, err)
     }
   }
 
-  const sendChunk = async (queueUrl: string, chunk: string[]) => {
+  /** Sends one chunk, retrying entries SQS failed for its own reasons; resolves with the positions still failing. */
+  const sendChunk = async (queueUrl: string, chunk: string[]): Promise<number[]> => {
     let entries: SendMessageBatchRequestEntry[] = chunk.map((MessageBody, i) => ({ Id: String(i), MessageBody }))
     for (let attempt = 1; entries.length > 0; attempt++) {
       const res = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }))
       const failed = new Set((res.Failed ?? []).map((f) => f.Id))
       // A batch succeeds or fails per entry; a sender fault (bad body) will not get better by retrying.
-      const fatal = (res.Failed ?? []).find((f) => f.SenderFault)
-      if (fatal) throw new Error(`entry rejected: ${fatal.Code} ${fatal.Message ?? ''}`.trim())
+      const fatal = new Set((res.Failed ?? []).filter((f) => f.SenderFault).map((f) => f.Id))
       entries = entries.filter((e) => failed.has(e.Id))
-      if (entries.length && attempt >= BatchAttempts) throw new Error(`${entries.length} entries still failing after ${attempt} attempts`)
+      if (fatal.size > 0 || attempt >= BatchAttempts) return entries.map((e) => Number(e.Id))
       if (entries.length) await sleep(50 * 2 ** attempt)
     }
+    return []
   }
 
   const receiveOnce = async (queueUrl: string, max: number, waitSec: number, visibilitySec?: number) => {
@@ -126,7 +127,27 @@ export function sqsQueues(sqs: SQSClient): QueueSender & QueueConsumer {
 
     sendBatch: (queueUrl, bodies) =>
       guard('sendBatch', queueUrl, async () => {
-        for (const chunk of chunkBodies(bodies.map((b) => JSON.stringify(b)))) await sendChunk(queueUrl, chunk)
+        // Every chunk is tried, and the failures are reported by position (issue 13, item 8): a caller must not
+        // tell the sender of a queued body that it failed, or its retry becomes a duplicate.
+        const failed: number[] = []
+        let first: unknown
+        let offset = 0
+        for (const chunk of chunkBodies(bodies.map((b) => JSON.stringify(b)))) {
+          const at = offset
+          offset += chunk.length
+          try {
+            for (const i of await sendChunk(queueUrl, chunk)) failed.push(at + i)
+          } catch (err) {
+            // The request itself failed: none of this chunk is sure to be queued.
+            first ??= err
+            for (let i = 0; i < chunk.length; i++) failed.push(at + i)
+          }
+        }
+        if (failed.length === 0) return
+        const why = first instanceof Error ? first.message : 'entries still failing'
+        throw new BatchSendFailure(failed, `sqs sendBatch ${queueUrl}: ${failed.length} of ${bodies.length} not queued: ${why}`, {
+          cause: first,
+        })
       }),
 
     receive: (queueUrl, max, waitSec, visibilitySec) =>

@@ -26,5 +26,17 @@ export function guardsContract(name: string, makeStores: MakeStores) {
       expect(await stores.guards.once(key, clock.sec() + 60)).toBe(false)
       await stores.guards.release(uid('never-taken'))
     })
+
+    it('keeps a confirmed lease past its first expiry (issue 13, item 9)', async () => {
+      const clock = new TestClock()
+      const stores = await makeStores({ now: clock.now })
+      const key = `RECEIPT#${uid('msg')}#DELIVERED`
+      expect(await stores.guards.once(key, clock.sec() + 5)).toBe(true)
+      await stores.guards.confirm(key, clock.sec() + 3_600)
+      clock.advance(10_000)
+      expect(await stores.guards.once(key, clock.sec() + 5)).toBe(false)
+      await stores.guards.confirm(uid('never-taken'), clock.sec() + 60)
+      expect(await stores.guards.once(uid('never-taken'), clock.sec() + 60)).toBe(true)
+    })
   })
 }

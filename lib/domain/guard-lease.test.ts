@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest'
+import { memoryStores } from '../adapters/memory'
+import { dispatchMessage } from './dispatch'
+import { handleUpstreamEvent } from './dlr'
+import { DispatchQueue, scriptedConnector, seed, submitJob, T0, testDeps } from './fixtures'
+import type { DispatchJob } from './jobs'
+import { GuardLeaseSec } from './settle'
+import { submitMessage } from './submit'
+
+// Issue 13, item 9: a Lambda that died after taking a once-only guard and before the effect lost that
+// receipt for good. The guard is now a lease until the effect is done.
+describe('guards taken by a run that died', () => {
+  it('lapse, so the redelivered receipt still reaches the account once', async () => {
+    let now = T0
+    const stores = memoryStores({ now: () => now })
+    const deps = testDeps(stores, { now: () => now, connector: scriptedConnector({ 'up-a': 'ok' }) })
+    await seed(stores)
+    await submitMessage(deps, submitJob({ registeredDelivery: 1 }))
+    const [job] = deps.queue.bodies<DispatchJob>(DispatchQueue)
+    await dispatchMessage(deps, job)
+    const receipt = {
+      type: 'receipt' as const,
+      upstreamId: 'up-a',
+      messageId: job.messageId,
+      stat: 'DELIVRD',
+      err: 0,
+      doneAt: T0.toISOString(),
+    }
+
+    // The first run takes the receipt guard and dies in the effect: its pending write never returns.
+    const add = stores.pending.add
+    stores.pending.add = () => new Promise(() => {})
+    void handleUpstreamEvent(deps, receipt)
+    await new Promise((r) => setTimeout(r, 50))
+    stores.pending.add = add
+    const pendingNow = async () => (await stores.pending.list('acme', now, 50)).length
+
+    await handleUpstreamEvent(deps, receipt) // a redelivery within the lease: the dead run may still be alive
+    expect(await pendingNow()).toBe(0)
+    now = new Date(T0.getTime() + (GuardLeaseSec + 1) * 1000)
+    await handleUpstreamEvent(deps, receipt) // the next redelivery, past the lease
+    expect(await pendingNow()).toBe(1)
+    await handleUpstreamEvent(deps, receipt) // and a late duplicate from the carrier changes nothing
+    expect(await pendingNow()).toBe(1)
+  })
+})
