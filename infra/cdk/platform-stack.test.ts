@@ -220,6 +220,10 @@ describe('PlatformStack (dev)', () => {
     expect(vars).toMatchObject({ SMPP_PORT: '2775', SMPP_PROXY_PROTOCOL: 'true', HEALTH_PORT: '8081', DRAIN_TIMEOUT_MS: '20000' })
     expect(vars[EnvKeys.callbackQueuePrefix]).toBe('smpp-dev-callback-')
     expect(vars[EnvKeys.nodeId]).toBeUndefined() // the image derives it from the ECS task id
+    // Issue 13, item 2: a PROXY header is believed only from the NLB's subnets, never from anywhere.
+    const trusted = JSON.stringify(vars.SMPP_PROXY_TRUSTED)
+    expect(trusted).toMatch(/\d+\.\d+\.\d+\.\d+\/\d+/)
+    expect(trusted).not.toContain('0.0.0.0/0')
     for (const name of tableNames) expect(vars[EnvKeys.table(name)]).toBeDefined()
     expect(container.StopTimeout).toBeGreaterThan(20)
     expect(container.HealthCheck.Command.join(' ')).toContain('/health')

@@ -83,11 +83,10 @@ export class SmppService extends Construct {
         SMPP_TLS_PORT: String(SmppTlsPort),
         // Both listeners read the NLB's PROXY v2 header first (the TLS one before its handshake).
         SMPP_PROXY_PROTOCOL: 'true',
-        // Issue 13, item 2: who may send a PROXY header. The target groups preserve client IPs, so the tasks
-        // see ESME addresses and cannot tell the NLB apart: trust stays open here until the deploy lane turns
-        // preserveClientIp off and admits 2775 only from the NLB's security group; then this becomes the
-        // NLB's subnets: vpc.publicSubnets.map((s) => s.ipv4CidrBlock).join(','). docs/SECURITY.md.
-        SMPP_PROXY_TRUSTED: '0.0.0.0/0,::/0',
+        // Issue 13, item 2: who may send a PROXY header. The target groups do not preserve client IPs and the task
+        // security group admits only the NLB's (below), so a task's peers are the NLB's nodes, whose addresses lie in
+        // the public subnets it is placed in: exactly those are trusted (docs/SECURITY.md).
+        SMPP_PROXY_TRUSTED: vpc.publicSubnets.map((s) => s.ipv4CidrBlock).join(','),
         HEALTH_PORT: String(HealthPort),
         DRAIN_TIMEOUT_MS: String(node.drainTimeoutSec * 1000),
       },
