@@ -30,6 +30,22 @@ export interface LambdaContext {
 }
 
 /**
+ * Gives every line the handler logs during an invocation the invocation's context (function_request_id, cold
+ * start, function name): what Powertools' injectLambdaContext does, for handlers that are plain functions. The
+ * API Lambda (hono's handle) and the SQS handlers (`observed`) both go through it; a call without a context
+ * (the local stack's hosts, tests) logs without one.
+ */
+export function withLogContext<E, R, C extends LambdaContext | undefined = LambdaContext | undefined>(
+  handle: (event: E, context: C) => Promise<R>,
+  l: Logger = logger,
+): (event: E, context: C) => Promise<R> {
+  return (event, context) => {
+    if (context) l.addContext(context as never)
+    return handle(event, context)
+  }
+}
+
+/**
  * Wraps an SQS handler so every invocation writes one EMF line: records received and records failed, with the
  * dimension Function=<name>. A failed record is reported in batchItemFailures, so Lambda's own Errors metric
  * stays 0 during an outage of the stage (issue 15): RecordsFailed is what the system-error alarm watches.
@@ -41,8 +57,7 @@ export function observed(
   handle: (event: SqsEvent) => Promise<SqsBatchResponse>,
 ): (event: SqsEvent, context?: LambdaContext) => Promise<SqsBatchResponse> {
   const metrics = deps.metrics ?? noMetrics
-  return async (event, context) => {
-    if (context) logger.addContext(context as never)
+  return withLogContext(async (event: SqsEvent, _context?: LambdaContext) => {
     let failed = event.Records.length
     try {
       const result = await handle(event)
@@ -53,5 +68,5 @@ export function observed(
       metrics.count(MetricNames.RecordsFailed, failed)
       metrics.flush({ [MetricDimensions.Function]: name })
     }
-  }
+  })
 }

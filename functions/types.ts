@@ -1,3 +1,5 @@
+import type { PartialItemFailureResponse } from '@aws-lambda-powertools/batch/types'
+
 /** The parts of AWS Lambda's SQS event the handlers read (aws-lambda's SQSEvent, trimmed). */
 export interface SqsRecord {
   messageId: string
@@ -9,7 +11,8 @@ export interface SqsEvent {
   Records: SqsRecord[]
 }
 
-/** Partial batch response (ReportBatchItemFailures): only the listed records are retried. */
-export interface SqsBatchResponse {
-  batchItemFailures: { itemIdentifier: string }[]
-}
+/**
+ * Partial batch response (ReportBatchItemFailures): only the listed records are retried. Powertools' own type,
+ * so the per-record handlers (BatchProcessor) and the submit handler's whole-batch one answer alike.
+ */
+export type SqsBatchResponse = PartialItemFailureResponse

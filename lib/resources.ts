@@ -143,10 +143,29 @@ const days = (n: number) => n * 86_400
  * 800 ms pauses between them, plus a margin for the DynamoDB writes around them. The dispatch function's timeout
  * is this; the dispatch queue's visibility timeout six times it (issue 15: a fixed 30 s was shorter than 4 x 60 s).
  * lib/domain/dispatch.ts DispatchPolicy must agree (its test checks).
+ *
+ * `localMaxUpstreamTimeoutMs` is the same bound for the local stack, whose carrier simulator answers in
+ * milliseconds (its seeded upstream has this timeout): there the dispatch queue's visibility is derived from it
+ * (`LocalQueues`), so a record a killed local Lambda host left in flight comes back after minutes, not 25.
  */
-export const DispatchRun = { maxAttempts: 4, maxUpstreamTimeoutMs: 60_000, pausesMs: 1_400, marginSec: 5 } as const
-export const dispatchTimeoutSec =
-  Math.ceil((DispatchRun.maxAttempts * DispatchRun.maxUpstreamTimeoutMs + DispatchRun.pausesMs) / 1000) + DispatchRun.marginSec
+export const DispatchRun = {
+  maxAttempts: 4,
+  maxUpstreamTimeoutMs: 60_000,
+  localMaxUpstreamTimeoutMs: 5_000,
+  pausesMs: 1_400,
+  marginSec: 5,
+} as const
+/** The longest a dispatch run to upstreams of at most `maxUpstreamTimeoutMs` may last, in seconds. */
+export const dispatchTimeoutFor = (maxUpstreamTimeoutMs: number): number =>
+  Math.ceil((DispatchRun.maxAttempts * maxUpstreamTimeoutMs + DispatchRun.pausesMs) / 1000) + DispatchRun.marginSec
+/** The dispatch function's timeout on AWS: 247 s. */
+export const dispatchTimeoutSec = dispatchTimeoutFor(DispatchRun.maxUpstreamTimeoutMs)
+/**
+ * The dispatch guard's lease for a run to upstreams of at most `upstreamTimeoutMs` (lib/domain/dispatch.ts): past
+ * the run's bound, rounded up to whole minutes (300 s for 60 s upstreams, 60 s for the simulator's 5 s), and so
+ * below six times the bound, the visibility timeout a redelivery waits for, in both deployments.
+ */
+export const dispatchLeaseFor = (upstreamTimeoutMs: number): number => 60 * Math.ceil((dispatchTimeoutFor(upstreamTimeoutMs) + 1) / 60)
 
 /**
  * Event-source batches (issue 12), the same on AWS (infra/cdk/queue-worker.ts) and locally (infra/local/event-source.ts):
@@ -175,6 +194,15 @@ export const Queues = {
 } as const satisfies Record<string, QueueDef>
 
 export type QueueName = keyof typeof Queues
+
+/**
+ * The queues as the local stack (infra/local/provision.ts, and so the e2e stacks) creates them: the same, but the
+ * dispatch queue's visibility derived from the local upstream bound (6 x 27 s = 162 s instead of 6 x 247 s).
+ */
+export const LocalQueues = {
+  ...Queues,
+  dispatch: { ...Queues.dispatch, visibilityTimeoutSec: 6 * dispatchTimeoutFor(DispatchRun.localMaxUpstreamTimeoutMs) },
+} as const satisfies Record<QueueName, QueueDef>
 
 /**
  * Each SMPP node owns one callback queue, `${prefix}-callback-<nodeId>`: verdicts for the submits it

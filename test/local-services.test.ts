@@ -1,7 +1,7 @@
 import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb'
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs'
 import { describe, expect, it } from 'vitest'
-import { Queues, Tables } from '../lib/resources'
+import { LocalQueues, Queues, Tables } from '../lib/resources'
 import { localServices } from './local-services'
 
 describe('localServices', () => {
@@ -18,7 +18,8 @@ describe('localServices', () => {
       expect(d.Table?.TableStatus).toBe('ACTIVE')
     }
     const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: config.queues.dispatch, AttributeNames: ['All'] }))
-    expect(attrs.Attributes?.VisibilityTimeout).toBe(String(Queues.dispatch.visibilityTimeoutSec))
+    // The local stack's dispatch visibility, derived from the simulator's bound, not AWS's 1482 s (lib/resources.ts).
+    expect(attrs.Attributes?.VisibilityTimeout).toBe(String(LocalQueues.dispatch.visibilityTimeoutSec))
     const redrive = JSON.parse(attrs.Attributes?.RedrivePolicy ?? '{}')
     expect(redrive.maxReceiveCount).toBe(Queues.dispatch.maxReceiveCount)
     expect(redrive.deadLetterTargetArn).toMatch(new RegExp(`:${prefix}-dispatch-dlq$`))

@@ -2,7 +2,7 @@ import { loadConfig } from '../../lib/config'
 import type { Deps } from '../../lib/domain/deps'
 import { dispatchMessage } from '../../lib/domain/dispatch'
 import { parseDispatchJob } from '../../lib/domain/parse'
-import { eachRecord } from '../batch'
+import { perRecord } from '../batch'
 import { observed } from '../observe'
 import { readOnce } from '../read-once'
 import type { SqsBatchResponse, SqsEvent } from '../types'
@@ -20,5 +20,5 @@ function batchDeps(d: Deps): Deps {
 /** Dispatch queue -> the upstream, with failover (lib/domain/dispatch.ts). */
 export const handler = observed(deps, 'dispatch', (event: SqsEvent): Promise<SqsBatchResponse> => {
   const batch = batchDeps(deps)
-  return eachRecord(event, deps.log, 'dispatch', (body) => dispatchMessage(batch, parseDispatchJob(body)))
+  return perRecord(event, deps.log, 'dispatch', (body) => dispatchMessage(batch, parseDispatchJob(body)))
 })

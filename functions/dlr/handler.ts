@@ -1,7 +1,7 @@
 import { loadConfig } from '../../lib/config'
 import { handleUpstreamEvent } from '../../lib/domain/dlr'
 import { parseUpstreamEvent } from '../../lib/domain/parse'
-import { eachRecord } from '../batch'
+import { perRecord } from '../batch'
 import { observed } from '../observe'
 import type { SqsBatchResponse, SqsEvent } from '../types'
 import { buildDeps } from '../wiring'
@@ -15,7 +15,7 @@ const deps = buildDeps(loadConfig()) // once per cold start: a bad env fails her
  */
 export const handler = observed(deps, 'dlr', async (event: SqsEvent): Promise<SqsBatchResponse> => {
   const batch = batchDeps(deps)
-  const result = await eachRecord(event, deps.log, 'receipt', (body) => handleUpstreamEvent(batch.deps, parseUpstreamEvent(body)))
+  const result = await perRecord(event, deps.log, 'receipt', (body) => handleUpstreamEvent(batch.deps, parseUpstreamEvent(body)))
   await batch.flush()
   return result
 })

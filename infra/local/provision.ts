@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-dynamodb'
 import type { SQSClient } from '@aws-sdk/client-sqs'
 import { ensureQueueWithDlq } from '../../lib/adapters/sqs/create-queue'
-import { physicalName, type QueueName, Queues, type TableDef, type TableName, Tables } from '../../lib/resources'
+import { LocalQueues, physicalName, type QueueName, type TableDef, type TableName, Tables } from '../../lib/resources'
 
 export interface Provisioned {
   prefix: string
@@ -60,13 +60,16 @@ async function ensureTable(db: DynamoDBClient, def: TableDef, tableName: string)
   )
 }
 
-/** Creates every table of `Tables` and every queue of `Queues` (with its DLQ and redrive) under `prefix`. */
+/**
+ * Creates every table of `Tables` and every queue of `LocalQueues` (with its DLQ and redrive) under `prefix`: the
+ * AWS definitions, with the local dispatch visibility (lib/resources.ts).
+ */
 export async function provision({ db, sqs, prefix }: { db: DynamoDBClient; sqs: SQSClient; prefix: string }): Promise<Provisioned> {
   const tableNames = Object.keys(Tables) as TableName[]
-  const queueNames = Object.keys(Queues) as QueueName[]
+  const queueNames = Object.keys(LocalQueues) as QueueName[]
   await Promise.all(tableNames.map((t) => ensureTable(db, Tables[t], physicalName(prefix, Tables[t].name))))
   const created = await Promise.all(
-    queueNames.map((q) => ensureQueueWithDlq(sqs, { ...Queues[q], name: physicalName(prefix, Queues[q].name) })),
+    queueNames.map((q) => ensureQueueWithDlq(sqs, { ...LocalQueues[q], name: physicalName(prefix, LocalQueues[q].name) })),
   )
   return {
     prefix,

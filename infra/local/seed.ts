@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { hashPassword } from '../../lib/domain/password'
 import type { Stores } from '../../lib/ports'
+import { DispatchRun } from '../../lib/resources'
 
 export interface SeedOptions {
   systemId: string
@@ -41,7 +42,12 @@ export async function seedDemo(stores: Stores, o: SeedOptions): Promise<void> {
   await stores.reference.putTariff({ plan: o.systemId, prefix: '', price: 5, currency: 'EUR' })
   // Plan '*' is the platform default route: accounts created later over the API route to the simulator too.
   await stores.reference.putRoute({ plan: '*', prefix: '', upstreams: [{ upstreamId: SimulatorUpstream, priority: 1 }] })
-  await stores.reference.putUpstream({ upstreamId: SimulatorUpstream, kind: 'http', url: o.simulatorUrl, timeoutMs: 5_000 })
+  await stores.reference.putUpstream({
+    upstreamId: SimulatorUpstream,
+    kind: 'http',
+    url: o.simulatorUrl,
+    timeoutMs: DispatchRun.localMaxUpstreamTimeoutMs,
+  })
   await stores.reference.putUpstreamTariff({ upstreamId: SimulatorUpstream, prefix: '', cost: 2, currency: 'EUR' })
   await stores.reference.putNumber(o.moNumber, o.systemId)
   await stores.reference.putApiKey({ keyHash: sha256Hex(o.adminApiKey), role: 'admin', name: 'local admin (npm start)', createdAt })

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { memoryStores } from '../adapters/memory'
 import type { Stores } from '../ports'
-import { DispatchRun, dispatchTimeoutSec, Queues } from '../resources'
+import { DispatchRun, dispatchTimeoutFor, dispatchTimeoutSec, LocalQueues, Queues } from '../resources'
 import { Status } from '../smpp/status'
 import { attemptsFor, DispatchPolicy, dispatchMessage } from './dispatch'
 import { DispatchQueue, scriptedConnector, seed, submitJob, T0, type TestDeps, testDeps } from './fixtures'
@@ -53,15 +53,16 @@ describe('dispatch', () => {
     await seed(stores)
     const { connector, dispatch } = await accepted({ 'up-a': 'ok' })
     const deps = testDeps(stores, { now: () => now, connector })
+    const lease = DispatchPolicy.leaseFor(500) // the fixtures' upstreams answer within 500 ms
     // A run killed between taking the guard and sending: the guard is held, nothing was sent.
-    expect(await stores.guards.once(GuardKey.dispatch(dispatch.messageId, 0), epochSec(now) + DispatchPolicy.leaseSec)).toBe(true)
+    expect(await stores.guards.once(GuardKey.dispatch(dispatch.messageId, 0), epochSec(now) + lease)).toBe(true)
     await dispatchMessage(deps, dispatch) // a concurrent copy while the lease holds: no second send
     expect(connector.calls).toHaveLength(0)
-    now = new Date(T0.getTime() + (DispatchPolicy.leaseSec + 1) * 1000) // SQS redelivers after the visibility timeout
+    now = new Date(T0.getTime() + (lease + 1) * 1000) // SQS redelivers after the visibility timeout
     await dispatchMessage(deps, dispatch)
     expect(connector.calls).toHaveLength(1)
     expect(await stores.messages.get(dispatch.messageId)).toMatchObject({ state: 'ENROUTE' })
-    now = new Date(now.getTime() + (DispatchPolicy.leaseSec + 1) * 1000)
+    now = new Date(now.getTime() + (lease + 1) * 1000)
     await dispatchMessage(deps, dispatch) // ENROUTE: a late copy sends nothing
     expect(connector.calls).toHaveLength(1)
   })
@@ -136,7 +137,23 @@ describe('DispatchPolicy and the dispatch timeout', () => {
     expect(DispatchPolicy.maxAttempts).toBe(DispatchRun.maxAttempts)
     const pauses = Array.from({ length: DispatchRun.maxAttempts - 1 }, (_, i) => DispatchPolicy.backoffMs(i + 1)).reduce((a, b) => a + b, 0)
     expect(pauses).toBe(DispatchRun.pausesMs)
-    expect(DispatchPolicy.leaseSec).toBeGreaterThan(dispatchTimeoutSec)
-    expect(DispatchPolicy.leaseSec).toBeLessThan(Queues.dispatch.visibilityTimeoutSec)
   })
+
+  it('keeps the AWS numbers: 247 s function timeout, 1482 s visibility, 300 s lease for 60 s upstreams', () => {
+    expect([dispatchTimeoutSec, Queues.dispatch.visibilityTimeoutSec, DispatchPolicy.leaseFor(60_000)]).toEqual([247, 1482, 300])
+  })
+
+  // The local stack's short visibility (issue 15) must still let a redelivery find a killed run's lease expired.
+  it.each([
+    ['AWS', DispatchRun.maxUpstreamTimeoutMs, Queues.dispatch.visibilityTimeoutSec],
+    ['local', DispatchRun.localMaxUpstreamTimeoutMs, LocalQueues.dispatch.visibilityTimeoutSec],
+  ])(
+    '%s: for any upstream timeout up to the bound, the lease outlasts the run and ends before the visibility timeout',
+    (_, bound, visibility) => {
+      for (const timeoutMs of [100, 500, 1_000, bound / 2, bound]) {
+        expect(DispatchPolicy.leaseFor(timeoutMs)).toBeGreaterThan(dispatchTimeoutFor(timeoutMs))
+        expect(DispatchPolicy.leaseFor(timeoutMs)).toBeLessThan(visibility)
+      }
+    },
+  )
 })

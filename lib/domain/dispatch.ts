@@ -1,3 +1,4 @@
+import { DispatchRun, dispatchLeaseFor } from '../resources'
 import { Status } from '../smpp/status'
 import type { Deps } from './deps'
 import { epochSec, GuardKey } from './ids'
@@ -14,11 +15,12 @@ export const DispatchPolicy = {
   maxAttempts: 4,
   backoffMs: (attempt: number) => Math.min(200 * 2 ** (attempt - 1), 2_000), // 200, 400, 800 ms
   /**
-   * The dispatch guard is a lease, so a run killed mid-send cannot strand a charged message: it is longer
-   * than a dispatch run may last (the function timeout, lib/resources.ts dispatchTimeoutSec, 247 s) and
-   * shorter than the dispatch queue's visibility timeout (six times that), so SQS's redelivery finds it free again.
+   * The dispatch guard is a lease, so a run killed mid-send cannot strand a charged message: `leaseFor` gives it
+   * for the job's upstreams (lib/resources.ts dispatchLeaseFor: longer than such a run may last, 300 s for 60 s
+   * upstreams) and it stays shorter than the dispatch queue's visibility timeout (six times the deployment's
+   * bound, on AWS and locally), so SQS's redelivery finds it free again.
    */
-  leaseSec: 300,
+  leaseFor: dispatchLeaseFor,
 } as const
 
 export const attemptsFor = (upstreams: number): number => Math.min(upstreams * DispatchPolicy.rounds, DispatchPolicy.maxAttempts)
@@ -34,7 +36,7 @@ export const attemptsFor = (upstreams: number): number => Math.min(upstreams * D
 export async function dispatchMessage(deps: Deps, job: DispatchJob): Promise<void> {
   const { guards, messages } = deps.stores
   const key = GuardKey.dispatch(job.messageId, job.attempt)
-  if (!(await guards.once(key, epochSec(deps.now()) + DispatchPolicy.leaseSec))) {
+  if (!(await guards.once(key, epochSec(deps.now()) + (await leaseSec(deps, job))))) {
     deps.log.info('dispatch already taken', { messageId: job.messageId, attempt: job.attempt })
     return
   }
@@ -61,6 +63,16 @@ export async function dispatchMessage(deps: Deps, job: DispatchJob): Promise<voi
   // message that left ACCEPTED meanwhile (cancel_sm, an early receipt) gets the id on its own, for its receipts.
   const moved = await messages.transition(job.messageId, ['ACCEPTED'], 'ENROUTE', sent)
   if (!moved) await messages.setUpstream(job.messageId, sent.upstreamId, sent.upstreamMessageId)
+}
+
+/**
+ * The lease for this job: from the longest timeoutMs among its upstreams (read once per batch by the dispatch
+ * handler, so sendWithFailover's reads of the same rows cost nothing more); an upstream not configured counts as
+ * the longest the API accepts.
+ */
+async function leaseSec(deps: Deps, job: DispatchJob): Promise<number> {
+  const rows = await Promise.all(job.upstreams.map((id) => deps.stores.reference.upstream(id)))
+  return DispatchPolicy.leaseFor(Math.max(0, ...rows.map((u) => u?.timeoutMs ?? DispatchRun.maxUpstreamTimeoutMs)))
 }
 
 async function sendWithFailover(deps: Deps, job: DispatchJob) {

@@ -123,8 +123,8 @@ describe('faults under load', () => {
     // A 0x0402 answer is a promise that nothing was charged: the charged set is exactly the accepted set.
     expect([...charges.keys()].sort()).toEqual([...accepted].sort())
     // Receipts: records of the batches the kill interrupted come back only after their queue's visibility
-    // timeout (60 s submit and receipts, 180 s dispatch; the dispatch guard is a lease that expires before
-    // that), later than this test waits. So at most the records in flight at the kill lack a receipt here:
+    // timeout (60 s submit and receipts; dispatch 162 s locally, lib/resources.ts LocalQueues, and the dispatch
+    // guard is a 60 s lease for the simulator's upstream, which expires before that), later than this test waits. So at most the records in flight at the kill lack a receipt here:
     // each of the three event sources holds up to LAMBDA_CONCURRENCY (2 locally) batches.
     await Promise.allSettled(accepted.map((id) => e.deliverSm(isReceiptOf(id), 15_000)))
     const missing = accepted.filter((id) => !e.delivered.some(isReceiptOf(id)))
