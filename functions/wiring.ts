@@ -7,7 +7,7 @@ import { httpConnector } from '../lib/adapters/http/connector'
 import { envSecrets, firstOf, type SecretSource } from '../lib/adapters/http/secrets'
 import { sqsQueues } from '../lib/adapters/sqs'
 import { smppQueueConnector } from '../lib/adapters/sqs/upstream-connector'
-import { type Config, EnvKeys } from '../lib/config'
+import { EnvKeys } from '../lib/config'
 import type { Deps } from '../lib/domain/deps'
 import type { UpstreamKind } from '../lib/domain/model'
 import { MetricServices } from '../lib/observability/names'
@@ -29,7 +29,7 @@ export interface WiringOptions {
  * The one place the Lambdas build their adapters: the same DynamoDB and SQS adapters on AWS and in
  * the local stack; only cfg.endpoints differ (unset on AWS).
  */
-export function buildDeps(cfg: Config, opts: WiringOptions = {}): Deps {
+export function buildDeps(cfg: Deps['cfg'], opts: WiringOptions = {}): Deps {
   const db = new DynamoDBClient({ region: cfg.region, endpoint: cfg.endpoints.dynamo })
   const sqs = new SQSClient({ region: cfg.region, endpoint: cfg.endpoints.sqs })
   // Only the bench sets METER_DIR: DynamoDB units and SQS requests per message, counted (lib/adapters/aws/meter.ts).
@@ -39,7 +39,8 @@ export function buildDeps(cfg: Config, opts: WiringOptions = {}): Deps {
     // The wiring is the edge where the environment may be read; secrets are not part of Config on purpose.
     http: httpConnector(opts.secrets ?? upstreamSecrets(process.env)),
     // SMPP binds cannot live in a Lambda: the job goes to the bind pool in the node's process (issue 9).
-    smpp: smppQueueConnector(queues, cfg.queues.upstream),
+    // Only a runtime that declares the upstream queue (dispatch) can hand a message to the pool.
+    ...(cfg.queues.upstream ? { smpp: smppQueueConnector(queues, cfg.queues.upstream) } : {}),
     ...opts.connectors,
   }
   return {

@@ -1,4 +1,5 @@
-import { type QueueName, type TableName, Tables } from './resources'
+import { type QueueName, Queues, type TableName, Tables } from './resources'
+import { type QueuesOf, queuesOf, type Runtime, type TablesOf, tablesOf } from './runtimes'
 
 /**
  * The one typed view of the environment. Each process calls `loadConfig()` once at start-up and passes
@@ -74,11 +75,23 @@ export interface SmppConfig {
   systemId: string
 }
 
-export interface Config {
+/**
+ * What a config is loaded for: one runtime (lib/runtimes.ts declares its tables and queues), or `stack`, every
+ * table and queue, for what stands in for the whole stack (tests, the local Lambda host that runs three functions).
+ */
+export type Scope = Runtime | 'stack'
+type TablesIn<S extends Scope> = [S] extends [Runtime] ? TablesOf<S> : TableName
+type QueuesIn<S extends Scope> = [S] extends [Runtime] ? QueuesOf<S> : QueueName
+
+/**
+ * Physical names of the tables and queues the scope declares. Code shared by several runtimes types its
+ * config with their union and sees only what all of them have; anything else it must check for.
+ */
+export interface Config<S extends Scope = 'stack'> {
   region: string
   endpoints: { dynamo?: string; sqs?: string }
-  tables: Record<TableName, string>
-  queues: Record<QueueName, string>
+  tables: Readonly<Record<TablesIn<S>, string> & Partial<Record<TableName, string>>>
+  queues: Readonly<Record<QueuesIn<S>, string> & Partial<Record<QueueName, string>>>
   callbackQueuePrefix: string
   callbackQueueUrl?: string
   callbackDlqArn?: string
@@ -105,7 +118,11 @@ const fail = (msg: string): never => {
   throw new Error(`config: ${msg}`)
 }
 
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+/** A queue's URL from a config shared by runtimes that may not all have it: a missing one is a wiring bug, said by name. */
+export const queueUrl = (cfg: Pick<Config<Runtime>, 'queues'>, q: QueueName): string =>
+  cfg.queues[q] ?? fail(`queue ${q} is not declared for this runtime (lib/runtimes.ts)`)
+
+export function loadConfig<S extends Scope>(scope: S, env: Record<string, string | undefined> = process.env): Config<S> {
   const need = (k: string) => env[k]?.trim() || fail(`missing env ${k}`)
   const opt = (k: string) => env[k]?.trim() || undefined
   const int = (k: string, d: number) => {
@@ -119,17 +136,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           .filter(Boolean)
       : d
   const bool = (k: string, d: boolean) => (env[k] === undefined ? d : ['1', 'true', 'yes'].includes(env[k]!.toLowerCase()))
-  const tables = Object.fromEntries(Object.keys(Tables).map((t) => [t, need(EnvKeys.table(t as TableName))])) as Record<TableName, string>
+  // Only the scope's own names are read, so a runtime starts without the env vars of tables it never touches.
+  const tableNames = scope === 'stack' ? (Object.keys(Tables) as TableName[]) : tablesOf(scope)
+  const queueNames = scope === 'stack' ? (Object.keys(Queues) as QueueName[]) : queuesOf(scope)
   return Object.freeze({
     region: env[EnvKeys.region]?.trim() || 'us-east-1',
     endpoints: { dynamo: opt(EnvKeys.dynamoEndpoint), sqs: opt(EnvKeys.sqsEndpoint) },
-    tables,
-    queues: {
-      submit: need(EnvKeys.queue('submit')),
-      dispatch: need(EnvKeys.queue('dispatch')),
-      receipts: need(EnvKeys.queue('receipts')),
-      upstream: need(EnvKeys.queue('upstream')),
-    },
+    tables: Object.freeze(Object.fromEntries(tableNames.map((t) => [t, need(EnvKeys.table(t))]))) as Config<S>['tables'],
+    queues: Object.freeze(Object.fromEntries(queueNames.map((q) => [q, need(EnvKeys.queue(q))]))) as Config<S>['queues'],
     callbackQueuePrefix: env[EnvKeys.callbackQueuePrefix]?.trim() || 'smpp-callback-',
     callbackQueueUrl: opt(EnvKeys.callbackQueueUrl),
     callbackDlqArn: opt(EnvKeys.callbackDlqArn),

@@ -19,7 +19,7 @@ import { systemClock } from './session/clock'
 import { startUpstreamPool, type UpstreamPool, type UpstreamPoolOptions } from './upstream/pool'
 
 /** The node's settings from the config: timeouts from env, the rest fixed here. */
-export const nodeSettings = (cfg: Config, callbackQueueUrl: string): NodeSettings => ({
+export const nodeSettings = (cfg: Config<'node'>, callbackQueueUrl: string): NodeSettings => ({
   nodeId: cfg.nodeId,
   smpp: cfg.smpp,
   submitQueueUrl: cfg.queues.submit,
@@ -36,7 +36,7 @@ export const nodeSettings = (cfg: Config, callbackQueueUrl: string): NodeSetting
  * answers to submit_sm on the wire, and runs beside the node's drain, so both stay within DRAIN_TIMEOUT_MS
  * (and the task's stopTimeout, which allows a 20 s long poll on top).
  */
-export const poolOptions = (cfg: Config): Partial<UpstreamPoolOptions> => ({
+export const poolOptions = (cfg: Config<'node'>): Partial<UpstreamPoolOptions> => ({
   receiveWaitSec: Math.max(1, Math.min(20, Math.floor(cfg.smpp.drainTimeoutMs / 1000))),
   drainMs: Math.min(10_000, cfg.smpp.drainTimeoutMs),
 })
@@ -64,7 +64,7 @@ export async function withNodeId(env: Record<string, string | undefined>, timeou
  */
 export async function main(): Promise<void> {
   const env = await withNodeId(process.env)
-  const cfg = loadConfig(env)
+  const cfg = loadConfig('node', env)
   const log = jsonLog(undefined, { nodeId: cfg.nodeId })
   const db = new DynamoDBClient({ region: cfg.region, endpoint: cfg.endpoints.dynamo }) // endpoints unset on AWS
   const sqs = new SQSClient({ region: cfg.region, endpoint: cfg.endpoints.sqs })

@@ -16,7 +16,7 @@ export interface LocalServices {
   prefix: string
   /** DLQ URLs of the pipeline queues, to assert what ended there. */
   dlqs: Record<QueueName, string>
-  /** The env a process would get (loadConfig(env) === config): for code that builds its own clients. */
+  /** The env a process would get (loadConfig('stack', env) === config): for code that builds its own clients. */
   env: Record<string, string>
 }
 
@@ -36,7 +36,7 @@ export async function localServices(prefix = uniquePrefix()): Promise<LocalServi
   const sqs = localSqsClient(endpoints.sqs)
   const provisioned = await provision({ db, sqs, prefix })
   const env = { ...stackEnv(provisioned, endpoints), [EnvKeys.nodeId]: `${prefix}-node` }
-  return { config: loadConfig(env), db, sqs, prefix, dlqs: provisioned.dlqs, env }
+  return { config: loadConfig('stack', env), db, sqs, prefix, dlqs: provisioned.dlqs, env }
 }
 
 /** Just the SDK clients for the run's local services, for suites that make their own queues. */

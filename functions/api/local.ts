@@ -7,7 +7,7 @@ import { createApi } from './app'
  * The API and usage page for the local stack (`npm start`): the same app as the Lambda, on
  * API_HOST:API_PORT (default 127.0.0.1:8080; set API_HOST=0.0.0.0 to reach it from elsewhere).
  */
-const cfg = loadConfig()
+const cfg = loadConfig('api')
 const deps = buildDeps(cfg)
 const { port, host: hostname } = cfg.api
 const server = serve(

@@ -8,7 +8,7 @@ import { readOnce } from '../read-once'
 import type { SqsBatchResponse, SqsEvent } from '../types'
 import { buildDeps } from '../wiring'
 
-const deps = buildDeps(loadConfig()) // once per cold start: a bad env fails here, not mid-batch
+const deps = buildDeps(loadConfig('dispatch')) // once per cold start: a bad env fails here, not mid-batch
 
 /** A batch's records mostly go to the same few upstreams: each upstream's row is read once per batch. */
 function batchDeps(d: Deps): Deps {

@@ -7,7 +7,7 @@ import type { SqsBatchResponse, SqsEvent } from '../types'
 import { buildDeps } from '../wiring'
 import { batchDeps } from './batch-deps'
 
-const deps = buildDeps(loadConfig()) // once per cold start: a bad env fails here, not mid-batch
+const deps = buildDeps(loadConfig('dlr')) // once per cold start: a bad env fails here, not mid-batch
 
 /**
  * Receipts queue -> message state, refunds, usage, and deliver_sm for the client (lib/domain/dlr.ts). The

@@ -6,7 +6,7 @@ import { observed } from '../observe'
 import type { SqsBatchResponse, SqsEvent } from '../types'
 import { buildDeps } from '../wiring'
 
-const deps = buildDeps(loadConfig()) // once per cold start: a bad env fails here, not mid-batch
+const deps = buildDeps(loadConfig('submit')) // once per cold start: a bad env fails here, not mid-batch
 
 /** Submit queue -> the batch decided and charged per account, one verdict per job on the node's callback queue (lib/domain/submit.ts). */
 export const handler = observed(

@@ -4,7 +4,7 @@ import { App, Validations } from 'aws-cdk-lib'
 import { Match, Template } from 'aws-cdk-lib/assertions'
 import { AwsSolutionsChecks } from 'cdk-nag'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { EnvKeys } from '../../lib/config'
+import { EnvKeys, loadConfig } from '../../lib/config'
 import { MetricDimensions, MetricNames, MetricNamespace, MetricServices } from '../../lib/observability/names'
 import {
   CallbackDlqName,
@@ -17,6 +17,7 @@ import {
   type TableName,
   Tables,
 } from '../../lib/resources'
+import { queuesOf, type Runtime, tablesOf } from '../../lib/runtimes'
 import { AccessByRuntime } from './access'
 import { CallbackOwnerActions } from './grants'
 import { PlatformStack } from './platform-stack'
@@ -45,6 +46,20 @@ const synth = (context: Record<string, unknown> = {}) => {
         `${v.ruleName}: ${v.violatingResources.map((x) => x.locations?.[0] ?? x.resourceLogicalId).join(', ')}`,
     )
   return { cfg, template: Template.fromJSON(assembly.getStackArtifact(stack.artifactId).template), report, nag }
+}
+
+/**
+ * A runtime's env in the template names exactly the tables and queues lib/runtimes.ts declares for it, the
+ * ones the stack grants, and loadConfig(runtime) starts on it: config and grants come from one declaration.
+ */
+function expectRuntimeEnv(runtime: Runtime, vars: Record<string, unknown>) {
+  const named = (prefix: string) => Object.keys(vars).filter((k) => k.startsWith(prefix) && (prefix !== 'QUEUE_' || k.endsWith('_URL')))
+  expect(new Set(named('TABLE_')), runtime).toEqual(new Set(tablesOf(runtime).map(EnvKeys.table)))
+  expect(new Set(named('QUEUE_')), runtime).toEqual(new Set(queuesOf(runtime).map(EnvKeys.queue)))
+  // Token values (Ref, Fn::GetAtt) stand for the physical names; loadConfig only needs them present.
+  const env = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]))
+  const cfg = loadConfig(runtime, env)
+  expect(Object.keys(cfg.tables).sort(), runtime).toEqual(Object.keys(AccessByRuntime[runtime].tables).sort())
 }
 
 const taskRole = (t: Template) => logicalIdStartingWith(t, 'AWS::IAM::Role', 'SmppTaskTaskRole')
@@ -135,16 +150,14 @@ describe('PlatformStack (dev)', () => {
     }
   })
 
-  it('runs four ARM64 Node.js 22 functions whose config names every table and queue', () => {
-    const fns = Object.values(t.findResources('AWS::Lambda::Function')).filter(
-      (f) => f.Properties.Runtime?.startsWith('nodejs') && f.Properties.Environment?.Variables?.[EnvKeys.table('accounts')],
-    )
-    expect(fns).toHaveLength(4)
-    for (const fn of fns) {
+  it('runs four ARM64 Node.js 22 functions whose env is what loadConfig reads for their runtime', () => {
+    const byRuntime = { submit: 'SubmitWorker', dispatch: 'DispatchWorker', dlr: 'DlrWorker', api: 'Api' } as const
+    const fns = t.findResources('AWS::Lambda::Function')
+    for (const [runtime, prefix] of Object.entries(byRuntime)) {
+      const fn = fns[functionId(t, prefix)]
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' })
       const vars = fn.Properties.Environment.Variables
-      for (const name of tableNames) expect(vars[EnvKeys.table(name)]).toBeDefined()
-      for (const q of queueNames) expect(vars[EnvKeys.queue(q)]).toBeDefined()
+      expectRuntimeEnv(runtime as Runtime, vars)
       expect(vars[EnvKeys.callbackQueuePrefix]).toBe('smpp-dev-callback-')
       expect(vars[EnvKeys.dynamoEndpoint]).toBeUndefined()
     }
@@ -224,7 +237,7 @@ describe('PlatformStack (dev)', () => {
     const trusted = JSON.stringify(vars.SMPP_PROXY_TRUSTED)
     expect(trusted).toMatch(/\d+\.\d+\.\d+\.\d+\/\d+/)
     expect(trusted).not.toContain('0.0.0.0/0')
-    for (const name of tableNames) expect(vars[EnvKeys.table(name)]).toBeDefined()
+    expectRuntimeEnv('node', vars)
     expect(container.StopTimeout).toBeGreaterThan(20)
     expect(container.HealthCheck.Command.join(' ')).toContain('/health')
   })

@@ -94,10 +94,8 @@ export class PlatformStack extends Stack {
     }
     for (const [runtime, target] of Object.entries(targets) as [Runtime, EnvTarget][]) {
       const access = AccessByRuntime[runtime]
-      // lib/config.ts loadConfig requires every table and queue name in every process, used or not:
-      // names are set everywhere, permissions only where AccessByRuntime says.
-      for (const t of Object.keys(tables) as TableName[]) target.addEnvironment(EnvKeys.table(t), tables[t].tableName)
-      for (const q of Object.keys(queues) as QueueName[]) target.addEnvironment(EnvKeys.queue(q), queues[q].queueUrl)
+      // useTable and useQueue set the name and grant the actions together: a runtime's env holds exactly
+      // the tables and queues its declaration names (lib/runtimes.ts), the ones loadConfig(runtime) reads.
       for (const [t, mode] of Object.entries(access.tables) as [TableName, TableAccess][]) {
         useTable(target, t, tables[t], mode, { scan: access.scan?.includes(t) })
       }

@@ -17,7 +17,7 @@ export const Functions: Partial<Record<QueueName, string>> = {
 }
 
 export async function startLambdaHost(env: Record<string, string | undefined>, concurrency: number): Promise<EventSourceRunner> {
-  const cfg = loadConfig(env)
+  const cfg = loadConfig('stack', env) // three functions in one process: every queue they consume
   if (!cfg.endpoints.sqs) throw new Error('lambda host: SQS_ENDPOINT is not set')
   const sqs = localSqsClient(cfg.endpoints.sqs)
   // Lambda's pollers' receives and deletes are billed SQS requests on AWS too.

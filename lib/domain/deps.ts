@@ -18,5 +18,6 @@ export interface Deps {
   log: Log
   /** Operational metrics (EMF on AWS and locally); optional so tests of effects need not pass one. */
   metrics?: MetricSink
-  cfg: Config
+  /** The pipeline functions' config: shared code sees the tables all four have, and checks for a queue (queueUrl). */
+  cfg: Config<'submit' | 'dispatch' | 'dlr' | 'api'>
 }

@@ -16,7 +16,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   const env: Record<string, string> = { NODE_ID: 'test' }
   for (const t of Object.keys(Tables)) env[EnvKeys.table(t as TableName)] = t
   for (const q of Object.keys(Queues)) env[EnvKeys.queue(q as QueueName)] = `queue://${q}`
-  return loadConfig({ ...env, ...overrides })
+  return loadConfig('stack', { ...env, ...overrides })
 }
 
 /** A QueueSender that keeps what was sent, per queue URL. */

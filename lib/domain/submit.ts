@@ -1,3 +1,4 @@
+import { queueUrl } from '../config'
 import { receiptText } from './charge'
 import { isPastDeadline } from './decision'
 import { deliverToAccount } from './deliver'
@@ -83,7 +84,7 @@ export async function submitBatch(deps: Deps, jobs: SubmitJob[]): Promise<Submit
   // A record whose verdict could not be sent is retried whole; its retry sends its dispatch job.
   const toDispatch = dispatch.filter((d) => !('error' in outcomes[first.get(clientMessageId(d.messageId))!]))
   if (toDispatch.length > 0)
-    await deps.queues.sendBatch(deps.cfg.queues.dispatch, toDispatch).catch((err) =>
+    await deps.queues.sendBatch(queueUrl(deps.cfg, 'dispatch'), toDispatch).catch((err) =>
       failIds(
         toDispatch.map((d) => d.messageId),
         err,

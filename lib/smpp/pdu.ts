@@ -296,8 +296,50 @@ export interface Bodies {
 }
 export type BodyOf<C extends CommandIdValue> = Bodies[C]
 
-export type SubmitSmPdu = Pdu<SubmitSm>
-export type DeliverSmPdu = Pdu<DeliverSm>
+/** Responses whose body may be absent when command_status is non-zero (sections 4.1, 4.4.2, 4.5.2, 4.6.2, 4.7.2). */
+type MaybeEmpty =
+  | typeof CommandId.BindReceiverResp
+  | typeof CommandId.BindTransmitterResp
+  | typeof CommandId.BindTransceiverResp
+  | typeof CommandId.SubmitSmResp
+  | typeof CommandId.DeliverSmResp
+  | typeof CommandId.DataSmResp
+  | typeof CommandId.SubmitMultiResp
+
+/** A body as the codec decodes it: a response that may come without its body has every field optional. */
+export type DecodedBody<C extends CommandIdValue> = C extends MaybeEmpty ? Partial<Bodies[C]> : Bodies[C]
+
+/** One member of the union: a PDU whose command_id fixes its body's type. */
+export interface PduOf<C extends CommandIdValue> {
+  commandId: C
+  status: number
+  sequence: number
+  body: DecodedBody<C>
+}
+
+/**
+ * Every PDU the codec decodes, as a union discriminated by commandId: `switch (pdu.commandId)` narrows the body.
+ * decode() never yields another command_id (an unknown one is a PduError, answered with generic_nack).
+ */
+export type KnownPdu = { [C in CommandIdValue]: PduOf<C> }[CommandIdValue]
+
+/**
+ * Narrows a PDU from the session engine (typed `Pdu`, the codec's output) to the union members of `ids`, by its
+ * command_id: one integer compare, no copy. The body's type follows from the id because the codec decoded the body
+ * with that command_id's layout (bodies.ts), which is why this is the one place the relation is asserted.
+ */
+export function isPdu<C extends CommandIdValue>(pdu: Pdu, ...ids: C[]): pdu is Pdu & PduOf<C> {
+  return (ids as number[]).includes(pdu.commandId)
+}
+
+/** The body of a PDU the session routed here by command_id; a mismatch is a wiring bug, never input. */
+export function bodyOf<C extends CommandIdValue>(pdu: Pdu, ...ids: C[]): DecodedBody<C> {
+  if (!isPdu(pdu, ...ids)) throw new Error(`command_id 0x${pdu.commandId.toString(16)} routed to a handler of ${ids.join(', ')}`)
+  return pdu.body
+}
+
+export type SubmitSmPdu = PduOf<typeof CommandId.SubmitSm>
+export type DeliverSmPdu = PduOf<typeof CommandId.DeliverSm>
 
 export { EsmClass } from './esm-class'
 /** message_state values (section 5.2.28): one table, kept with the receipt text that maps them to stat words. */

@@ -2,7 +2,7 @@ import { admitBind, bindSucceeded } from '../../lib/domain/bind-limits'
 import type { BindType } from '../../lib/domain/model'
 import { verifyPassword } from '../../lib/domain/password'
 import { sessionLimitReached, sessionsElsewhere } from '../../lib/domain/sessions'
-import type { BindBody, Pdu } from '../../lib/smpp/pdu'
+import { bodyOf, CommandId, type Pdu } from '../../lib/smpp/pdu'
 import { Status, type StatusCode, statusName } from '../../lib/smpp/status'
 import { sleep } from '../session/clock'
 import type { Session } from '../session/session'
@@ -40,7 +40,7 @@ export const bind =
   }
 
 async function attempt(node: BindServices, bindType: BindType, conn: Session, pdu: Pdu): Promise<void> {
-  const { systemId, password } = pdu.body as unknown as BindBody
+  const { systemId, password } = bodyOf(pdu, CommandId.BindTransmitter, CommandId.BindReceiver, CommandId.BindTransceiver)
   const address = conn.remote.address
   const { gate } = node
 

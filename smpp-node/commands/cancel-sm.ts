@@ -1,6 +1,6 @@
 import { SmppError } from '../../lib/domain/errors'
 import { CancellableStates } from '../../lib/domain/receipts'
-import type { CancelSm, Pdu } from '../../lib/smpp/pdu'
+import { bodyOf, CommandId, type Pdu } from '../../lib/smpp/pdu'
 import { Status } from '../../lib/smpp/status'
 import type { Session } from '../session/session'
 import type { MessageServices } from './services'
@@ -14,7 +14,7 @@ import type { MessageServices } from './services'
 export const cancelSm =
   (deps: MessageServices) =>
   async (conn: Session, pdu: Pdu): Promise<void> => {
-    const b = pdu.body as unknown as CancelSm
+    const b = bodyOf(pdu, CommandId.CancelSm)
     const cancelFail = (why: string) => new SmppError(Status.CancelFail, why)
     if (!b.messageId) throw cancelFail('cancel without message_id is not offered')
     const { messages } = deps

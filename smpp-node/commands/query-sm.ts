@@ -1,7 +1,7 @@
 import { SmppError } from '../../lib/domain/errors'
 import { FinalStates } from '../../lib/domain/model'
 import { messageStateOf } from '../../lib/domain/receipts'
-import type { Pdu, QuerySm } from '../../lib/smpp/pdu'
+import { bodyOf, CommandId, type Pdu } from '../../lib/smpp/pdu'
 import { Status } from '../../lib/smpp/status'
 import type { Session } from '../session/session'
 import type { MessageServices } from './services'
@@ -29,7 +29,7 @@ export const smppTime = (iso: string): string => {
 export const querySm =
   (deps: Pick<MessageServices, 'messages'>) =>
   async (conn: Session, pdu: Pdu): Promise<void> => {
-    const { messageId } = pdu.body as unknown as QuerySm
+    const { messageId } = bodyOf(pdu, CommandId.QuerySm)
     const record = messageId ? await deps.messages.get(messageId) : undefined
     if (record === undefined || record.accountId !== conn.account?.accountId)
       throw new SmppError(Status.InvMsgId, `no message ${messageId} for this account`)

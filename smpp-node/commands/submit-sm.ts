@@ -2,11 +2,18 @@ import { SmppError, TextTooLong, UnknownDataCoding } from '../../lib/domain/erro
 import type { Destination, SubmitJob } from '../../lib/domain/jobs'
 import { countParts, decodeText, isKnownDataCoding } from '../../lib/encoding/data-coding'
 import { readPart } from '../../lib/encoding/segments'
-import { CommandId, type DataSm, EsmClass, type Pdu, type SubmitMulti, type SubmitSm } from '../../lib/smpp/pdu'
+import { bodyOf, CommandId, type DataSm, EsmClass, isPdu, type Pdu, type SubmitSm } from '../../lib/smpp/pdu'
 import { Status } from '../../lib/smpp/status'
 import { submitRespBody } from '../bridge/verdicts'
 import type { Session } from '../session/session'
 import type { SubmitServices } from './services'
+
+/**
+ * What submit_sm, submit_multi and data_sm share, as prepareSubmit reads it: the destinations aside, data_sm's
+ * fields (4.7.1) are mandatory, submit_sm's others (protocol_id, priority_flag, times, short_message) optional.
+ */
+type SubmitFields = Partial<Omit<SubmitSm, 'destAddrTon' | 'destAddrNpi' | 'destinationAddr'>> &
+  Pick<DataSm, 'serviceType' | 'sourceAddrTon' | 'sourceAddrNpi' | 'sourceAddr' | 'esmClass' | 'registeredDelivery' | 'dataCoding'>
 
 /** What the node can check without a table: everything of the SubmitJob except the identifiers. */
 export type PreparedSubmit = Omit<SubmitJob, 'v' | 'messageId' | 'accountId' | 'nodeId' | 'replyTo' | 'receivedAt' | 'deadline' | 'async'>
@@ -18,12 +25,12 @@ const commandOf = (id: number): PreparedSubmit['command'] =>
   id === CommandId.DataSm ? 'data_sm' : id === CommandId.SubmitMulti ? 'submit_multi' : 'submit_sm'
 
 function destinationsOf(pdu: Pdu): Destination[] {
-  if (pdu.commandId !== CommandId.SubmitMulti) {
-    const b = pdu.body as unknown as SubmitSm
+  if (!isPdu(pdu, CommandId.SubmitMulti)) {
+    const b = bodyOf(pdu, CommandId.SubmitSm, CommandId.DataSm)
     if (!b.destinationAddr) throw new SmppError(Status.InvDstAdr, 'destination_addr is empty')
     return [{ addr: b.destinationAddr, ton: b.destAddrTon, npi: b.destAddrNpi }]
   }
-  const { dests } = pdu.body as unknown as SubmitMulti
+  const { dests } = pdu.body
   if (dests.length < 1 || dests.length > 254) throw new SmppError(Status.InvNumDests, `${dests.length} destinations`)
   return dests.map((d) => {
     // Section 4.5.1: dest_flag 2 names a distribution list, which this SMSC does not keep.
@@ -42,7 +49,8 @@ function destinationsOf(pdu: Pdu): Destination[] {
 export function prepareSubmit(pdu: Pdu): PreparedSubmit {
   const command = commandOf(pdu.commandId)
   const destinations = destinationsOf(pdu)
-  const b = pdu.body as unknown as Partial<SubmitSm> & DataSm
+  // data_sm carries no short_message (section 4.7.1): its text is in message_payload.
+  const b: SubmitFields = bodyOf(pdu, CommandId.SubmitSm, CommandId.DataSm, CommandId.SubmitMulti)
   const shortMessage = b.shortMessage ?? Buffer.alloc(0)
   if (!isKnownDataCoding(b.dataCoding)) throw new UnknownDataCoding(b.dataCoding)
   if (command === 'data_sm' && b.messagePayload === undefined) {

@@ -1,7 +1,7 @@
 import type { Upstream } from '../../lib/domain/model'
 import { backoffMs, type SmppUpstreamSettings } from '../../lib/domain/upstream-smpp'
 import type { Log } from '../../lib/ports'
-import { CommandId, type DeliverSm, type Pdu, type SubmitSm } from '../../lib/smpp/pdu'
+import { CommandId, type DataSm, type DeliverSm, type Pdu, type SubmitSm } from '../../lib/smpp/pdu'
 import { TokenBucket } from '../edge/throttle'
 import type { Clock, TimerHandle } from '../session/clock'
 import { type BindCommand, LinkClosed, SmppClient } from './client'
@@ -13,7 +13,7 @@ export interface BindGroupDeps {
   /** The bind password, read from the secret store at each bind (so a rotated secret is picked up on reconnect). */
   password(): Promise<string>
   /** deliver_sm / data_sm from an RX or TRX bind: resolves to the deliver_sm_resp command_status. */
-  onDeliver(pdu: Pdu<DeliverSm>): Promise<number>
+  onDeliver(body: DeliverSm | DataSm): Promise<number>
 }
 
 /** No bound transmitter had room before the caller's deadline. */

@@ -1,7 +1,7 @@
 import net from 'node:net'
 import tls from 'node:tls'
 import { responseIdOf } from '../../lib/smpp/codec'
-import { type BindBody, CommandId, type DeliverSm, type Pdu } from '../../lib/smpp/pdu'
+import { type BindBody, bodyOf, CommandId, type DataSm, type DeliverSm, type Pdu } from '../../lib/smpp/pdu'
 import { Status } from '../../lib/smpp/status'
 import type { Clock } from '../session/clock'
 import { LinkClosed, type LinkOwner, SmppLink } from '../session/link'
@@ -26,7 +26,8 @@ export interface ClientOptions {
   responseTimeoutMs: number
   enquireLinkIntervalMs: number
   /** deliver_sm / data_sm from the SMSC: resolves to the deliver_sm_resp command_status. */
-  onDeliver(pdu: Pdu<DeliverSm>): Promise<number>
+  /** The body of a deliver_sm or data_sm (section 4.7.1: the receipt may come in either). */
+  onDeliver(body: DeliverSm | DataSm): Promise<number>
   clock: Clock
 }
 
@@ -131,7 +132,7 @@ export class SmppClient implements LinkOwner {
       case CommandId.DeliverSm:
       case CommandId.DataSm:
         void this.opts
-          .onDeliver(pdu as unknown as Pdu<DeliverSm>)
+          .onDeliver(bodyOf(pdu, CommandId.DeliverSm, CommandId.DataSm))
           .catch(() => Status.XTAppn)
           .then((status) =>
             this.link.send({ commandId: responseIdOf(pdu.commandId), status, sequence: pdu.sequence, body: { messageId: '' } }),

@@ -93,9 +93,9 @@ export class UpstreamGroups {
         log: this.deps.log,
         random: this.deps.random,
         password: () => this.password(upstream),
-        onDeliver: async (pdu) => {
+        onDeliver: async (body) => {
           try {
-            const event = upstreamEventOf(pdu.body, upstream.upstreamId, settings, new Date(this.deps.clock.now()))
+            const event = upstreamEventOf(body, upstream.upstreamId, settings, new Date(this.deps.clock.now()))
             // deliver_sm_resp only once the event is safely on the queue: the SMSC redelivers otherwise.
             await this.deps.queues.send(this.deps.receiptsQueueUrl, event)
             return Status.Ok

@@ -1,7 +1,7 @@
 import type { UpstreamEvent } from '../../lib/domain/jobs'
 import { canonicalUpstreamId, type SmppUpstreamSettings } from '../../lib/domain/upstream-smpp'
 import { decodeText } from '../../lib/encoding/data-coding'
-import { type DeliverSm, EsmClass } from '../../lib/smpp/pdu'
+import { type DataSm, type DeliverSm, EsmClass } from '../../lib/smpp/pdu'
 import { parseReceipt, statOf } from '../../lib/smpp/receipt'
 
 /** A deliver_sm with the receipt bit whose message id cannot be found in its TLVs or text. */
@@ -14,7 +14,8 @@ export class UnreadableReceipt extends Error {}
  * of SMPP 3.4 Appendix B, which real SMSCs write in many variants (parseReceipt reads them).
  */
 export function upstreamEventOf(
-  pdu: DeliverSm,
+  // data_sm (4.7.1) has no short_message: its text is in message_payload.
+  pdu: DeliverSm | (DataSm & { shortMessage?: undefined }),
   upstreamId: string,
   s: Pick<SmppUpstreamSettings, 'messageIdType'>,
   now: Date,

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import type { Stores } from '../../ports'
-import type { TableName } from '../../resources'
+import { type TableName, Tables } from '../../resources'
 import { dynamoAccounts } from './accounts'
 import { DefaultShards } from './balance'
 import { dynamoGuards } from './guards'
@@ -24,8 +24,16 @@ export interface DynamoOptions {
   balanceShards?: number
 }
 
-/** Every port over DynamoDB, one adapter per table family, wired once per runtime. */
-export function dynamoStores(db: DynamoDBClient, tables: Record<TableName, string>, opts: DynamoOptions = {}): Stores {
+/**
+ * Every port over DynamoDB, one adapter per table family, wired once per runtime. A runtime configures only
+ * the tables it declares (lib/runtimes.ts); a store over any other gets a name DynamoDB refuses (':' is not
+ * allowed in table names), so a call the declaration forgot fails at once with the table named, not silently.
+ */
+export function dynamoStores(db: DynamoDBClient, configured: Partial<Record<TableName, string>>, opts: DynamoOptions = {}): Stores {
+  const tables = Object.fromEntries((Object.keys(Tables) as TableName[]).map((t) => [t, configured[t] ?? `undeclared:${t}`])) as Record<
+    TableName,
+    string
+  >
   const clock = {
     now: opts.now ?? (() => new Date()),
     retentionDays: opts.retentionDays ?? 30,
