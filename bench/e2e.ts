@@ -48,7 +48,14 @@ export interface E2eFigures {
   oneAccount: LoadFigures
   manyAccounts: LoadFigures & { accounts: number }
   /** What the one-account run spent, per accepted message with its receipt. */
-  perMessage: { ddbWriteUnits: number; ddbReadUnits: number; sqsRequests: number; lambdaInvocations: number; sqsByAction: string }
+  perMessage: {
+    ddbWriteUnits: number
+    ddbReadUnits: number
+    sqsRequests: number
+    lambdaInvocations: number
+    sqsByAction: string
+    ddbWriteByOp: string
+  }
   cost: ReturnType<typeof costPer1M>
 }
 
@@ -134,6 +141,11 @@ export async function benchE2e(opts: BenchE2eOptions = {}): Promise<E2eFigures> 
       sqsByAction: Object.entries(used.sqsByAction)
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([k, v]) => `${k} ${per(v)}`)
+        .join(', '),
+      // Largest first; table names without the stack's prefix (`smpp-local-guards` reads `guards`).
+      ddbWriteByOp: Object.entries(used.ddbWriteByOp)
+        .sort(([, a], [, b]) => b - a)
+        .map(([k, v]) => `${k.replace(/ \S*?-(\w+)$/, ' $1')} ${per(v)}`)
         .join(', '),
     }
     return {

@@ -107,6 +107,7 @@ async function e2eSection(): Promise<Figures> {
     ddbReadUnitsPerMessage: e.perMessage.ddbReadUnits,
     sqsRequestsPerMessage: e.perMessage.sqsRequests,
     sqsRequestsByAction: e.perMessage.sqsByAction,
+    ddbWriteUnitsByOp: e.perMessage.ddbWriteByOp,
     lambdaInvocationsPerMessage: e.perMessage.lambdaInvocations,
     awsCostPer1M: e.cost.total,
     awsCostPer1MDynamo: e.cost.dynamo,

@@ -29,5 +29,9 @@ export function spent(after: MeterCounts, before: MeterCounts): MeterCounts {
     const n = v - (before.sqsByAction[k] ?? 0)
     if (n) d.sqsByAction[k] = n
   }
+  for (const [k, v] of Object.entries(after.ddbWriteByOp)) {
+    const n = v - (before.ddbWriteByOp[k] ?? 0)
+    if (n) d.ddbWriteByOp[k] = n
+  }
   return d
 }

@@ -100,7 +100,7 @@ describe('PlatformStack (dev)', () => {
           TimeToLiveSpecification: 'ttlAttribute' in def ? { AttributeName: def.ttlAttribute, Enabled: true } : Match.absent(),
           GlobalSecondaryIndexes:
             'indexes' in def
-              ? def.indexes.map((i) => Match.objectLike({ IndexName: i.name, Projection: { ProjectionType: 'ALL' } }))
+              ? def.indexes.map((i) => Match.objectLike({ IndexName: i.name, Projection: { ProjectionType: 'KEYS_ONLY' } }))
               : Match.absent(),
         }),
       })

@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib'
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb'
 import { Construct } from 'constructs'
-import { type KeyDef, physicalName, type TableName, Tables } from '../../lib/resources'
+import { IndexProjection, type KeyDef, physicalName, type TableName, Tables } from '../../lib/resources'
 
 const attr = (k: KeyDef) => ({ name: k.name, type: k.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER })
 
@@ -33,7 +33,7 @@ export class PlatformTables extends Construct {
           indexName: index.name,
           partitionKey: attr(index.partitionKey),
           sortKey: 'sortKey' in index ? attr(index.sortKey) : undefined,
-          projectionType: ProjectionType.ALL,
+          projectionType: ProjectionType[IndexProjection],
         })
       }
       return [name, table] as const

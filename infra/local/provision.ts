@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-dynamodb'
 import type { SQSClient } from '@aws-sdk/client-sqs'
 import { ensureQueueWithDlq } from '../../lib/adapters/sqs/create-queue'
-import { LocalQueues, physicalName, type QueueName, type TableDef, type TableName, Tables } from '../../lib/resources'
+import { IndexProjection, LocalQueues, physicalName, type QueueName, type TableDef, type TableName, Tables } from '../../lib/resources'
 
 export interface Provisioned {
   prefix: string
@@ -28,7 +28,7 @@ const keySchema = (pk: { name: string }, sk?: { name: string }) => [
   ...(sk ? [{ AttributeName: sk.name, KeyType: 'RANGE' as const }] : []),
 ]
 
-/** The same definition CDK turns into a Table construct: on-demand billing, GSIs projecting everything. */
+/** The same definition CDK turns into a Table construct: on-demand billing, GSIs of keys only. */
 export function createTableInput(def: TableDef, tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
@@ -39,7 +39,7 @@ export function createTableInput(def: TableDef, tableName: string): CreateTableC
       ? def.indexes.map((i) => ({
           IndexName: i.name,
           KeySchema: keySchema(i.partitionKey, i.sortKey),
-          Projection: { ProjectionType: 'ALL' },
+          Projection: { ProjectionType: IndexProjection },
         }))
       : undefined,
   }

@@ -1,7 +1,9 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs'
-import { describe, expect, it } from 'vitest'
+import { createRequestHandler } from 'local-aws-sqs'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { sqsQueues } from '../../lib/adapters/sqs/queues'
 import { localClients, tempQueue } from '../../test/local-services'
+import { longPollLikeAws, type ServerQueue } from './sqs-long-poll'
 
 // The SQS server of the test run (test/global-setup.ts) is infra/local/sqs.ts's, wrapped by ./sqs-long-poll.ts.
 const { sqs } = localClients()
@@ -67,5 +69,28 @@ describe('the local SQS server answers a long poll as AWS does', () => {
     const q = await tempQueue(sqs)
     expect(await queues.receive(q.url, 10, 1)).toEqual([])
     expect(await queues.receive(q.url, 10, 0)).toEqual([])
+  })
+})
+
+// On a stepped clock, no wall time: the server's own receive answers on its first scan tick, every 10 ms; at
+// each hop of the pipeline that is a wait AWS does not have (issue 12).
+describe('a ready message', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it("is handed out after 1 ms, not on the server's 10 ms tick", async () => {
+    vi.useFakeTimers()
+    const { service } = createRequestHandler({ port: 1, queues: [{ QueueName: 'tick' }] })
+    const queue = service.Queues[0] as unknown as ServerQueue & { setRecord(m: { MessageBody: string }): unknown }
+    longPollLikeAws(queue)
+    queue.setRecord({ MessageBody: 'hello' })
+    await vi.advanceTimersByTimeAsync(0) // the record's delay of 0 s
+    let got: unknown[] | undefined
+    void queue.receive({ WaitTimeSeconds: 20, MaxNumberOfMessages: 10 }).then((m) => {
+      got = m
+    })
+    await vi.advanceTimersByTimeAsync(1)
+    expect(got?.map((m) => (m as { MessageBody: string }).MessageBody)).toEqual(['hello'])
   })
 })

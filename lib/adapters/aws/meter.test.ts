@@ -25,6 +25,9 @@ describe('meter', () => {
     expect(m.ddbWriteUnits).toBe(2)
     await db.send(new GetItemCommand({ TableName, Key: { pk: { S: 'METER#1' } }, ConsistentRead: true }))
     expect(m).toMatchObject({ ddbWriteUnits: 2, ddbReadUnits: 1, ddbRequests: 3 })
+    // Where the write units went, by operation and table (the bench's ddbWriteUnitsByOp).
+    expect(m.ddbWriteByOp).toEqual({ [`PutItem ${TableName}`]: 1, 'PutItem failed': 1 })
+    expect(sumCounts([m, m]).ddbWriteByOp).toEqual({ [`PutItem ${TableName}`]: 2, 'PutItem failed': 2 })
   })
 
   it('counts SQS requests by action: a batch of ten is one request', async () => {

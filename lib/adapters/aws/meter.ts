@@ -13,6 +13,8 @@ export interface MeterCounts {
   ddbReadUnits: number
   ddbWriteUnits: number
   ddbRequests: number
+  /** Write units by operation and table (`TransactWriteItems guards`): where the units go (issue 12). */
+  ddbWriteByOp: Record<string, number>
   sqsRequests: number
   sqsByAction: Record<string, number>
   lambdaInvocations: number
@@ -23,6 +25,7 @@ export const emptyCounts = (): MeterCounts => ({
   ddbReadUnits: 0,
   ddbWriteUnits: 0,
   ddbRequests: 0,
+  ddbWriteByOp: {},
   sqsRequests: 0,
   sqsByAction: {},
   lambdaInvocations: 0,
@@ -39,6 +42,7 @@ interface Capacity {
   CapacityUnits?: number
   ReadCapacityUnits?: number
   WriteCapacityUnits?: number
+  TableName?: string
 }
 
 /**
@@ -60,9 +64,10 @@ export function meterDynamo(client: DynamoDBClient, m: MeterCounts = processMete
         return out
       } catch (err) {
         const name = (err as { name?: string }).name
-        if (name === 'ConditionalCheckFailedException') m.ddbWriteUnits += 1
+        const op = `${cmd.replace(/Command$/, '')} failed`
+        if (name === 'ConditionalCheckFailedException') addWrite(m, op, 1)
         if (name === 'TransactionCanceledException')
-          m.ddbWriteUnits += 2 * ((args.input as { TransactItems?: unknown[] }).TransactItems?.length ?? 1)
+          addWrite(m, op, 2 * ((args.input as { TransactItems?: unknown[] }).TransactItems?.length ?? 1))
         throw err
       }
     },
@@ -71,11 +76,18 @@ export function meterDynamo(client: DynamoDBClient, m: MeterCounts = processMete
 }
 
 function add(m: MeterCounts, cmd: string, c: Capacity): void {
+  const op = `${cmd.replace(/Command$/, '')} ${c.TableName ?? '?'}`
   if (c.ReadCapacityUnits !== undefined || c.WriteCapacityUnits !== undefined) {
     m.ddbReadUnits += c.ReadCapacityUnits ?? 0
-    m.ddbWriteUnits += c.WriteCapacityUnits ?? 0
+    addWrite(m, op, c.WriteCapacityUnits ?? 0)
   } else if (Reads.has(cmd)) m.ddbReadUnits += c.CapacityUnits ?? 0
-  else m.ddbWriteUnits += c.CapacityUnits ?? 0
+  else addWrite(m, op, c.CapacityUnits ?? 0)
+}
+
+function addWrite(m: MeterCounts, op: string, units: number): void {
+  if (!units) return
+  m.ddbWriteUnits += units
+  m.ddbWriteByOp[op] = (m.ddbWriteByOp[op] ?? 0) + units
 }
 
 /** Counts every SQS request by action: each one is billed (a batch of up to 10 small messages is one request). */
@@ -135,6 +147,7 @@ export function sumCounts(all: MeterCounts[]): MeterCounts {
     total.lambdaInvocations += c.lambdaInvocations
     total.lambdaRecords += c.lambdaRecords
     for (const [k, v] of Object.entries(c.sqsByAction)) total.sqsByAction[k] = (total.sqsByAction[k] ?? 0) + v
+    for (const [k, v] of Object.entries(c.ddbWriteByOp ?? {})) total.ddbWriteByOp[k] = (total.ddbWriteByOp[k] ?? 0) + v
   }
   return total
 }

@@ -3,7 +3,7 @@ import { epochSec } from '../../domain/ids'
 import type { MessageRecord } from '../../domain/model'
 import type { MessageStore } from '../../ports'
 import { Day } from '../keys'
-import { fromItem, type Item, queryPage, toItem, values } from './item'
+import { batchGet, fromItem, type Item, queryPage, toItem, values } from './item'
 
 /**
  * messages item: { messageId (pk), ...MessageRecord, upstreamKey?, expiresAt }.
@@ -12,6 +12,8 @@ import { fromItem, type Item, queryPage, toItem, values } from './item'
  * - expiresAt (TTL, epoch seconds) = createdAt + retentionDays, computed here from the dynamoStores
  *   option so the domain record stays free of storage policy.
  * byAccount index: (accountId, createdAt) for the API's listing.
+ * Both indexes hold keys only (lib/resources.ts IndexProjection): a state change then rewrites the item alone,
+ * and a reader of an index fetches the items it names by key.
  */
 export const upstreamKey = (upstreamId: string, upstreamMessageId: string) => `${upstreamId}#${upstreamMessageId}`
 
@@ -65,7 +67,10 @@ export function dynamoMessages(db: DynamoDBClient, table: string): MessageStore 
         },
         1,
       )
-      return page.items[0] && toMessage(page.items[0])
+      const key = page.items[0]?.messageId?.S
+      if (!key) return undefined
+      const out = await db.send(new GetItemCommand({ TableName: table, Key: toItem({ messageId: key }) }))
+      return out.Item && toMessage(out.Item)
     },
     async transition(messageId, from, to, patch = {}) {
       if (from.length === 0) return undefined
@@ -94,7 +99,19 @@ export function dynamoMessages(db: DynamoDBClient, table: string): MessageStore 
         limit,
         cursor,
       )
-      return { items: page.items.map(toMessage), ...(page.cursor ? { cursor: page.cursor } : {}) }
+      // The page's items by key, in the index's order; one the TTL deleted meanwhile is left out.
+      const ids = page.items.map((k) => k.messageId?.S ?? '')
+      const byId = new Map(
+        (
+          await batchGet(
+            db,
+            table,
+            ids.map((messageId) => toItem({ messageId })),
+          )
+        ).map((i) => [i.messageId?.S, i]),
+      )
+      const items = ids.flatMap((id) => (byId.has(id) ? [toMessage(byId.get(id)!)] : []))
+      return { items, ...(page.cursor ? { cursor: page.cursor } : {}) }
     },
   }
 }
