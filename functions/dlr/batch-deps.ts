@@ -5,7 +5,7 @@ import { readOnce } from '../read-once'
  * The DLR function's view of its dependencies for one batch (issue 12: every hop batches):
  *
  * - Its only queue sends are the nudges of lib/domain/deliver.ts, which tell a node that a delivery waits in
- *   the pending table; the stored item, not the nudge, is what guarantees the delivery (DESIGN.md rule 3),
+ *   the pending table; the stored item, not the nudge, is what guarantees the delivery (docs/DESIGN.md rule 3),
  *   and a failed nudge is only logged there. So they are gathered and leave, per callback queue, in
  *   SendMessageBatch requests of 10 once the batch's records are done, instead of one request each.
  * - The reads every receipt of an account repeats (the account's refund settings, its receiver sessions) are

@@ -39,7 +39,7 @@ export function alarmBelow(scope: Construct, id: string, metric: IMetric, thresh
   return alarm
 }
 
-/** A message in a DLQ is one the pipeline gave up on (DESIGN.md rule 3): one is enough to wake someone. */
+/** A message in a DLQ is one the pipeline gave up on (docs/DESIGN.md rule 3): one is enough to wake someone. */
 export const dlqAlarm = (scope: Construct, dlq: IQueue, topic: ITopic) =>
   alarmAbove(
     scope,

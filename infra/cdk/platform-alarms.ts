@@ -35,7 +35,7 @@ export interface PlatformAlarmsProps {
 }
 
 /**
- * The alarms an outage of any stage fires (DESIGN.md rule 8, issue 15), beside the per-queue DLQ and per-function
+ * The alarms an outage of any stage fires (docs/DESIGN.md rule 8, issue 15), beside the per-queue DLQ and per-function
  * alarms of QueueWorker / PipelineQueue: queue age, verdict deadline misses, failed records (the Lambdas report
  * failures per record, so Lambda Errors stays 0), DynamoDB throttles, the callback DLQ, unhealthy targets.
  */

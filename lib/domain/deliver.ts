@@ -6,7 +6,7 @@ import type { DeliverPayload } from './model'
 import { canReceive } from './sessions'
 
 /**
- * Store and forward (DESIGN.md rule 3): a receipt or MO is first stored as a pending item, then one
+ * Store and forward (docs/DESIGN.md rule 3): a receipt or MO is first stored as a pending item, then one
  * node holding a receiver session of the account is nudged through its callback queue. The item is
  * the truth: if no node holds a receiver bind, or the nudge is lost with its node, the next bind
  * drains the pending table. `deliveryId` is derived from the event, so the item's identity is stable.

@@ -40,7 +40,7 @@ async function onReceipt(deps: Deps, ev: ReceiptEvent): Promise<void> {
 }
 
 /**
- * Issue 13, item 4 (DESIGN.md rule 6): a carrier settles only messages dispatched to it. A receipt naming
+ * Issue 13, item 4 (docs/DESIGN.md rule 6): a carrier settles only messages dispatched to it. A receipt naming
  * another upstream's message is dropped with a warning (retrying cannot make it true). A message whose
  * upstream is not recorded yet (the carrier answered faster than dispatch wrote its id) is retried.
  */

@@ -1,6 +1,6 @@
 /**
  * Keys and ids the pipeline derives from the node-assigned message id. Every "exactly once" effect is
- * a conditional write on one of these keys (DESIGN.md rule 2; lib/resources.ts, guards table).
+ * a conditional write on one of these keys (docs/DESIGN.md rule 2; lib/resources.ts, guards table).
  */
 
 /**

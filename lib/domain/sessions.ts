@@ -12,6 +12,6 @@ export const canReceive = (bindType: BindType): boolean => bindType !== 'transmi
 export const sessionsElsewhere = (live: readonly SessionEntry[], nodeId: string, which: 'all' | 'submitting' = 'all'): number =>
   live.filter((e) => e.nodeId !== nodeId && (which === 'all' || canSubmit(e.bindType))).length
 
-/** The per-account session limit holds across nodes (DESIGN.md: binds). */
+/** The per-account session limit holds across nodes (docs/DESIGN.md: binds). */
 export const sessionLimitReached = (account: Pick<Account, 'sessionLimit'>, elsewhere: number, here: number): boolean =>
   elsewhere + here >= account.sessionLimit

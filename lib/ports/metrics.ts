@@ -1,5 +1,5 @@
 /**
- * Operational metrics (DESIGN.md rule 8): counts and latencies, written as CloudWatch EMF by the adapter
+ * Operational metrics (docs/DESIGN.md rule 8): counts and latencies, written as CloudWatch EMF by the adapter
  * (lib/observability/powertools.ts). Names come from lib/observability/names.ts, where the alarms read them.
  */
 export interface MetricSink {

@@ -76,7 +76,7 @@ export class Connection implements Session, LinkOwner {
   start(): void {
     const { bindTimeoutMs } = this.deps.smpp
     if (bindTimeoutMs > 0) {
-      // A connection that never binds holds a socket and a slot for nothing (DESIGN.md: 10 s to bind).
+      // A connection that never binds holds a socket and a slot for nothing (docs/DESIGN.md: 10 s to bind).
       this.bindTimer = this.deps.clock.setTimeout(() => {
         if (this.state === 'open') this.close('no bind within the bind timeout')
       }, bindTimeoutMs)
@@ -152,7 +152,7 @@ export class Connection implements Session, LinkOwner {
   /**
    * Sends a request of the node's own (deliver_sm, enquire_link, unbind) and resolves with the response,
    * whatever its status. A peer that leaves it unanswered for the response timeout is disconnected
-   * without unbind: it is treated as dead (DESIGN.md).
+   * without unbind: it is treated as dead (docs/DESIGN.md).
    */
   request(commandId: number, body: object = {}): Promise<Pdu> {
     return this.link.request(commandId, body)

@@ -173,7 +173,7 @@ export class SmppLink {
     this.owner.onBadFrame?.(e)
     this.owner.observe?.('in', e.commandId, e.status)
     if (e.fatal) {
-      // command_length unusable: the stream cannot be re-synchronised, so nack and close (STYLE.md, errors).
+      // command_length unusable: the stream cannot be re-synchronised, so nack and close (docs/STYLE.md, errors).
       this.nack(e.sequence, e.status)
       void this.end(new LinkClosed(`unframeable input: ${e.message}`))
       return

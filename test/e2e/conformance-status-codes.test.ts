@@ -5,7 +5,7 @@ import { balanceOf, createAccount, expectStatus, messagesOf, putBlacklist, putRo
 import { eventually, type Stack, StartTimeoutMs, sleep, startStack, stopStack } from './stack'
 
 /**
- * Issue 8, conformance: every platform command_status (DESIGN.md), each through a real submit_sm from the npm
+ * Issue 8, conformance: every platform command_status (docs/DESIGN.md), each through a real submit_sm from the npm
  * `smpp` client to `npm start`'s stack, set up through the API the way an operator would. The platform's
  * catch-all route is removed first so that a destination can have no route (0x045A); each account here
  * gets its own catch-all route to the simulator instead.

@@ -4,7 +4,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import type { SQSClient } from '@aws-sdk/client-sqs'
 
 /**
- * What one process spent on AWS, counted rather than guessed (DESIGN.md rule 5): DynamoDB read and write
+ * What one process spent on AWS, counted rather than guessed (docs/DESIGN.md rule 5): DynamoDB read and write
  * units as DynamoDB reports them (ReturnConsumedCapacity TOTAL, which DynamoDB Local answers too), SQS
  * requests by action, and Lambda invocations (counted by the local event-source runner). Installed only
  * where METER_DIR is set (the bench); the AWS deployment runs without it.
