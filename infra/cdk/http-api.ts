@@ -5,6 +5,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch'
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs'
 import { LogGroup } from 'aws-cdk-lib/aws-logs'
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager'
 import type { ITopic } from 'aws-cdk-lib/aws-sns'
 import { Construct } from 'constructs'
 import { alarmAbove, functionAlarms } from './alarms'
@@ -36,6 +37,15 @@ export class PlatformApi extends Construct {
       logRetentionDays: props.logRetentionDays,
       removalPolicy: props.removalPolicy,
     })
+    // The ledger cursor carries a running balance, so the API signs it (functions/api/running-balance.ts), and every
+    // instance of the function must sign with the same key: one generated at first deploy. Passed as an environment
+    // value resolved by CloudFormation (never in the template); it guards only the integrity of paging cursors.
+    const cursorKey = new Secret(this, 'CursorKey', {
+      description: 'HMAC key of the API ledger cursors',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy: props.removalPolicy,
+    })
+    this.fn.addEnvironment('API_CURSOR_SECRET', cursorKey.secretValue.unsafeUnwrap())
     this.api = new HttpApi(this, 'HttpApi', {
       defaultIntegration: new HttpLambdaIntegration('Hono', this.fn),
       createDefaultStage: false,

@@ -71,6 +71,10 @@ export function acknowledgeNagFindings(stack: Stack, p: NagParts) {
     'The environment holds names and timeouts only (tables, queues, ports); the TLS key and upstream passwords come as ECS secrets from Secrets Manager',
   )
   because(
+    'SMG4',
+    'The API cursor key signs paging cursors only (infra/cdk/http-api.ts): rotating it would only void cursors in flight, so it is not rotated',
+  )
+  because(
     'APIG4',
     'Every route authenticates in the app with an API key (functions/api/auth.ts: sha256 lookup, roles); API Gateway authorizers would duplicate it',
   )

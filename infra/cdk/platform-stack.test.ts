@@ -370,7 +370,10 @@ describe('PlatformStack (dev)', () => {
   })
 
   it('keeps upstream secrets out of the template: only what talks to upstreams reads them, by name prefix', () => {
-    t.resourceCountIs('AWS::SecretsManager::Secret', 0)
+    // The only secret the stack creates is the API's cursor key, generated at deploy (never in the template).
+    const secrets = Object.values(t.findResources('AWS::SecretsManager::Secret'))
+    expect(secrets.map((r) => r.Properties.Description)).toEqual(['HMAC key of the API ledger cursors'])
+    expect(secrets[0].Properties.GenerateSecretString).toBeDefined()
     const readers = Object.keys(t.findResources('AWS::IAM::Role')).filter((role) =>
       grantsOf(t, role).some((g) => g.action === 'secretsmanager:GetSecretValue' && g.resource.includes('/upstream/')),
     )
