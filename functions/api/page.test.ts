@@ -75,7 +75,7 @@ describe('usage page', () => {
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
     await page.goto(`${base}/`)
     await useKey(Keys.finance)
-    await page.waitForFunction("document.querySelectorAll('#account option').length === 2")
+    await page.locator('#account option').nth(1).waitFor({ state: 'attached' })
     expect(await page.$$eval('#account option', (os) => os.map((o) => o.textContent))).toEqual(['acme', 'beta'])
     expect(await page.evaluate("sessionStorage.getItem('smppApiKey')")).toBe(Keys.finance)
 
@@ -138,10 +138,11 @@ describe('usage page', () => {
 
   it('offers an account key its own account only, and says so when a key is refused', async () => {
     await useKey(Keys.beta)
-    await page.waitForFunction("document.querySelector('#who').textContent.includes('account')")
+    // Locators, not string predicates: the page's CSP forbids eval, which a string waitForFunction needs.
+    await page.locator('#who', { hasText: 'account' }).waitFor()
     expect(await page.$$eval('#account option', (os) => os.map((o) => o.textContent))).toEqual(['beta'])
     await useKey('wrong-key')
-    await page.waitForFunction("document.querySelector('#status').textContent.startsWith('401')")
+    await page.locator('#status', { hasText: /^401/ }).waitFor()
     expect(await page.textContent('#status')).toBe('401 unknown API key')
   })
 })
