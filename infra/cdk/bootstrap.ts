@@ -1,12 +1,10 @@
-import { join } from 'node:path'
 import { ArnFormat, CustomResource, Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib'
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam'
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda'
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs'
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs'
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs'
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager'
 import { Construct } from 'constructs'
-import { EsbuildSettings, repoRoot } from '../bundle'
+import { esmBundling, nodeFunctionBase } from './platform-function'
 
 export interface BootstrapProps {
   prefix: string
@@ -32,24 +30,12 @@ export class Bootstrap extends Construct {
     super(scope, id)
     const stack = Stack.of(this)
     const fn = new NodejsFunction(this, 'Function', {
-      entry: join(repoRoot, 'infra/cdk/bootstrap/handler.ts'),
-      handler: 'handler',
-      runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
+      ...nodeFunctionBase('infra/cdk/bootstrap/handler.ts'),
       memorySize: 256,
       timeout: Duration.minutes(5), // a teardown may list and delete many queues
-      projectRoot: repoRoot,
-      depsLockFilePath: join(repoRoot, 'package-lock.json'),
       logGroup: new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_WEEK, removalPolicy: props.removalPolicy }),
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: EsbuildSettings.target,
-        mainFields: [...EsbuildSettings.mainFields],
-        banner: EsbuildSettings.banner,
-        minify: EsbuildSettings.minify,
-        sourceMap: EsbuildSettings.sourcemap,
-      },
+      // No external modules: the Secrets Manager client is bundled, not taken from the runtime.
+      bundling: esmBundling,
     })
     const queuesArn = stack.formatArn({ service: 'sqs', resource: `${props.callbackQueuePrefix}*`, arnFormat: ArnFormat.NO_RESOURCE_NAME })
     // ListQueues has no resource-level permissions (its QueueNamePrefix narrows it); DeleteQueue only on the prefix.
