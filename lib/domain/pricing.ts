@@ -1,6 +1,6 @@
 import type { ReferenceStore } from '../ports'
 import { NoRoute, NoTariff, NoUpstreamTariff } from './errors'
-import type { Account, Tariff, UpstreamTariff } from './model'
+import type { Account, Route, Tariff, UpstreamTariff } from './model'
 
 export interface Quote {
   tariff: Tariff
@@ -8,6 +8,10 @@ export interface Quote {
   upstreams: string[]
   upstreamTariff: UpstreamTariff
 }
+
+/** A route's upstream ids in priority order (none without a route). */
+export const upstreamsOf = (route: Route | undefined): string[] =>
+  [...(route?.upstreams ?? [])].sort((a, b) => a.priority - b.priority).map((u) => u.upstreamId)
 
 /**
  * Step 4 of submit, in the issue's order: the account's tariff by longest prefix (0x043C), then the
@@ -21,7 +25,7 @@ export async function quote(reference: ReferenceStore, account: Account, destina
     reference.routeFor(account.tariffPlan, destination),
   ])
   if (!tariff || tariff.currency !== account.currency) throw new NoTariff(destination)
-  const upstreams = [...(route?.upstreams ?? [])].sort((a, b) => a.priority - b.priority).map((u) => u.upstreamId)
+  const upstreams = upstreamsOf(route)
   if (upstreams.length === 0) throw new NoRoute(destination)
   const upstreamTariff = await reference.upstreamTariffFor(upstreams[0], destination)
   if (!upstreamTariff) throw new NoUpstreamTariff(upstreams[0])

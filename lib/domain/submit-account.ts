@@ -8,7 +8,7 @@ import { Duplicate, InsufficientFunds, SmppError } from './errors'
 import { recordId } from './ids'
 import type { DispatchJob, SubmitJob } from './jobs'
 import type { Account } from './model'
-import { type Quote, quote } from './pricing'
+import { type Quote, quote, upstreamsOf } from './pricing'
 
 /** The account is gone or disabled since the bind: the submit fails (ESME_RSUBMITFAIL), it is not retried. */
 export class AccountUnavailable extends SmppError {
@@ -154,8 +154,7 @@ async function repeat(ctx: Ctx, s: Slot, status: number): Promise<number> {
       plan === undefined
         ? undefined
         : await once(ctx, `r|${record.destinationAddr}`, () => reference.routeFor(plan, record.destinationAddr))
-    const upstreams = [...(route?.upstreams ?? [])].sort((a, b) => a.priority - b.priority).map((u) => u.upstreamId)
-    ctx.out.dispatch.push(dispatchJobFor(s.job, s.i, upstreams))
+    ctx.out.dispatch.push(dispatchJobFor(s.job, s.i, upstreamsOf(route)))
   }
   return status
 }
