@@ -1,30 +1,18 @@
 import { randomBytes } from 'node:crypto'
 import type { Duplex } from 'node:stream'
-import type { SmppConfig } from '../../lib/config'
-import { statusOf } from '../../lib/domain/errors'
 import type { Account, BindType } from '../../lib/domain/model'
 import { canReceive } from '../../lib/domain/sessions'
-import type { Log } from '../../lib/ports'
 import { commandName, responseIdOf } from '../../lib/smpp/codec'
 import type { FrameError } from '../../lib/smpp/framer'
 import { CommandId, type Pdu } from '../../lib/smpp/pdu'
 import { Status, type StatusCode } from '../../lib/smpp/status'
 import type { Clock, TimerHandle } from './clock'
+import { runCommand } from './dispatch'
 import { LinkClosed, type LinkOwner, SmppLink } from './link'
-import type { Command, Commands, Counters, Needs, Remote, Session, SessionState } from './session'
+import type { Remote, Session, SessionDeps, SessionState } from './session'
 import { Window } from './window'
 
-export type { Remote } from './session'
-
-/** What a server session runs on: its slice of the config, time, logs, counters, the command table, and who to tell when it ends. */
-export interface SessionDeps {
-  smpp: Pick<SmppConfig, 'windowSize' | 'maxPduLength' | 'bindTimeoutMs' | 'enquireLinkIntervalMs' | 'responseTimeoutMs'>
-  clock: Clock
-  log: Log
-  metrics: Counters
-  commands: Commands
-  closed(session: Connection): void
-}
+export type { Remote, SessionDeps } from './session'
 
 /**
  * One server session over any duplex stream (a TCP or TLS socket, or an in-memory pair in tests): bind
@@ -112,36 +100,7 @@ export class Connection implements Session, LinkOwner {
     // SMPP 3.4 section 3.3: generic_nack answers a command_id the SMSC does not support.
     if (command === undefined) this.link.nack(pdu.sequence, Status.InvCmdId)
     else if (!this.window.tryAcquire()) this.link.respond(pdu, Status.MsgQFul)
-    else {
-      const refusal = this.stateRefusal(command.needs)
-      if (refusal !== Status.Ok) this.reply(pdu, refusal)
-      else this.run(command, pdu)
-    }
-  }
-
-  private run(command: Command, pdu: Pdu): void {
-    try {
-      const running = command.run(this, pdu)
-      if (running) running.catch((err) => this.fail(pdu, err))
-    } catch (err) {
-      this.fail(pdu, err)
-    }
-  }
-
-  /** Section 2.2: binds only in the open state, everything else only when bound, submits not on a receiver. */
-  private stateRefusal(needs: Needs): StatusCode {
-    if (needs === 'any') return Status.Ok
-    if (needs === 'open') return this.state === 'open' ? Status.Ok : Status.AlyBnd
-    if (this.state !== 'bound') return Status.InvBndSts
-    if (needs === 'transmit' && this.bindType === 'receiver') return Status.InvBndSts
-    return Status.Ok
-  }
-
-  /** Every command path ends here on error: the peer gets the error's status (SysErr for the unexpected). */
-  private fail(req: Pdu, err: unknown): void {
-    const status = statusOf(err)
-    if (status === Status.SysErr) this.deps.log.error('command failed', { conn: this.id, command: commandName(req.commandId), err })
-    this.reply(req, status)
+    else runCommand(this, command, pdu, this.deps.log)
   }
 
   reply(req: Pdu, status: StatusCode, body: object = {}): void {

@@ -3,44 +3,12 @@ import { commandName, encode, isResponse, responseIdOf } from '../../lib/smpp/co
 import { FrameError, Framer } from '../../lib/smpp/framer'
 import { CommandId, type Pdu } from '../../lib/smpp/pdu'
 import { Status } from '../../lib/smpp/status'
-import type { Clock, TimerHandle } from './clock'
 import { Correlator } from './correlator'
+import { KeepAlive } from './keep-alive'
+import { LinkClosed, type LinkOptions, type LinkOwner, ResponseTimeout } from './link-owner'
 import { PduWriter } from './writer'
 
-/** What a link tells its owner: the session (our server's) or the client (our binds to carriers). */
-export interface LinkOwner {
-  /** A request from the peer, decoded. */
-  onRequest(pdu: Pdu): void
-  /** Whether this side handles a command_id: an undecodable request of it gets its own _resp, else generic_nack. */
-  knows(commandId: number): boolean
-  /** A request of ours went unanswered for the response timeout (the request itself rejects with ResponseTimeout). */
-  onResponseTimeout(commandId: number, timeoutMs: number): void
-  /** Nothing arrived for the keep-alive interval (SMPP 3.4 section 4.11: time for an enquire_link). */
-  onIdle(): void
-  /** Once, when the stream is gone, after every outstanding request was rejected with `reason`. */
-  onClosed(reason: Error): void
-  /** Every PDU in and out, with its status: metrics; and every undecodable frame. */
-  observe?(direction: 'in' | 'out', commandId: number, status: number): void
-  onBadFrame?(e: FrameError): void
-  onEncodeError?(pdu: Pdu, err: unknown): void
-}
-
-export interface LinkOptions {
-  clock: Clock
-  responseTimeoutMs: number
-  /** Keep-alive interval; 0 for none. */
-  idleMs: number
-  maxPduLength?: number
-}
-
-/** The link is gone (closed by either side, or dead): every outstanding request fails with it. */
-export class LinkClosed extends Error {
-  override name = 'LinkClosed'
-}
-/** No response within the response timeout; for submit_sm it is unknown whether the peer took the message. */
-export class ResponseTimeout extends Error {
-  override name = 'ResponseTimeout'
-}
+export { LinkClosed, type LinkOptions, type LinkOwner, ResponseTimeout } from './link-owner'
 
 /**
  * The one SMPP session engine, for both directions: framing, the request correlator (sequence numbers,
@@ -51,8 +19,7 @@ export class SmppLink {
   private readonly framer: Framer
   private readonly writer: PduWriter
   private readonly requests: Correlator
-  private lastRx: number
-  private idleTimer?: TimerHandle
+  private readonly keepAlive: KeepAlive
   private closedWith?: Error
   private reason?: Error
 
@@ -65,13 +32,12 @@ export class SmppLink {
     // A peer that does not read what we write stops being read (the writer's backpressure), so it cannot make us buffer without bound.
     this.writer = new PduWriter(stream, (full) => (full ? stream.pause() : stream.resume()))
     this.requests = new Correlator(opts.clock)
-    this.lastRx = opts.clock.now()
     stream.on('data', (chunk: Buffer) => this.onData(chunk))
     stream.on('error', (err) => {
       this.reason ??= new LinkClosed(err.message)
     })
     stream.on('close', () => this.finish(this.reason ?? new LinkClosed('peer closed')))
-    this.armIdle(opts.idleMs)
+    this.keepAlive = new KeepAlive(opts.clock, opts.idleMs, () => owner.onIdle())
   }
 
   get writable(): boolean {
@@ -145,13 +111,13 @@ export class SmppLink {
   private finish(reason: Error): void {
     if (this.closedWith !== undefined) return
     this.closedWith = reason
-    this.opts.clock.clearTimeout(this.idleTimer)
+    this.keepAlive.stop()
     this.requests.failAll(reason)
     this.owner.onClosed(reason)
   }
 
   private onData(chunk: Buffer): void {
-    this.lastRx = this.opts.clock.now()
+    this.keepAlive.touch()
     let items: ReturnType<Framer['push']>
     try {
       items = this.framer.push(chunk)
@@ -188,17 +154,5 @@ export class SmppLink {
 
   private onResponse(pdu: Pdu): void {
     this.requests.settle(pdu) // false: late (already timed out) or unsolicited, nothing waits for it
-  }
-
-  // One timer per link re-armed from the last arrival, instead of a clear and set on every chunk.
-  private armIdle(intervalMs: number): void {
-    if (intervalMs <= 0 || this.closedWith) return
-    const { clock } = this.opts
-    this.idleTimer = clock.setTimeout(() => {
-      const idle = clock.now() - this.lastRx
-      if (idle < intervalMs) return this.armIdle(intervalMs - idle)
-      this.owner.onIdle()
-      this.armIdle(this.opts.idleMs)
-    }, intervalMs)
   }
 }

@@ -1,6 +1,9 @@
+import type { SmppConfig } from '../../lib/config'
 import type { Account, BindType } from '../../lib/domain/model'
+import type { Log } from '../../lib/ports'
 import type { Pdu } from '../../lib/smpp/pdu'
 import type { StatusCode } from '../../lib/smpp/status'
+import type { Clock } from './clock'
 
 export type SessionState = 'open' | 'bound' | 'unbinding' | 'closed'
 
@@ -53,4 +56,15 @@ export type Commands = ReadonlyMap<number, Command>
 export interface Counters {
   pdu(direction: 'in' | 'out', commandId: number, status: number): void
   count(name: string, by?: number): void
+}
+
+/** What a server session runs on: its slice of the config, time, logs, counters, the command table, and who to tell when it ends. */
+export interface SessionDeps {
+  smpp: Pick<SmppConfig, 'windowSize' | 'maxPduLength' | 'bindTimeoutMs' | 'enquireLinkIntervalMs' | 'responseTimeoutMs'>
+  clock: Clock
+  log: Log
+  metrics: Counters
+  commands: Commands
+  /** Once, when the session has ended. */
+  closed(session: Session): void
 }
