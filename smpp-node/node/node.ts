@@ -1,22 +1,16 @@
-import { randomBytes } from 'node:crypto'
 import type { Duplex } from 'node:stream'
-import type { BindLimits } from '../../lib/domain/bind-limits'
 import type { Log, QueueConsumer, QueueSender, Stores } from '../../lib/ports'
 import { CallbackConsumer } from '../bridge/callback-consumer'
 import type { DeliveryDeps } from '../bridge/delivery'
 import { redrainPending } from '../bridge/pending-drain'
-import { SubmitBatcher } from '../bridge/submit-batcher'
 import { VerdictBook } from '../bridge/verdicts'
-import { buildCommands } from '../commands'
-import { isAllowed } from '../edge/allow-list'
-import { HashPool } from '../edge/hash-pool'
 import { Throttles } from '../edge/throttle'
 import { UnboundSlots } from '../edge/unbound-slots'
 import type { Clock } from '../session/clock'
 import { Connection, type Remote } from '../session/connection'
+import { nodeCommands } from './command-wiring'
 import { drainNode } from './drain'
 import { silentLog } from './log'
-import { messageIdGenerator } from './message-id'
 import { Metrics } from './metrics'
 import { BoundSessions } from './registry'
 import type { NodeSettings } from './settings'
@@ -88,40 +82,20 @@ export class SmppNode {
       delivery: this.delivery,
       pickReceiver: (accountId) => this.sessions.pickReceiver(accountId),
     })
-    const bindLimits: BindLimits = {
-      perAddress: s.smpp.bindFailureLimit,
-      perSystemId: s.smpp.bindSystemIdLimit,
-      holdMs: s.smpp.bindLockoutMs,
-      maxHoldMs: s.smpp.bindMaxLockoutMs,
-      knownMs: 30 * 86_400_000,
-    }
-    const commands = buildCommands({
+    const commands = nodeCommands({
+      settings: s,
+      stores,
+      queues,
       clock,
       log,
       metrics,
-      nodeId: s.nodeId,
-      accounts: stores.accounts,
-      registry: stores.sessions,
-      messages: stores.messages,
-      // Bind attempt limits, counted in stores.strikes across nodes; password hashing bounded per node.
-      gate: {
-        strikes: stores.strikes,
-        limits: bindLimits,
-        hashes: new HashPool(s.smpp.bindHashConcurrency, s.smpp.bindHashQueue),
-        allows: isAllowed,
-      },
-      systemId: s.smpp.systemId,
-      failedBindDelayMs: s.failedBindDelayMs,
+      throttles: this.throttles,
+      verdicts: this.verdicts,
+      nonce: deps.nonce,
       isDraining: () => this.draining$,
       boundHere: (accountId) => this.sessions.of(accountId).length,
       // The sessions commands run on are this node's own connections (accept below).
       bound: (session) => this.bound(session as Connection),
-      speed: this.throttles,
-      nextMessageId: messageIdGenerator(s.nodeId, deps.nonce ?? randomBytes(4).toString('hex'), () => clock.now()),
-      callbackQueueUrl: s.callbackQueueUrl,
-      verdictDeadlineMs: s.smpp.verdictDeadlineMs,
-      submits: new SubmitBatcher(queues, s.submitQueueUrl),
-      verdicts: this.verdicts,
     })
     const sessionDeps = { smpp: s.smpp, clock, log, metrics, commands, closed: (c: Connection) => this.closed(c) }
     this.onStream = (stream, remote) => new Connection(stream, sessionDeps, remote)

@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto'
+import type { BindLimits } from '../../lib/domain/bind-limits'
+import type { Log, QueueSender, Stores } from '../../lib/ports'
+import { SubmitBatcher } from '../bridge/submit-batcher'
+import type { VerdictBook } from '../bridge/verdicts'
+import { buildCommands } from '../commands'
+import { isAllowed } from '../edge/allow-list'
+import { HashPool } from '../edge/hash-pool'
+import type { Throttles } from '../edge/throttle'
+import type { Clock } from '../session/clock'
+import type { Commands, Session } from '../session/session'
+import { messageIdGenerator } from './message-id'
+import type { Metrics } from './metrics'
+import type { NodeSettings } from './settings'
+
+/** What the node hands down to build its command table: its parts, and the three questions only it can answer. */
+export interface CommandWiring {
+  settings: NodeSettings
+  stores: Stores
+  queues: QueueSender
+  clock: Clock
+  log: Log
+  metrics: Metrics
+  throttles: Throttles
+  verdicts: VerdictBook
+  nonce?: string
+  isDraining(): boolean
+  boundHere(accountId: string): number
+  bound(session: Session): void
+}
+
+/** The command table of one node, each command given only the services it uses (commands/services.ts). */
+export function nodeCommands(w: CommandWiring): Commands {
+  const { settings: s, stores, clock } = w
+  const bindLimits: BindLimits = {
+    perAddress: s.smpp.bindFailureLimit,
+    perSystemId: s.smpp.bindSystemIdLimit,
+    holdMs: s.smpp.bindLockoutMs,
+    maxHoldMs: s.smpp.bindMaxLockoutMs,
+    knownMs: 30 * 86_400_000,
+  }
+  return buildCommands({
+    clock,
+    log: w.log,
+    metrics: w.metrics,
+    nodeId: s.nodeId,
+    accounts: stores.accounts,
+    registry: stores.sessions,
+    messages: stores.messages,
+    // Bind attempt limits, counted in stores.strikes across nodes; password hashing bounded per node.
+    gate: {
+      strikes: stores.strikes,
+      limits: bindLimits,
+      hashes: new HashPool(s.smpp.bindHashConcurrency, s.smpp.bindHashQueue),
+      allows: isAllowed,
+    },
+    systemId: s.smpp.systemId,
+    failedBindDelayMs: s.failedBindDelayMs,
+    isDraining: w.isDraining,
+    boundHere: w.boundHere,
+    bound: w.bound,
+    speed: w.throttles,
+    nextMessageId: messageIdGenerator(s.nodeId, w.nonce ?? randomBytes(4).toString('hex'), () => clock.now()),
+    callbackQueueUrl: s.callbackQueueUrl,
+    verdictDeadlineMs: s.smpp.verdictDeadlineMs,
+    submits: new SubmitBatcher(w.queues, s.submitQueueUrl),
+    verdicts: w.verdicts,
+  })
+}
