@@ -1,20 +1,12 @@
 import type { Upstream } from '../../lib/domain/model'
-import { backoffMs, type SmppUpstreamSettings } from '../../lib/domain/upstream-smpp'
-import type { Log } from '../../lib/ports'
-import { CommandId, type DataSm, type DeliverSm, type Pdu, type SubmitSm } from '../../lib/smpp/pdu'
+import type { SmppUpstreamSettings } from '../../lib/domain/upstream-smpp'
+import { CommandId, type Pdu, type SubmitSm } from '../../lib/smpp/pdu'
 import { TokenBucket } from '../edge/throttle'
 import type { Clock, TimerHandle } from '../session/clock'
-import { type BindCommand, LinkClosed, SmppClient } from './client'
+import { type BindCommand, LinkClosed, type SmppClient } from './client'
+import { type BindLoopDeps, type BindLoopHooks, keepBound, Pauses } from './keep-bound'
 
-export interface BindGroupDeps {
-  clock: Clock
-  log: Log
-  random: () => number
-  /** The bind password, read from the secret store at each bind (so a rotated secret is picked up on reconnect). */
-  password(): Promise<string>
-  /** deliver_sm / data_sm from an RX or TRX bind: resolves to the deliver_sm_resp command_status. */
-  onDeliver(body: DeliverSm | DataSm): Promise<number>
-}
+export type BindGroupDeps = BindLoopDeps
 
 /** No bound transmitter had room before the caller's deadline. */
 export class NoBind extends Error {}
@@ -39,7 +31,7 @@ export class BindGroup {
   private readonly bucket: TokenBucket | undefined
   private pumpTimer: TimerHandle | undefined
   private stopped = false
-  private wake: Array<() => void> = []
+  private readonly pauses: Pauses
   private loops: Promise<void>[] = []
   /** Epoch ms since when no transmitter is bound (start-up counts as down). */
   downSince: number
@@ -50,6 +42,7 @@ export class BindGroup {
     private readonly deps: BindGroupDeps,
   ) {
     this.downSince = deps.clock.now()
+    this.pauses = new Pauses(deps.clock)
     this.bucket = settings.throughput > 0 ? new TokenBucket(settings.throughput, deps.clock.now()) : undefined
   }
 
@@ -60,7 +53,21 @@ export class BindGroup {
   start(): void {
     const modes: BindCommand[] =
       this.settings.bindMode === 'trx' ? [CommandId.BindTransceiver] : [CommandId.BindTransmitter, CommandId.BindReceiver]
-    for (let i = 0; i < this.settings.binds; i++) for (const mode of modes) this.loops.push(this.keepBound(mode, i))
+    const hooks: BindLoopHooks = {
+      stopped: () => this.stopped,
+      up: async (client, commandId) => {
+        this.all.add(client)
+        if (this.stopped) await client.unbind()
+        if (commandId !== CommandId.BindReceiver) this.addTransmitter(client)
+      },
+      down: (client) => {
+        this.all.delete(client)
+        this.removeTransmitter(client)
+      },
+      pauses: this.pauses,
+    }
+    for (let i = 0; i < this.settings.binds; i++)
+      for (const mode of modes) this.loops.push(keepBound(this.upstream, this.settings, this.deps, mode, i, hooks))
   }
 
   /** Sends submit_sm on a bound transmitter once the window and throughput allow; NoBind at the deadline. */
@@ -84,7 +91,7 @@ export class BindGroup {
   async stop(): Promise<void> {
     this.stopped = true
     this.cancelWaiting()
-    for (const wake of this.wake.splice(0)) wake()
+    this.pauses.wakeAll()
     await Promise.all([...this.all].map((c) => c.unbind()))
     await Promise.all(this.loops)
   }
@@ -119,49 +126,6 @@ export class BindGroup {
     }
   }
 
-  private async keepBound(commandId: BindCommand, slot: number): Promise<void> {
-    const { upstreamId } = this.upstream
-    const s = this.settings
-    let failures = 0
-    while (!this.stopped) {
-      try {
-        const client = await SmppClient.open({
-          host: s.host,
-          port: s.port,
-          tls: s.tls,
-          tlsRejectUnauthorized: s.tlsRejectUnauthorized,
-          bind: {
-            commandId,
-            systemId: s.systemId,
-            password: await this.deps.password(),
-            systemType: s.systemType,
-            addrTon: s.addrTon,
-            addrNpi: s.addrNpi,
-          },
-          responseTimeoutMs: s.responseTimeoutMs,
-          enquireLinkIntervalMs: s.enquireLinkIntervalMs,
-          onDeliver: (pdu) => this.deps.onDeliver(pdu),
-          clock: this.deps.clock,
-        })
-        failures = 0
-        const lost = new Promise<Error>((resolve) => client.onClose(resolve))
-        this.all.add(client)
-        if (this.stopped) await client.unbind()
-        else this.deps.log.info('upstream bound', { upstreamId, bind: commandName(commandId), slot })
-        if (commandId !== CommandId.BindReceiver) this.addTransmitter(client)
-        const reason = await lost
-        this.all.delete(client)
-        this.removeTransmitter(client)
-        if (!this.stopped)
-          this.deps.log.warn('upstream bind lost', { upstreamId, bind: commandName(commandId), slot, reason: reason.message })
-      } catch (err) {
-        failures++
-        this.deps.log.warn('upstream bind failed', { upstreamId, bind: commandName(commandId), slot, failures, err })
-      }
-      if (!this.stopped) await this.pause(backoffMs(failures, s.reconnect, this.deps.random))
-    }
-  }
-
   private addTransmitter(client: SmppClient): void {
     if (client.closed) return
     this.transmitters.push(client)
@@ -173,20 +137,4 @@ export class BindGroup {
     if (at >= 0) this.transmitters.splice(at, 1)
     if (this.transmitters.length === 0) this.downSince = this.deps.clock.now()
   }
-
-  // A reconnect pause that stop() cuts short.
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        this.deps.clock.clearTimeout(timer)
-        this.wake = this.wake.filter((w) => w !== done)
-        resolve()
-      }
-      const timer = this.deps.clock.setTimeout(done, ms)
-      this.wake.push(done)
-    })
-  }
 }
-
-const commandName = (id: BindCommand) =>
-  id === CommandId.BindTransceiver ? 'transceiver' : id === CommandId.BindTransmitter ? 'transmitter' : 'receiver'
