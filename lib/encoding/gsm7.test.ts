@@ -53,6 +53,12 @@ describe('gsmEncode / gsmDecode', () => {
     expect(gsmDecode(hex(bytes))).toBe(text)
   })
 
+  // The decoder fills a scratch buffer of 4096 code units and starts a new one when it is full.
+  it.each([4095, 4096, 4097, 9000])('decodes a message_payload of %i chars, with an escape at every boundary', (n) => {
+    const text = Array.from({ length: n }, (_, i) => (i % 4095 === 4094 ? '€' : 'abc@£'[i % 5])).join('')
+    expect(gsmDecode(gsmEncode(text)!)).toBe(text)
+  })
+
   it('round-trips any text of the alphabet and counts its septets', () => {
     fc.assert(
       fc.property(gsmText, (text) => {

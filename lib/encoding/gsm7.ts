@@ -84,21 +84,34 @@ export function gsmEncode(text: string): Buffer | null {
  */
 export function gsmDecode(bytes: Uint8Array): string {
   let out = ''
+  let n = 0
   for (let i = 0; i < bytes.length; i++) {
+    if (n === ScratchUnits) {
+      out += utf16Of(n)
+      n = 0
+    }
     const septet = bytes[i] & 0x7f
-    if (septet !== Escape) {
-      out += DEFAULT_ALPHABET[septet]
-      continue
-    }
-    if (i + 1 >= bytes.length) {
-      out += ' '
-      break
-    }
-    const next = bytes[++i] & 0x7f
-    out += next === Escape ? ' ' : (extensionBySeptet.get(next) ?? DEFAULT_ALPHABET[next])
+    if (septet !== Escape) scratch[n++] = DefaultCode[septet]
+    else if (i + 1 >= bytes.length) scratch[n++] = Space
+    else scratch[n++] = EscapedCode[bytes[++i] & 0x7f]
   }
-  return out
+  return out + utf16Of(n)
 }
+
+// Decoding writes UTF-16 code units into one scratch buffer and makes one flat string of them: `out += char`
+// per septet built a rope of 160 pieces that JSON.stringify of the SubmitJob then had to flatten (issue 16,
+// the node's profile). Every char of both tables is in the BMP, so one septet (or ESC pair) is one code unit.
+const Space = 0x20
+const DefaultCode = Uint16Array.from(DEFAULT_ALPHABET, (c) => c.charCodeAt(0))
+const EscapedCode = DefaultCode.map((code, septet) => (septet === Escape ? Space : (extensionBySeptet.get(septet)?.charCodeAt(0) ?? code)))
+const ScratchUnits = 4096
+const scratch = new Uint16Array(ScratchUnits)
+const scratchBytes = Buffer.from(scratch.buffer)
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
+const utf16Of = (units: number): string =>
+  littleEndian
+    ? scratchBytes.toString('utf16le', 0, units * 2)
+    : String.fromCharCode.apply(null, scratch.subarray(0, units) as unknown as number[])
 
 /**
  * Packs septets into octets, LSB first (TS 23.038 6.1.2.1.1). `fillBits` zero bits come first so that the first
