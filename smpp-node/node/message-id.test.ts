@@ -46,6 +46,22 @@ describe('message ids', () => {
     const tails = new Set(Array.from({ length: 1_000 }, () => next().slice(16)))
     expect(tails.size).toBeGreaterThan(990)
   })
+
+  it('write each part as toString(36) would, at the edges of its width', () => {
+    for (const r of [0, 1, 35, 36, 36 ** 7, 2 ** 40 - 1, 36 ** 8 - 1]) {
+      const next = messageIdGenerator(
+        'n',
+        'x',
+        () => 36 ** 9 - 1,
+        () => r,
+      )
+      const id = next()
+      expect(id.slice(16)).toBe(r.toString(36).toUpperCase().padStart(8, '0'))
+      expect(id.slice(0, 9)).toBe('ZZZZZZZZZ')
+      for (let i = 1; i < 1297; i++) next()
+      expect(next().slice(9, 12)).toBe((1297).toString(36).toUpperCase()) // the sequence, '101'
+    }
+  })
 })
 
 describe('logs', () => {

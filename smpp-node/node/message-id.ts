@@ -48,19 +48,41 @@ const fnv1a = (s: string): number => {
 
 const base36 = (n: number, width: number): string => n.toString(36).toUpperCase().padStart(width, '0')
 
+// '0'-'9', 'A'-'Z' by digit value; a fixed-width id part is written as char codes in one String.fromCharCode.
+const Digit = Uint16Array.from('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ', (c) => c.charCodeAt(0))
+const digit = (n: number, place: number): number => Digit[Math.floor(n / place) % 36]
+
+/** base36(n, 8) without toString, toUpperCase and padStart (three strings per id part, on the hot path). */
+const base36x8 = (n: number): string =>
+  String.fromCharCode(
+    digit(n, 36 ** 7),
+    digit(n, 36 ** 6),
+    digit(n, 36 ** 5),
+    digit(n, 36 ** 4),
+    digit(n, 36 ** 3),
+    digit(n, 36 ** 2),
+    digit(n, 36),
+    Digit[n % 36],
+  )
+const base36x3 = (n: number): string => String.fromCharCode(digit(n, 36 ** 2), digit(n, 36), Digit[n % 36])
+
 export function messageIdGenerator(nodeId: string, nonce: string, now: () => number, random: () => number = randomSource()): () => string {
   const tag = base36(fnv1a(`${nodeId}#${nonce}`) % 36 ** 4, 4)
   let lastMs = -1
   let seq = 0
+  // Time and tag change at most once a millisecond: written once per millisecond, not per id.
+  let head = ''
   return () => {
     const t = now()
     if (t > lastMs) {
       lastMs = t
       seq = 0
+      head = base36(lastMs, 9)
     } else if (++seq >= SeqSpace) {
       lastMs++
       seq = 0
+      head = base36(lastMs, 9)
     }
-    return base36(lastMs, 9) + base36(seq, 3) + tag + base36(random(), 8)
+    return head + base36x3(seq) + tag + base36x8(random())
   }
 }
