@@ -26,15 +26,17 @@ export function runCommand(session: Session, command: Command, pdu: Pdu, log: Lo
     session.reply(pdu, refusal)
     return
   }
-  const fail = (err: unknown) => {
-    const status = statusOf(err)
-    if (status === Status.SysErr) log.error('command failed', { conn: session.id, command: commandName(pdu.commandId), err })
-    session.reply(pdu, status)
-  }
   try {
     const running = command.run(session, pdu)
-    if (running) running.catch(fail)
+    // A closure only for the commands that answer later: the submit path answers synchronously (no promise, no closure).
+    if (running) running.catch((err) => fail(session, pdu, log, err))
   } catch (err) {
-    fail(err)
+    fail(session, pdu, log, err)
   }
+}
+
+function fail(session: Session, pdu: Pdu, log: Log, err: unknown): void {
+  const status = statusOf(err)
+  if (status === Status.SysErr) log.error('command failed', { conn: session.id, command: commandName(pdu.commandId), err })
+  session.reply(pdu, status)
 }

@@ -2,7 +2,7 @@ import type { Upstream } from '../../lib/domain/model'
 import type { SmppUpstreamSettings } from '../../lib/domain/upstream-smpp'
 import { CommandId, type Pdu, type SubmitSm } from '../../lib/smpp/pdu'
 import { TokenBucket } from '../edge/throttle'
-import type { Clock, TimerHandle } from '../session/clock'
+import type { TimerHandle } from '../session/clock'
 import { type BindCommand, LinkClosed, type SmppClient } from './client'
 import { type BindLoopDeps, type BindLoopHooks, keepBound, Pauses } from './keep-bound'
 
