@@ -1,8 +1,10 @@
 /**
- * Mandatory-parameter layouts of every SMPP 3.4 PDU (chapter 4), one decoder/sizer/writer per body shape.
- * Hand-written rather than table-driven: submit_sm and deliver_sm are the hot path of the node, and object
- * literals built in one expression keep one hidden class per PDU type.
+ * Mandatory-parameter layouts of every SMPP 3.4 PDU (chapter 4). The node's per-message PDUs (submit_sm,
+ * deliver_sm, their responses, submit_multi) are hand-written: object literals built in one expression keep
+ * one hidden class per PDU type. The rest are declared once as field lists (layout.ts, fieldLayout).
  */
+
+import { cstr, fieldLayout, type Layout, Max, sm, smLength, u8 } from './layout'
 import type {
   AlertNotification,
   BindBody,
@@ -22,95 +24,26 @@ import type {
 } from './pdu'
 import { CommandId } from './pdu'
 import { Status } from './status'
-import { cstrSize, PduError, type Reader, type Writer } from './wire'
+import { cstrSize, PduError, type Reader } from './wire'
 
-/** Maximum sizes of C-octet strings, NUL included (section 5.2). */
-const Max = {
-  SystemId: 16, // system_id
-  Password: 9, // password
-  SystemType: 13, // system_type
-  AddressRange: 41, // address_range
-  ServiceType: 6, // service_type
-  Addr: 21, // source_addr / destination_addr of submit_sm, deliver_sm, query_sm, cancel_sm, replace_sm, submit_multi
-  LongAddr: 65, // source_addr / destination_addr of data_sm, source_addr / esme_addr of alert_notification
-  Time: 17, // schedule_delivery_time, validity_period, final_date
-  MessageId: 65, // message_id
-  DlName: 21, // dl_name
-} as const
+const bind = fieldLayout<BindBody>('bind', [
+  cstr('systemId', 'system_id', Max.SystemId, Status.InvSysId),
+  cstr('password', 'password', Max.Password, Status.InvPaswd),
+  cstr('systemType', 'system_type', Max.SystemType, Status.InvSysTyp),
+  u8('interfaceVersion', 'interface_version'),
+  u8('addrTon', 'addr_ton'),
+  u8('addrNpi', 'addr_npi'),
+  cstr('addressRange', 'address_range', Max.AddressRange, Status.InvMsgLen),
+])
 
-export interface Layout<B extends object = object> {
-  name: string // the spec's command name, e.g. 'submit_sm'
-  decode(r: Reader): B
-  size(b: B): number
-  write(w: Writer, b: B): void
-  /** false for PDUs without a body: trailing octets are ignored there, so a sloppy enquire_link still gets its answer. */
-  tlvs: boolean
-  /** A mandatory field that shares its name with a TLV (query_sm_resp's message_state). */
-  shadowed?: string
-  /**
-   * For responses whose body SMPP 3.4 omits when command_status is non-zero: the field whose absence
-   * means "no body". A header-only response decodes to body {}, and body {} encodes header-only.
-   */
-  presence?: string
-}
-
-const smLength = (sm: Buffer, field = 'short_message'): number => {
-  if (sm.length > 255) throw new PduError(Status.InvMsgLen, `${field} is longer than 255 octets (sm_length is one octet)`)
-  return sm.length + 1
-}
-
-const bind: Layout<BindBody> = {
-  name: 'bind',
-  tlvs: true,
-  decode: (r) => ({
-    systemId: r.cstr(Max.SystemId, Status.InvSysId, 'system_id'),
-    password: r.cstr(Max.Password, Status.InvPaswd, 'password'),
-    systemType: r.cstr(Max.SystemType, Status.InvSysTyp, 'system_type'),
-    interfaceVersion: r.u8('interface_version'),
-    addrTon: r.u8('addr_ton'),
-    addrNpi: r.u8('addr_npi'),
-    addressRange: r.cstr(Max.AddressRange, Status.InvMsgLen, 'address_range'),
-  }),
-  size: (b) =>
-    cstrSize(b.systemId, Max.SystemId, Status.InvSysId, 'system_id') +
-    cstrSize(b.password, Max.Password, Status.InvPaswd, 'password') +
-    cstrSize(b.systemType, Max.SystemType, Status.InvSysTyp, 'system_type') +
-    3 +
-    cstrSize(b.addressRange, Max.AddressRange, Status.InvMsgLen, 'address_range'),
-  write: (w, b) => {
-    w.cstr(b.systemId)
-    w.cstr(b.password)
-    w.cstr(b.systemType)
-    w.u8(b.interfaceVersion)
-    w.u8(b.addrTon)
-    w.u8(b.addrNpi)
-    w.cstr(b.addressRange)
-  },
-}
-
-const bindResp: Layout<BindRespBody> = {
-  name: 'bind_resp',
-  tlvs: true,
+const bindResp = fieldLayout<BindRespBody>('bind_resp', [cstr('systemId', 'system_id', Max.SystemId, Status.InvSysId)], {
   presence: 'systemId',
-  decode: (r) => ({ systemId: r.cstr(Max.SystemId, Status.InvSysId, 'system_id') }),
-  size: (b) => cstrSize(b.systemId, Max.SystemId, Status.InvSysId, 'system_id'),
-  write: (w, b) => w.cstr(b.systemId),
-}
+})
 
-const outbind: Layout<OutbindBody> = {
-  name: 'outbind',
-  tlvs: true,
-  decode: (r) => ({
-    systemId: r.cstr(Max.SystemId, Status.InvSysId, 'system_id'),
-    password: r.cstr(Max.Password, Status.InvPaswd, 'password'),
-  }),
-  size: (b) =>
-    cstrSize(b.systemId, Max.SystemId, Status.InvSysId, 'system_id') + cstrSize(b.password, Max.Password, Status.InvPaswd, 'password'),
-  write: (w, b) => {
-    w.cstr(b.systemId)
-    w.cstr(b.password)
-  },
-}
+const outbind = fieldLayout<OutbindBody>('outbind', [
+  cstr('systemId', 'system_id', Max.SystemId, Status.InvSysId),
+  cstr('password', 'password', Max.Password, Status.InvPaswd),
+])
 
 /** submit_sm (4.4.1) and deliver_sm (4.6.1) share one layout. */
 const submitSm: Layout<SubmitSm> = {
@@ -288,174 +221,68 @@ const submitMultiResp: Layout<SubmitMultiResp> = {
   },
 }
 
-const dataSm: Layout<DataSm> = {
-  name: 'data_sm',
-  tlvs: true,
-  decode: (r) => ({
-    serviceType: r.cstr(Max.ServiceType, Status.InvSerTyp, 'service_type'),
-    sourceAddrTon: r.u8('source_addr_ton'),
-    sourceAddrNpi: r.u8('source_addr_npi'),
-    sourceAddr: r.cstr(Max.LongAddr, Status.InvSrcAdr, 'source_addr'),
-    destAddrTon: r.u8('dest_addr_ton'),
-    destAddrNpi: r.u8('dest_addr_npi'),
-    destinationAddr: r.cstr(Max.LongAddr, Status.InvDstAdr, 'destination_addr'),
-    esmClass: r.u8('esm_class'),
-    registeredDelivery: r.u8('registered_delivery'),
-    dataCoding: r.u8('data_coding'),
-  }),
-  size: (b) =>
-    cstrSize(b.serviceType, Max.ServiceType, Status.InvSerTyp, 'service_type') +
-    cstrSize(b.sourceAddr, Max.LongAddr, Status.InvSrcAdr, 'source_addr') +
-    cstrSize(b.destinationAddr, Max.LongAddr, Status.InvDstAdr, 'destination_addr') +
-    7,
-  write: (w, b) => {
-    w.cstr(b.serviceType)
-    w.u8(b.sourceAddrTon)
-    w.u8(b.sourceAddrNpi)
-    w.cstr(b.sourceAddr)
-    w.u8(b.destAddrTon)
-    w.u8(b.destAddrNpi)
-    w.cstr(b.destinationAddr)
-    w.u8(b.esmClass)
-    w.u8(b.registeredDelivery)
-    w.u8(b.dataCoding)
-  },
-}
+const dataSm = fieldLayout<DataSm>('data_sm', [
+  cstr('serviceType', 'service_type', Max.ServiceType, Status.InvSerTyp),
+  u8('sourceAddrTon', 'source_addr_ton'),
+  u8('sourceAddrNpi', 'source_addr_npi'),
+  cstr('sourceAddr', 'source_addr', Max.LongAddr, Status.InvSrcAdr),
+  u8('destAddrTon', 'dest_addr_ton'),
+  u8('destAddrNpi', 'dest_addr_npi'),
+  cstr('destinationAddr', 'destination_addr', Max.LongAddr, Status.InvDstAdr),
+  u8('esmClass', 'esm_class'),
+  u8('registeredDelivery', 'registered_delivery'),
+  u8('dataCoding', 'data_coding'),
+])
 
-const querySm: Layout<QuerySm> = {
-  name: 'query_sm',
-  tlvs: true,
-  decode: (r) => ({
-    messageId: r.cstr(Max.MessageId, Status.InvMsgId, 'message_id'),
-    sourceAddrTon: r.u8('source_addr_ton'),
-    sourceAddrNpi: r.u8('source_addr_npi'),
-    sourceAddr: r.cstr(Max.Addr, Status.InvSrcAdr, 'source_addr'),
-  }),
-  size: (b) =>
-    cstrSize(b.messageId, Max.MessageId, Status.InvMsgId, 'message_id') +
-    2 +
-    cstrSize(b.sourceAddr, Max.Addr, Status.InvSrcAdr, 'source_addr'),
-  write: (w, b) => {
-    w.cstr(b.messageId)
-    w.u8(b.sourceAddrTon)
-    w.u8(b.sourceAddrNpi)
-    w.cstr(b.sourceAddr)
-  },
-}
+const querySm = fieldLayout<QuerySm>('query_sm', [
+  cstr('messageId', 'message_id', Max.MessageId, Status.InvMsgId),
+  u8('sourceAddrTon', 'source_addr_ton'),
+  u8('sourceAddrNpi', 'source_addr_npi'),
+  cstr('sourceAddr', 'source_addr', Max.Addr, Status.InvSrcAdr),
+])
 
-const querySmResp: Layout<QuerySmResp> = {
-  name: 'query_sm_resp',
-  tlvs: true,
-  presence: 'messageId',
-  shadowed: 'messageState',
-  decode: (r) => ({
-    messageId: r.cstr(Max.MessageId, Status.InvMsgId, 'message_id'),
-    finalDate: r.cstr(Max.Time, Status.InvMsgLen, 'final_date'),
-    messageState: r.u8('message_state'),
-    errorCode: r.u8('error_code'),
-  }),
-  size: (b) =>
-    cstrSize(b.messageId, Max.MessageId, Status.InvMsgId, 'message_id') +
-    cstrSize(b.finalDate, Max.Time, Status.InvMsgLen, 'final_date') +
-    2,
-  write: (w, b) => {
-    w.cstr(b.messageId)
-    w.cstr(b.finalDate)
-    w.u8(b.messageState)
-    w.u8(b.errorCode)
-  },
-}
+const querySmResp = fieldLayout<QuerySmResp>(
+  'query_sm_resp',
+  [
+    cstr('messageId', 'message_id', Max.MessageId, Status.InvMsgId),
+    cstr('finalDate', 'final_date', Max.Time, Status.InvMsgLen),
+    u8('messageState', 'message_state'),
+    u8('errorCode', 'error_code'),
+  ],
+  { presence: 'messageId', shadowed: 'messageState' },
+)
 
-const cancelSm: Layout<CancelSm> = {
-  name: 'cancel_sm',
-  tlvs: true,
-  decode: (r) => ({
-    serviceType: r.cstr(Max.ServiceType, Status.InvSerTyp, 'service_type'),
-    messageId: r.cstr(Max.MessageId, Status.InvMsgId, 'message_id'),
-    sourceAddrTon: r.u8('source_addr_ton'),
-    sourceAddrNpi: r.u8('source_addr_npi'),
-    sourceAddr: r.cstr(Max.Addr, Status.InvSrcAdr, 'source_addr'),
-    destAddrTon: r.u8('dest_addr_ton'),
-    destAddrNpi: r.u8('dest_addr_npi'),
-    destinationAddr: r.cstr(Max.Addr, Status.InvDstAdr, 'destination_addr'),
-  }),
-  size: (b) =>
-    cstrSize(b.serviceType, Max.ServiceType, Status.InvSerTyp, 'service_type') +
-    cstrSize(b.messageId, Max.MessageId, Status.InvMsgId, 'message_id') +
-    cstrSize(b.sourceAddr, Max.Addr, Status.InvSrcAdr, 'source_addr') +
-    cstrSize(b.destinationAddr, Max.Addr, Status.InvDstAdr, 'destination_addr') +
-    4,
-  write: (w, b) => {
-    w.cstr(b.serviceType)
-    w.cstr(b.messageId)
-    w.u8(b.sourceAddrTon)
-    w.u8(b.sourceAddrNpi)
-    w.cstr(b.sourceAddr)
-    w.u8(b.destAddrTon)
-    w.u8(b.destAddrNpi)
-    w.cstr(b.destinationAddr)
-  },
-}
+const cancelSm = fieldLayout<CancelSm>('cancel_sm', [
+  cstr('serviceType', 'service_type', Max.ServiceType, Status.InvSerTyp),
+  cstr('messageId', 'message_id', Max.MessageId, Status.InvMsgId),
+  u8('sourceAddrTon', 'source_addr_ton'),
+  u8('sourceAddrNpi', 'source_addr_npi'),
+  cstr('sourceAddr', 'source_addr', Max.Addr, Status.InvSrcAdr),
+  u8('destAddrTon', 'dest_addr_ton'),
+  u8('destAddrNpi', 'dest_addr_npi'),
+  cstr('destinationAddr', 'destination_addr', Max.Addr, Status.InvDstAdr),
+])
 
-const replaceSm: Layout<ReplaceSm> = {
-  name: 'replace_sm',
-  tlvs: true,
-  decode: (r) => ({
-    messageId: r.cstr(Max.MessageId, Status.InvMsgId, 'message_id'),
-    sourceAddrTon: r.u8('source_addr_ton'),
-    sourceAddrNpi: r.u8('source_addr_npi'),
-    sourceAddr: r.cstr(Max.Addr, Status.InvSrcAdr, 'source_addr'),
-    scheduleDeliveryTime: r.cstr(Max.Time, Status.InvSched, 'schedule_delivery_time'),
-    validityPeriod: r.cstr(Max.Time, Status.InvExpiry, 'validity_period'),
-    registeredDelivery: r.u8('registered_delivery'),
-    smDefaultMsgId: r.u8('sm_default_msg_id'),
-    shortMessage: r.octets8('short_message'),
-  }),
-  size: (b) =>
-    cstrSize(b.messageId, Max.MessageId, Status.InvMsgId, 'message_id') +
-    cstrSize(b.sourceAddr, Max.Addr, Status.InvSrcAdr, 'source_addr') +
-    cstrSize(b.scheduleDeliveryTime, Max.Time, Status.InvSched, 'schedule_delivery_time') +
-    cstrSize(b.validityPeriod, Max.Time, Status.InvExpiry, 'validity_period') +
-    4 +
-    smLength(b.shortMessage),
-  write: (w, b) => {
-    w.cstr(b.messageId)
-    w.u8(b.sourceAddrTon)
-    w.u8(b.sourceAddrNpi)
-    w.cstr(b.sourceAddr)
-    w.cstr(b.scheduleDeliveryTime)
-    w.cstr(b.validityPeriod)
-    w.u8(b.registeredDelivery)
-    w.u8(b.smDefaultMsgId)
-    w.u8(b.shortMessage.length)
-    w.octets(b.shortMessage)
-  },
-}
+const replaceSm = fieldLayout<ReplaceSm>('replace_sm', [
+  cstr('messageId', 'message_id', Max.MessageId, Status.InvMsgId),
+  u8('sourceAddrTon', 'source_addr_ton'),
+  u8('sourceAddrNpi', 'source_addr_npi'),
+  cstr('sourceAddr', 'source_addr', Max.Addr, Status.InvSrcAdr),
+  cstr('scheduleDeliveryTime', 'schedule_delivery_time', Max.Time, Status.InvSched),
+  cstr('validityPeriod', 'validity_period', Max.Time, Status.InvExpiry),
+  u8('registeredDelivery', 'registered_delivery'),
+  u8('smDefaultMsgId', 'sm_default_msg_id'),
+  sm('shortMessage', 'short_message'),
+])
 
-const alertNotification: Layout<AlertNotification> = {
-  name: 'alert_notification',
-  tlvs: true,
-  decode: (r) => ({
-    sourceAddrTon: r.u8('source_addr_ton'),
-    sourceAddrNpi: r.u8('source_addr_npi'),
-    sourceAddr: r.cstr(Max.LongAddr, Status.InvSrcAdr, 'source_addr'),
-    esmeAddrTon: r.u8('esme_addr_ton'),
-    esmeAddrNpi: r.u8('esme_addr_npi'),
-    esmeAddr: r.cstr(Max.LongAddr, Status.InvDstAdr, 'esme_addr'),
-  }),
-  size: (b) =>
-    cstrSize(b.sourceAddr, Max.LongAddr, Status.InvSrcAdr, 'source_addr') +
-    cstrSize(b.esmeAddr, Max.LongAddr, Status.InvDstAdr, 'esme_addr') +
-    4,
-  write: (w, b) => {
-    w.u8(b.sourceAddrTon)
-    w.u8(b.sourceAddrNpi)
-    w.cstr(b.sourceAddr)
-    w.u8(b.esmeAddrTon)
-    w.u8(b.esmeAddrNpi)
-    w.cstr(b.esmeAddr)
-  },
-}
+const alertNotification = fieldLayout<AlertNotification>('alert_notification', [
+  u8('sourceAddrTon', 'source_addr_ton'),
+  u8('sourceAddrNpi', 'source_addr_npi'),
+  cstr('sourceAddr', 'source_addr', Max.LongAddr, Status.InvSrcAdr),
+  u8('esmeAddrTon', 'esme_addr_ton'),
+  u8('esmeAddrNpi', 'esme_addr_npi'),
+  cstr('esmeAddr', 'esme_addr', Max.LongAddr, Status.InvDstAdr),
+])
 
 const empty: Layout = { name: 'empty', tlvs: false, decode: () => ({}), size: () => 0, write: () => {} }
 
