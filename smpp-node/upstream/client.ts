@@ -1,10 +1,10 @@
-import net from 'node:net'
-import tls from 'node:tls'
+import type net from 'node:net'
 import { responseIdOf } from '../../lib/smpp/codec'
 import { type BindBody, bodyOf, CommandId, type DataSm, type DeliverSm, type Pdu } from '../../lib/smpp/pdu'
 import { Status } from '../../lib/smpp/status'
 import type { Clock } from '../session/clock'
 import { LinkClosed, type LinkOwner, SmppLink } from '../session/link'
+import { connect } from './connect'
 
 export { LinkClosed, ResponseTimeout } from '../session/link'
 
@@ -143,28 +143,4 @@ export class SmppClient implements LinkOwner {
         this.link.nack(pdu.sequence, Status.InvCmdId)
     }
   }
-}
-
-function connect(opts: ClientOptions): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = opts.tls
-      ? tls.connect({ host: opts.host, port: opts.port, rejectUnauthorized: opts.tlsRejectUnauthorized, servername: opts.host })
-      : net.connect({ host: opts.host, port: opts.port })
-    const timer = opts.clock.setTimeout(
-      () => fail(new LinkClosed(`connect to ${opts.host}:${opts.port} timed out`)),
-      opts.responseTimeoutMs,
-    )
-    const fail = (err: Error) => {
-      opts.clock.clearTimeout(timer)
-      socket.destroy()
-      reject(err instanceof LinkClosed ? err : new LinkClosed(`connect to ${opts.host}:${opts.port}: ${err.message}`))
-    }
-    socket.once('error', fail)
-    socket.once(opts.tls ? 'secureConnect' : 'connect', () => {
-      opts.clock.clearTimeout(timer)
-      socket.off('error', fail)
-      socket.setNoDelay(true)
-      resolve(socket)
-    })
-  })
 }
