@@ -1,5 +1,6 @@
 import type { Deps } from '../../lib/domain/deps'
 import { readOnce } from '../read-once'
+import { usageSum } from './usage-sum'
 
 /**
  * The DLR function's view of its dependencies for one batch (issue 12: every hop batches):
@@ -10,25 +11,31 @@ import { readOnce } from '../read-once'
  *   SendMessageBatch requests of 10 once the batch's records are done, instead of one request each.
  * - The reads every receipt of an account repeats (the account's refund settings, its receiver sessions) are
  *   made once per batch: a batch lasts well under the session registry's heartbeat and an operator's change.
+ * - Usage counters are added once per counter per batch (./usage-sum.ts): every record runs through `track`.
  */
 export interface BatchDeps {
   deps: Deps
   /** Sends the gathered nudges; a failure is logged, as a failed nudge always was. */
   flush(): Promise<void>
+  /** Runs one of the batch's `records` records (./usage-sum.ts). */
+  track<T>(run: () => Promise<T>): Promise<T>
 }
 
-export function batchDeps(deps: Deps): BatchDeps {
+export function batchDeps(deps: Deps, records: number): BatchDeps {
   const nudges = new Map<string, unknown[]>()
   const { accounts, sessions } = deps.stores
   const account = readOnce<Awaited<ReturnType<typeof accounts.get>>>()
   const receivers = readOnce<Awaited<ReturnType<typeof sessions.list>>>()
+  const summed = usageSum(deps.stores.usage, records)
   return {
+    track: summed.track,
     deps: {
       ...deps,
       stores: {
         ...deps.stores,
         accounts: { ...accounts, get: (id) => account(id, () => accounts.get(id)) },
         sessions: { ...sessions, list: (id, nowSec) => receivers(id, () => sessions.list(id, nowSec)) },
+        usage: summed.usage,
       },
       queues: {
         ...deps.queues,

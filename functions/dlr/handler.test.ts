@@ -126,6 +126,24 @@ describe('DLR handler on DynamoDB Local and SQS', () => {
     expect(nudges.map((n) => n.pendingSk).sort()).toEqual(pending.map((p) => p.sk).sort())
   })
 
+  it("adds a batch's usage once per counter: three DELIVRD receipts, one usage write", async () => {
+    for (const [text, carrierId] of [
+      ['usage one', 'c-501'],
+      ['usage two', 'c-502'],
+      ['usage three', 'c-503'],
+    ])
+      await sent(text, carrierId)
+    const day = new Date().toISOString().slice(0, 10)
+    const delivered = async () => (await stores.usage.query('acme', day, day)).find((u) => u.status === 'DELIVERED')?.messages ?? 0
+    const before = { count: await delivered(), units: { ...processMeter.ddbWriteByOp } }
+    const res = await handler(sqsEvent(receipt('c-501', 'DELIVRD'), receipt('c-502', 'DELIVRD'), receipt('c-503', 'DELIVRD')))
+    expect(res).toEqual({ batchItemFailures: [] })
+    const op = `UpdateItem ${svc.config.tables.usage}`
+    expect((processMeter.ddbWriteByOp[op] ?? 0) - (before.units[op] ?? 0)).toBe(1)
+    expect((await delivered()) - before.count).toBe(3)
+    await drain(queues, receiverQueue, 3)
+  })
+
   it('a receipt for an unknown message is reported alone, to be retried and end in the DLQ', async () => {
     const id = await sent('known', 'c-300')
     const res = await handler(sqsEvent(receipt('c-999', 'DELIVRD'), receipt('c-300', 'DELIVRD')))

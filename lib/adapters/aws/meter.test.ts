@@ -1,4 +1,4 @@
-import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb'
+import { GetItemCommand, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { localDynamoClient, localSqsClient } from '../../../infra/local/clients'
 import { type LocalServices, localServices, tempQueue } from '../../../test/local-services'
@@ -28,6 +28,21 @@ describe('meter', () => {
     // Where the write units went, by operation and table (the bench's ddbWriteUnitsByOp).
     expect(m.ddbWriteByOp).toEqual({ [`PutItem ${TableName}`]: 1, 'PutItem failed': 1 })
     expect(sumCounts([m, m]).ddbWriteByOp).toEqual({ [`PutItem ${TableName}`]: 2, 'PutItem failed': 2 })
+  })
+
+  it('counts a transaction as AWS bills it, 2 units per item, where DynamoDB Local reports 2 per table', async () => {
+    const m = emptyCounts()
+    const db = localDynamoClient(svc.config.endpoints.dynamo ?? '')
+    meterDynamo(db, m)
+    const TableName = svc.config.tables.guards
+    const run = Math.random().toString(36).slice(2)
+    await db.send(
+      new TransactWriteItemsCommand({
+        TransactItems: [1, 2, 3].map((n) => ({ Put: { TableName, Item: { pk: { S: `METER#${run}#${n}` } } } })),
+      }),
+    )
+    expect(m.ddbWriteUnits).toBe(6)
+    expect(m.ddbWriteByOp).toEqual({ [`TransactWriteItems ${TableName}`]: 6 })
   })
 
   it('counts SQS requests by action: a batch of ten is one request', async () => {

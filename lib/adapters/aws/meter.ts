@@ -1,11 +1,14 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import type { DynamoDBClient, TransactWriteItem } from '@aws-sdk/client-dynamodb'
 import type { SQSClient } from '@aws-sdk/client-sqs'
+import { traceFromEnv } from './hop-trace'
+import { transactWriteUnits } from './transact-units'
 
 /**
  * What one process spent on AWS, counted rather than guessed (docs/DESIGN.md rule 5): DynamoDB read and write
- * units as DynamoDB reports them (ReturnConsumedCapacity TOTAL, which DynamoDB Local answers too), SQS
+ * units as DynamoDB reports them (ReturnConsumedCapacity TOTAL, which DynamoDB Local answers too; a transaction's
+ * as AWS bills them, computed from the request: ./transact-units.ts), SQS
  * requests by action, and Lambda invocations (counted by the local event-source runner). Installed only
  * where METER_DIR is set (the bench); the AWS deployment runs without it.
  */
@@ -60,6 +63,17 @@ export function meterDynamo(client: DynamoDBClient, m: MeterCounts = processMete
       try {
         const out = await next(item ? ({ ...args, input: { ReturnConsumedCapacity: 'TOTAL', ...args.input } } as typeof args) : args)
         const used = (out.output as { ConsumedCapacity?: Capacity | Capacity[] }).ConsumedCapacity
+        if (cmd === 'TransactWriteItemsCommand') {
+          // DynamoDB Local under-counts transactions (per table, not per item): what AWS bills, from the request.
+          const items = (args.input as { TransactItems?: TransactWriteItem[] }).TransactItems ?? []
+          for (const [table, units] of transactWriteUnits(items)) addWrite(m, `TransactWriteItems ${table}`, units)
+          return out
+        }
+        if (cmd === 'TransactGetItemsCommand') {
+          // 2 read units per item per 4 KB on AWS; the items read so (balance shards) are far below 4 KB.
+          m.ddbReadUnits += 2 * ((args.input as { TransactItems?: unknown[] }).TransactItems?.length ?? 0)
+          return out
+        }
         for (const c of Array.isArray(used) ? used : used ? [used] : []) add(m, cmd, c)
         return out
       } catch (err) {
@@ -154,6 +168,7 @@ export function sumCounts(all: MeterCounts[]): MeterCounts {
 
 /** Metering for one process when `dir` is set: both clients, and the file the bench reads. */
 export function meterFromEnv(dir: string | undefined, name: string, clients: { dynamo?: DynamoDBClient; sqs?: SQSClient }): void {
+  traceFromEnv(process.env.HOP_TRACE_DIR, name, clients) // bench/hops.ts: per-hop timestamps (./hop-trace.ts)
   if (!dir?.trim()) return
   if (clients.dynamo) meterDynamo(clients.dynamo)
   if (clients.sqs) meterSqs(clients.sqs)
