@@ -94,7 +94,7 @@ describe('DLR handler on DynamoDB Local and SQS', () => {
   })
 
   it('MO to an owned number reaches pending and the receiver node; to nobody it is dropped', async () => {
-    await stores.reference.putNumber('15550199', 'acme')
+    await stores.reference.putNumber('15550199', 'acme', ['up-a'])
     const mo = (to: string): UpstreamEvent => ({
       type: 'mo',
       upstreamId: 'up-a',

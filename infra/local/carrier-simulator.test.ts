@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sqsQueues } from '../../lib/adapters/sqs/queues'
 import type { HttpSubmitRequest, UpstreamEvent } from '../../lib/domain/jobs'
+import { Reassembler } from '../../lib/encoding/reassembler'
+import { readPart } from '../../lib/encoding/segments'
 import { localClients, tempQueue } from '../../test/local-services'
 import { type CarrierSimulator, outcomeFor, startCarrierSimulator, TestPrefixes } from './carrier-simulator'
 
@@ -121,6 +123,49 @@ describe('carrier simulator', () => {
     expect(Buffer.from((mos[0] as { shortMessage: string }).shortMessage, 'base64')).toEqual(
       Buffer.from([0x48, 0x69, 0x20, 0x00, 0x20, 0x68, 0x6f, 0x6d, 0x65]),
     )
+  })
+
+  // Issue 14: before, an MO over 254 octets was refused; real carriers send it as parts with a UDH (or SAR TLVs).
+  it.each(['udh', 'sar'] as const)('injects a 300-character MO as parts (%s) that reassemble to the text', async (long) => {
+    const text = `${long} `.padEnd(300, 'long MO text. ')
+    const to = `44770090${long === 'udh' ? 1 : 2}999`
+    await sim.injectMo({ from: '447700900003', to, text, long })
+    const parts = (await eventsFor((e) => e.type === 'mo' && e.destinationAddr === to, 2)) as Extract<UpstreamEvent, { type: 'mo' }>[]
+    expect(parts).toHaveLength(2) // 300 septets: 153 + 147
+    const joiner = new Reassembler()
+    const whole = parts.map((p) => {
+      const part = readPart({
+        shortMessage: Buffer.from(p.shortMessage, 'base64'),
+        esmClass: p.esmClass ?? 0,
+        sarMsgRefNum: p.sar?.ref,
+        sarTotalSegments: p.sar?.total,
+        sarSegmentSeqnum: p.sar?.seq,
+      })!
+      const { scheme, reference, total, seq } = part.concat!
+      return joiner.push({ key: to, dataCoding: p.dataCoding, scheme, reference, total, seq, payload: part.payload }, 0)
+    })
+    expect(whole[1]?.text).toBe(text)
+    expect(parts.map((p) => p.esmClass ?? 0)).toEqual(long === 'udh' ? [0x40, 0x40] : [0, 0])
+  })
+
+  it('injects raw user data: a binary MO with a port UDH, byte for byte', async () => {
+    const shortMessage = Buffer.from('0605040b8423f0deadbeef', 'hex').toString('base64')
+    const res = await fetch(sim.submitUrl.replace(/\/sms$/, '/mo'), {
+      method: 'POST',
+      body: JSON.stringify({ from: '447700900004', to: '447700903999', shortMessage, dataCoding: 4, esmClass: 0x40 }),
+    })
+    expect(res.status).toBe(202)
+    const [mo] = await eventsFor((e) => e.type === 'mo' && e.destinationAddr === '447700903999', 1)
+    expect(mo).toMatchObject({ shortMessage, dataCoding: 4, esmClass: 0x40 })
+  })
+
+  it('shows a submit as it reached the carrier at GET /sms/<messageId>', async () => {
+    const binary = { ...request('m-wap', '447700900777'), dataCoding: 4, esmClass: 0x40, shortMessage: 'BgUEC4QjEA==' }
+    expect((await submit(binary)).status).toBe(200)
+    const got = await fetch(sim.submitUrl.replace(/\/sms$/, '/sms/m-wap'))
+    expect(await got.json()).toEqual(binary)
+    expect(sim.received('m-wap')).toEqual(binary)
+    expect((await fetch(sim.submitUrl.replace(/\/sms$/, '/sms/nope'))).status).toBe(404)
   })
 
   it('requires the bearer secret when one is configured', async () => {

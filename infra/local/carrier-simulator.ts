@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import type { HttpSubmitRequest, UpstreamEvent } from '../../lib/domain/jobs'
 import { chooseEncoding } from '../../lib/encoding/data-coding'
+import { splitText } from '../../lib/encoding/segments'
 import type { QueueSender } from '../../lib/ports/queue'
 
 /**
@@ -66,21 +67,29 @@ export interface SimulatorOptions {
   now?: () => Date
 }
 
-export interface MoInput {
-  from: string
-  to: string
-  text: string
-}
+/**
+ * An MO to inject: a text, which a real carrier encodes (GSM 7-bit, else UCS2) and, beyond one SMS, sends as
+ * parts with a concatenation UDH (or SAR TLVs with `long: 'sar'`); or raw user data (base64, UDH included when
+ * esmClass has UDHI 0x40), e.g. a binary MO with application ports.
+ */
+export type MoInput = { from: string; to: string } & (
+  | { text: string; long?: 'udh' | 'sar' }
+  | { shortMessage: string; dataCoding: number; esmClass?: number }
+)
 
 export interface CarrierSimulator {
   port: number
   /** POST HttpSubmitRequest here: the `url` of the upstream row. */
   submitUrl: string
   injectMo(mo: MoInput): Promise<void>
+  /** The request as it reached the carrier (also GET /sms/<messageId>): what a test compares byte for byte. */
+  received(messageId: string): HttpSubmitRequest | undefined
   close(): Promise<void>
 }
 
 const MaxBodyBytes = 256 * 1024
+// The last submits kept for GET /sms/<messageId>; older ones are forgotten, so memory stays bounded under load.
+const KeepReceived = 1_000
 
 export async function startCarrierSimulator(opts: SimulatorOptions): Promise<CarrierSimulator> {
   const upstreamId = opts.upstreamId ?? 'simulator'
@@ -108,22 +117,33 @@ export async function startCarrierSimulator(opts: SimulatorOptions): Promise<Car
     })
   }
 
-  const injectMo = async ({ from, to, text }: MoInput) => {
-    const { dataCoding, encoded } = chooseEncoding(text)
-    // One deliver_sm: short_message holds at most 254 octets (SMPP 3.4 5.2.21).
-    if (encoded.length > 254) throw new RangeError('MO text too long for one short_message')
-    await opts.receipts.send(opts.receiptsQueueUrl, {
-      type: 'mo',
-      upstreamId,
-      sourceAddr: from,
-      destinationAddr: to,
+  let moReference = 0
+  const injectMo = async (mo: MoInput) => {
+    const base = { type: 'mo', upstreamId, sourceAddr: mo.from, destinationAddr: mo.to, receivedAt: now().toISOString() } as const
+    if ('shortMessage' in mo) {
+      const { shortMessage, dataCoding, esmClass } = mo
+      return opts.receipts.send(opts.receiptsQueueUrl, { ...base, shortMessage, dataCoding, ...(esmClass ? { esmClass } : {}) })
+    }
+    const { dataCoding } = chooseEncoding(mo.text)
+    moReference = (moReference + 1) & 0xff
+    const parts = splitText(mo.text, { dataCoding, scheme: mo.long === 'sar' ? 'sar' : 'udh8', reference: moReference })
+    if (!parts) throw new RangeError('MO text not representable')
+    const events: UpstreamEvent[] = parts.map((p) => ({
+      ...base,
       dataCoding,
-      shortMessage: encoded.toString('base64'),
-      receivedAt: now().toISOString(),
-    } satisfies UpstreamEvent)
+      shortMessage: p.shortMessage.toString('base64'),
+      ...(p.esmClass ? { esmClass: p.esmClass } : {}),
+      ...(p.sarSegmentSeqnum === undefined ? {} : { sar: { ref: p.sarMsgRefNum!, total: p.sarTotalSegments!, seq: p.sarSegmentSeqnum } }),
+    }))
+    // A long MO arrives as real carriers send it: one deliver_sm per part, each with its header (10 per SendMessageBatch).
+    for (let i = 0; i < events.length; i += 10) await opts.receipts.sendBatch(opts.receiptsQueueUrl, events.slice(i, i + 10))
   }
 
+  const received = new Map<string, HttpSubmitRequest>()
   const submit = (req: HttpSubmitRequest, res: ServerResponse) => {
+    received.delete(req.messageId)
+    received.set(req.messageId, req)
+    if (received.size > KeepReceived) received.delete(received.keys().next().value as string)
     const outcome = outcomeFor(req.to)
     if (outcome.http === 'unavailable') return reply(res, 503, { error: 'simulated carrier outage' })
     const id = `sim-${randomUUID()}`
@@ -142,12 +162,16 @@ export async function startCarrierSimulator(opts: SimulatorOptions): Promise<Car
   const route = async (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname
     if (req.method === 'GET' && path === '/health') return reply(res, 200, { ok: true })
+    if (req.method === 'GET' && path.startsWith('/sms/')) {
+      const got = received.get(decodeURIComponent(path.slice('/sms/'.length)))
+      return got ? reply(res, 200, got) : reply(res, 404, { error: 'no such message received' })
+    }
     if (req.method !== 'POST') return reply(res, 405, { error: 'POST only' })
     const body = await readJson(req)
     if (path === '/mo') {
-      if (![body.from, body.to, body.text].every((v) => typeof v === 'string' && v))
-        return reply(res, 400, { error: 'from, to and text are required' })
-      await injectMo(body as unknown as MoInput)
+      const mo = moInputOf(body)
+      if (!mo) return reply(res, 400, { error: 'from, to and text (or shortMessage and dataCoding) are required' })
+      await injectMo(mo)
       return reply(res, 202, { ok: true })
     }
     if (opts.secret && req.headers.authorization !== `Bearer ${opts.secret}`) return reply(res, 401, { error: 'unauthorized' })
@@ -165,6 +189,7 @@ export async function startCarrierSimulator(opts: SimulatorOptions): Promise<Car
     port,
     submitUrl: `http://${opts.host ?? '127.0.0.1'}:${port}/sms`,
     injectMo,
+    received: (messageId) => received.get(messageId),
     async close() {
       for (const t of timers) clearTimeout(t)
       timers.clear()
@@ -173,6 +198,16 @@ export async function startCarrierSimulator(opts: SimulatorOptions): Promise<Car
       await closed
     },
   }
+}
+
+function moInputOf(b: Record<string, unknown>): MoInput | undefined {
+  const str = (v: unknown): v is string => typeof v === 'string' && v !== ''
+  const octet = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 255
+  if (!str(b.from) || !str(b.to)) return undefined
+  if (str(b.text)) return { from: b.from, to: b.to, text: b.text, long: b.long === 'sar' ? 'sar' : 'udh' }
+  if (str(b.shortMessage) && octet(b.dataCoding) && (b.esmClass === undefined || octet(b.esmClass)))
+    return { from: b.from, to: b.to, shortMessage: b.shortMessage, dataCoding: b.dataCoding, esmClass: b.esmClass }
+  return undefined
 }
 
 function reply(res: ServerResponse, status: number, body: unknown) {

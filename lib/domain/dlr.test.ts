@@ -162,7 +162,7 @@ describe('receipts', () => {
 })
 
 describe('MO', () => {
-  const mo = (destinationAddr: string): UpstreamEvent => ({
+  const mo = (destinationAddr: string): Extract<UpstreamEvent, { type: 'mo' }> => ({
     type: 'mo',
     upstreamId: 'up-a',
     sourceAddr: '447700900123',
@@ -173,7 +173,7 @@ describe('MO', () => {
   })
 
   it('reaches the owning account as deliver_sm with esm_class 0, once', async () => {
-    await stores.reference.putNumber('15557777', 'acme')
+    await stores.reference.putNumber('15557777', 'acme', ['up-a'])
     await handleUpstreamEvent(deps, mo('15557777'))
     await handleUpstreamEvent(deps, mo('15557777'))
     const items = await stores.pending.list('acme', T0, 10)
@@ -192,6 +192,40 @@ describe('MO', () => {
       },
     ])
     expect(deps.queue.bodies(Receiver)).toHaveLength(1)
+  })
+
+  // Issue 14: the parts of a long MO keep their UDH (esm_class UDHI) or SAR TLVs on the way to the ESME.
+  it('keeps the UDHI of a concatenated part and the SAR TLVs of another, message type cleared', async () => {
+    await stores.reference.putNumber('15557777', 'acme', ['up-a'])
+    const udhPart = Buffer.concat([Buffer.from('050003070201', 'hex'), Buffer.from('first half')]).toString('base64')
+    await handleUpstreamEvent(deps, { ...mo('15557777'), esmClass: 0x40 | 0x04, shortMessage: udhPart })
+    await handleUpstreamEvent(deps, { ...mo('15557777'), sar: { ref: 9, total: 2, seq: 1 } })
+    await handleUpstreamEvent(deps, { ...mo('15557777'), sar: { ref: 9, total: 2, seq: 2 } }) // same octets, another part
+    const items = (await stores.pending.list('acme', T0, 10)).map((i) => i.deliver)
+    expect(items).toHaveLength(3) // same time: the pending order is by delivery id
+    expect(items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ esmClass: 0x40, shortMessage: udhPart }),
+        expect.objectContaining({ esmClass: 0, sar: { ref: 9, total: 2, seq: 1 } }),
+        expect.objectContaining({ esmClass: 0, sar: { ref: 9, total: 2, seq: 2 } }),
+      ]),
+    )
+  })
+
+  // Issue 13 leftover: a carrier injects MO only for numbers it serves (lib/domain/mo-routing.ts).
+  it("takes an MO from the upstream of the account's route to the number, or one the number names; drops the rest", async () => {
+    await stores.reference.putNumber('447700900500', 'acme') // acme's route for 44 names up-a and up-b
+    await stores.reference.putNumber('15557777', 'acme', ['up-c'])
+    const from = (upstreamId: string, to: string): UpstreamEvent => ({ ...mo(to), upstreamId })
+    for (const ev of [from('up-a', '447700900500'), from('up-c', '15557777'), from('up-c', '447700900500'), from('up-a', '15557777')])
+      await handleUpstreamEvent(deps, ev)
+    const items = (await stores.pending.list('acme', T0, 10)).map((i) => i.deliver.destinationAddr)
+    expect(items.sort()).toEqual(['15557777', '447700900500'])
+    const dropped = deps.logs.lines.filter((l) => String(l.msg).includes('does not serve'))
+    expect(dropped.map((l) => [l.fields?.upstreamId, l.fields?.destinationAddr])).toEqual([
+      ['up-c', '447700900500'],
+      ['up-a', '15557777'],
+    ])
   })
 
   it('drops an MO to a number nobody owns, with a warning', async () => {

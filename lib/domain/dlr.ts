@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto'
 import { MetricNames } from '../observability/names'
+import { EsmClass } from '../smpp/esm-class'
 import { deliverToAccount } from './deliver'
 import type { Deps } from './deps'
 import { GuardKey } from './ids'
 import type { UpstreamEvent } from './jobs'
+import { moTarget } from './mo-routing'
 import { FinalStates, type MessageRecord } from './model'
 import { allowedFrom, targetState, tonNpiOf } from './receipts'
 import { guarded, settle } from './settle'
@@ -66,17 +68,21 @@ function find(deps: Deps, ev: ReceiptEvent): Promise<MessageRecord | undefined> 
 }
 
 /**
- * MO: to the account owning the destination number, as deliver_sm with esm_class 0, once per event.
- * A number nobody owns is logged and dropped: it is not a failure of ours, and retrying cannot fix it.
+ * MO: to the account owning the destination number, as deliver_sm (message type 0, UDH and SAR kept), once per
+ * event. A number nobody owns, or one its upstream does not serve (mo-routing.ts), is logged and dropped: it is
+ * not a failure of ours, and retrying cannot fix it.
  */
 async function onMo(deps: Deps, ev: MoEvent): Promise<void> {
-  const accountId = await deps.stores.reference.numberOwner(ev.destinationAddr)
-  if (!accountId) {
-    deps.log.warn('MO to a number no account owns dropped', { upstreamId: ev.upstreamId, destinationAddr: ev.destinationAddr })
+  const target = await moTarget(deps.stores, ev.upstreamId, ev.destinationAddr)
+  if ('refused' in target) {
+    const why = target.refused === 'unknown-number' ? 'a number no account owns' : 'a number its upstream does not serve'
+    deps.log.warn(`MO to ${why} dropped`, { upstreamId: ev.upstreamId, destinationAddr: ev.destinationAddr })
     return
   }
+  const { accountId } = target
+  // esm_class and SAR are part of the identity: two parts of a long MO may carry the same octets.
   const fingerprint = createHash('sha256')
-    .update([ev.upstreamId, ev.sourceAddr, ev.destinationAddr, ev.receivedAt, ev.shortMessage].join('\n'))
+    .update([ev.upstreamId, ev.sourceAddr, ev.destinationAddr, ev.receivedAt, ev.shortMessage, ...partKey(ev)].join('\n'))
     .digest('hex')
   const key = GuardKey.mo(fingerprint)
   const from = tonNpiOf(ev.sourceAddr)
@@ -90,9 +96,23 @@ async function onMo(deps: Deps, ev: MoEvent): Promise<void> {
       destinationAddr: ev.destinationAddr,
       destAddrTon: to.ton,
       destAddrNpi: to.npi,
-      esmClass: 0, // a short message, not a receipt (SMPP 3.4 5.2.12)
+      esmClass: moEsmClass(ev.esmClass),
       dataCoding: ev.dataCoding,
       shortMessage: ev.shortMessage,
+      ...(ev.sar ? { sar: ev.sar } : {}),
     }),
   )
 }
+
+// Only when present, so a plain MO keeps the guard key it had before esm_class and SAR travelled.
+const partKey = (ev: MoEvent): string[] => [
+  ...(ev.esmClass ? [`esm:${ev.esmClass}`] : []),
+  ...(ev.sar ? [`sar:${ev.sar.ref}/${ev.sar.total}/${ev.sar.seq}`] : []),
+]
+
+/**
+ * The MO's esm_class towards the ESME: message type 0, a short message and not a receipt (SMPP 3.4 5.2.12), with the
+ * carrier's GSM network bits kept: UDHI, so a concatenated part or a port-addressed (WAP Push) MO keeps its header,
+ * and reply path.
+ */
+const moEsmClass = (carrier = 0): number => carrier & (EsmClass.UdhIndicator | EsmClass.ReplyPath)

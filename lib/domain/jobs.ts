@@ -30,8 +30,10 @@ export interface HttpSubmitRequest {
   dataCoding: number
   esmClass: number
   registeredDelivery: number
-  shortMessage: string // base64
+  shortMessage: string // base64, UDH included when esmClass has UDHI (0x40): binary and WAP Push byte for byte
   messagePayload?: string // base64
+  /** A part of a long message that the client sent with SAR TLVs (SMPP 3.4 5.3.2.22-24): where it belongs. */
+  sar?: { ref: number; total: number; seq: number }
 }
 export interface HttpSubmitResponse {
   id: string

@@ -110,6 +110,16 @@ export interface MessageRecord {
   validUntil?: string
 }
 
+/**
+ * A number (long number, short code) whose MO messages go to an account. `upstreams`: the carriers that may deliver
+ * MO to it besides those of the route to it (issue 13 leftover, lib/domain/mo-routing.ts).
+ */
+export interface MoNumber {
+  msisdn: string
+  accountId: string
+  upstreams?: string[]
+}
+
 /** A receipt or MO waiting to go out as deliver_sm to a receiver session of the account. */
 export interface PendingDelivery {
   accountId: string

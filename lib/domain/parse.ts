@@ -82,7 +82,10 @@ export const UpstreamEventSchema = z.discriminatedUnion('type', [
     sourceAddr: z.string(),
     destinationAddr: z.string().min(1), // a number owned by an account
     dataCoding: int,
-    shortMessage: z.string(), // base64
+    shortMessage: z.string(), // base64, UDH included when esmClass has UDHI
+    /** esm_class of the carrier's deliver_sm: UDHI (0x40) for a concatenated part or a port-addressed MO; absent = 0. */
+    esmClass: int.optional(),
+    sar, // sar_* TLVs of a part of a long MO (SMPP 3.4 5.3.2.22-24)
     receivedAt: z.string(),
   }),
 ])
@@ -99,6 +102,7 @@ export const DeliverPayloadSchema = z.object({
   esmClass: int,
   dataCoding: int,
   shortMessage: z.string(), // base64
+  sar, // MO: a part of a long MO that came with sar_* TLVs, passed on as they came
   receiptedMessageId: z.string().optional(),
   messageState: int.optional(),
   networkErrorCode: z.string().optional(), // hex of the 3 octets

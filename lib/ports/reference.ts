@@ -1,4 +1,4 @@
-import type { ApiKey, BlacklistEntry, Route, Tariff, Upstream, UpstreamTariff } from '../domain/model'
+import type { ApiKey, BlacklistEntry, MoNumber, Route, Tariff, Upstream, UpstreamTariff } from '../domain/model'
 import type { Page } from './accounts'
 
 /** Operator-managed reference data. Lookups by destination pick the longest matching prefix ('' matches all). */
@@ -13,6 +13,8 @@ export interface ReferenceStore {
   /** Stop words and phrases of the account and of the platform, lower case. */
   stopWords(accountId: string): Promise<string[]>
   numberOwner(msisdn: string): Promise<string | undefined>
+  /** The MO number entry: its account and the upstreams named for its MO. */
+  moNumber(msisdn: string): Promise<MoNumber | undefined>
   apiKey(keyHash: string): Promise<ApiKey | undefined>
 
   // Operator writes and listings (API only).
@@ -32,9 +34,9 @@ export interface ReferenceStore {
   putStopWord(owner: string, phrase: string): Promise<void>
   deleteStopWord(owner: string, phrase: string): Promise<void>
   listStopWords(owner: string): Promise<string[]>
-  putNumber(msisdn: string, accountId: string): Promise<void>
+  putNumber(msisdn: string, accountId: string, upstreams?: string[]): Promise<void>
   deleteNumber(msisdn: string): Promise<void>
-  listNumbers(limit: number, cursor?: string): Promise<Page<{ msisdn: string; accountId: string }>>
+  listNumbers(limit: number, cursor?: string): Promise<Page<MoNumber>>
   putApiKey(k: ApiKey): Promise<void>
   deleteApiKey(keyHash: string): Promise<void>
 }

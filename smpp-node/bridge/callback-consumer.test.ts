@@ -99,6 +99,20 @@ describe('callback consumer and store and forward', () => {
     await until(async () => (await pendingCount(h)) === 0 && h.queues.depth(CallbackUrl) === 0, 3000, 'removal')
   })
 
+  // Issue 14: a part of a long MO reaches the ESME with its UDH (UDHI kept) or its SAR TLVs.
+  it('sends an MO part with its UDH and esm_class 0x40, and another with its SAR TLVs', async () => {
+    h = await startNode({ accounts: [testAccount('acme', 'pw')] })
+    const got = await bindReceiving('bind_transceiver')
+    const udhPart = Buffer.concat([Buffer.from('050003070201', 'hex'), Buffer.from('first')])
+    await pend(h, { ...mo('x'), esmClass: 0x40, shortMessage: udhPart.toString('base64') }, '2025-03-01T10:00:00.000Z')
+    await pend(h, { ...mo('second'), sar: { ref: 7, total: 2, seq: 2 } }, '2025-03-01T10:00:01.000Z')
+    await until(() => got.length === 2, 3000, 'two deliveries')
+    expect(got[0].esm_class).toBe(0x40)
+    expect(got[0].short_message.udh?.map((b: Buffer) => Buffer.from(b).toString('hex'))).toEqual(['0003070201']) // the concat IE: 8-bit ref 7, part 1 of 2
+    expect(String(got[0].short_message.message)).toBe('first')
+    expect(got[1]).toMatchObject({ esm_class: 0, sar_msg_ref_num: 7, sar_total_segments: 2, sar_segment_seqnum: 2 })
+  })
+
   it('round-robins deliveries over the receiver sessions of the account', async () => {
     h = await startNode({ accounts: [testAccount('acme', 'pw')] })
     const a = await bindReceiving('bind_receiver')

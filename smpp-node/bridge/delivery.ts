@@ -34,6 +34,8 @@ export function deliverSmBody(p: DeliverPayload): DeliverSm {
     smDefaultMsgId: 0,
     shortMessage: long ? Buffer.alloc(0) : content,
     ...(long ? { messagePayload: content } : {}),
+    // A part of a long MO that came with SAR TLVs goes on with them (5.3.2.22-24).
+    ...(p.sar ? { sarMsgRefNum: p.sar.ref, sarTotalSegments: p.sar.total, sarSegmentSeqnum: p.sar.seq } : {}),
     ...(p.receiptedMessageId !== undefined ? { receiptedMessageId: p.receiptedMessageId } : {}),
     ...(p.messageState !== undefined ? { messageState: p.messageState } : {}),
     ...networkErrorCode(p.networkErrorCode),

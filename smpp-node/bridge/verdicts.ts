@@ -1,4 +1,5 @@
 import { decideOnce } from '../../lib/domain/decision'
+import type { VerdictMessage } from '../../lib/domain/jobs'
 import type { Ledger, Log } from '../../lib/ports'
 import { CommandId, type Pdu } from '../../lib/smpp/pdu'
 import { Status, type StatusCode } from '../../lib/smpp/status'
@@ -8,9 +9,26 @@ import type { Session } from '../session/session'
 /** How long the deadline's decision write may take before the peer is answered 0x0402 regardless. */
 export const DecideWaitMs = 2_000
 
-/** The body of a positive submit_sm_resp / data_sm_resp / submit_multi_resp. */
-export const submitRespBody = (commandId: number, messageId: string): object =>
-  commandId === CommandId.SubmitMulti ? { messageId, unsuccessSmes: [] } : { messageId }
+/** The destinations of a submit_multi the pipeline refused while it accepted others (parse.ts CallbackMessageSchema). */
+export type Unsuccess = NonNullable<VerdictMessage['unsuccess']>
+
+/**
+ * The body of a positive submit_sm_resp / data_sm_resp / submit_multi_resp. submit_multi_resp lists each
+ * refused destination with its dest_addr_ton, dest_addr_npi, destination_addr and error_status_code
+ * (SMPP 3.4 4.5.2, unsuccess_sme 5.2.22/4.5.2.1).
+ */
+export const submitRespBody = (commandId: number, messageId: string, unsuccess: Unsuccess = []): object =>
+  commandId === CommandId.SubmitMulti
+    ? {
+        messageId,
+        unsuccessSmes: unsuccess.map((u) => ({
+          destAddrTon: u.ton,
+          destAddrNpi: u.npi,
+          destinationAddr: u.addr,
+          errorStatusCode: u.status,
+        })),
+      }
+    : { messageId }
 
 /** Where a verdict goes: the session the submit came on (only its reply). */
 export type Replier = Pick<Session, 'reply'>
@@ -62,12 +80,12 @@ export class VerdictBook {
   }
 
   /** A verdict from the callback queue. False when nobody waits for it (answered at the deadline, or another node's). */
-  settle(messageId: string, status: StatusCode): boolean {
+  settle(messageId: string, status: StatusCode, unsuccess?: Unsuccess): boolean {
     const w = this.waiting.get(messageId)
     if (w === undefined) return false
     this.waiting.delete(messageId)
     this.deps.metrics.verdictLatency.record(this.deps.clock.now() - w.startedAt)
-    answer(w, messageId, status)
+    answer(w, messageId, status, unsuccess)
     return true
   }
 
@@ -130,5 +148,5 @@ export class VerdictBook {
   }
 }
 
-const answer = (w: Waiting, messageId: string, status: StatusCode): void =>
-  w.conn.reply(w.req, status, status === Status.Ok ? submitRespBody(w.req.commandId, messageId) : {})
+const answer = (w: Waiting, messageId: string, status: StatusCode, unsuccess?: Unsuccess): void =>
+  w.conn.reply(w.req, status, status === Status.Ok ? submitRespBody(w.req.commandId, messageId, unsuccess) : {})

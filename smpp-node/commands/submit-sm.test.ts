@@ -34,9 +34,35 @@ describe('prepareSubmit (the cheap checks)', () => {
     ['an unknown data_coding', { dataCoding: 0x05 }, Status.UnknownDataCoding],
     ['161 octets without UDH, SAR or payload', { shortMessage: Buffer.alloc(161, 0x41) }, Status.TextTooLong],
     [
-      '161 octets with UDHI',
-      { esmClass: 0x40, shortMessage: Buffer.concat([Buffer.from('050003010201', 'hex'), Buffer.alloc(155, 0x41)]) },
+      '159 octets with UDHI: a 6-octet concat UDH and 153 septets',
+      { esmClass: 0x40, shortMessage: Buffer.concat([Buffer.from('050003010201', 'hex'), Buffer.alloc(153, 0x41)]) },
       Status.Ok,
+    ],
+    // Issue 14: a UDH part goes out byte for byte as one SMS of 140 octets, UDH included (TS 23.040 9.2.3.16).
+    [
+      '161 octets with UDHI: 155 septets do not fit after the UDH',
+      { esmClass: 0x40, shortMessage: Buffer.concat([Buffer.from('050003010201', 'hex'), Buffer.alloc(155, 0x41)]) },
+      Status.TextTooLong,
+    ],
+    [
+      '8-bit with a port UDH: 7 + 133 = 140 octets',
+      { esmClass: 0x40, dataCoding: 0x04, shortMessage: Buffer.concat([Buffer.from('0605040b8423f0', 'hex'), Buffer.alloc(133)]) },
+      Status.Ok,
+    ],
+    [
+      '8-bit with a port UDH: 7 + 134 = 141 octets',
+      { esmClass: 0x40, dataCoding: 0xf5, shortMessage: Buffer.concat([Buffer.from('0605040b8423f0', 'hex'), Buffer.alloc(134)]) },
+      Status.TextTooLong,
+    ],
+    [
+      'UCS2 after a concat UDH: 67 characters',
+      { esmClass: 0x40, dataCoding: 0x08, shortMessage: Buffer.concat([Buffer.from('050003010201', 'hex'), Buffer.alloc(134)]) },
+      Status.Ok,
+    ],
+    [
+      'UCS2 after a concat UDH: 68 characters',
+      { esmClass: 0x40, dataCoding: 0x08, shortMessage: Buffer.concat([Buffer.from('050003010201', 'hex'), Buffer.alloc(136)]) },
+      Status.TextTooLong,
     ],
     [
       '161 octets with SAR',
@@ -151,6 +177,29 @@ describe('submit_sm over the node', () => {
     expect(jobs().map((j) => [j.command, j.destinations.length, j.text])).toEqual([
       ['data_sm', 1, 'via payload'],
       ['submit_multi', 2, 'to two'],
+    ])
+  })
+
+  // Issue 14: the verdict's refused destinations reach submit_multi_resp's unsuccess_sme (4.5.2).
+  it('lists the refused destinations of a submit_multi in unsuccess_sme with their status', async () => {
+    await start({
+      verdictOf: (job) => ({
+        status: Status.Ok,
+        unsuccess: job.destinations.filter((d) => d.addr.startsWith('4900')).map((d) => ({ ...d, status: Status.Blacklisted })),
+      }),
+    })
+    const multi = await call(s, 'submit_multi', {
+      dest_address: [
+        { dest_addr_ton: 1, dest_addr_npi: 1, destination_addr: '4900111' },
+        { dest_addr_ton: 1, dest_addr_npi: 1, destination_addr: '4915222' },
+        { dest_addr_ton: 2, dest_addr_npi: 9, destination_addr: '4900333' },
+      ],
+      short_message: 'to three',
+    })
+    expect(multi.command_status).toBe(Status.Ok)
+    expect(multi.unsuccess_sme).toEqual([
+      { dest_addr_ton: 1, dest_addr_npi: 1, destination_addr: '4900111', error_status_code: Status.Blacklisted },
+      { dest_addr_ton: 2, dest_addr_npi: 9, destination_addr: '4900333', error_status_code: Status.Blacklisted },
     ])
   })
 

@@ -1,6 +1,7 @@
 import { SmppError, TextTooLong, UnknownDataCoding } from '../../lib/domain/errors'
 import type { Destination, SubmitJob } from '../../lib/domain/jobs'
-import { countParts, decodeText, isKnownDataCoding } from '../../lib/encoding/data-coding'
+import { alphabetOf, countParts, decodeText, isKnownDataCoding } from '../../lib/encoding/data-coding'
+import { capacityAfterUdh } from '../../lib/encoding/segment-limits'
 import { readPart } from '../../lib/encoding/segments'
 import { bodyOf, CommandId, type DataSm, EsmClass, isPdu, type Pdu, type SubmitSm } from '../../lib/smpp/pdu'
 import { Status } from '../../lib/smpp/status'
@@ -72,6 +73,7 @@ export function prepareSubmit(pdu: Pdu): PreparedSubmit {
     sarSegmentSeqnum: b.sarSegmentSeqnum,
   })
   if (part === null) throw new SmppError(Status.InvEsmClass, 'UDHI is set but the user data header is malformed')
+  if (udhi && !payload) fitsOneSms(shortMessage.length - part.payload.length, part.payload.length, b.dataCoding)
   // A segment is one part; a whole text (single or in message_payload) costs what it takes on the air.
   const parts = part.concat ? 1 : Math.max(1, countParts(part.payload, b.dataCoding, payload ? 'payload' : 'udh8') ?? 1)
   return {
@@ -93,6 +95,20 @@ export function prepareSubmit(pdu: Pdu): PreparedSubmit {
     ...(sar ? { sar } : {}),
     text: decodeText(b.dataCoding, part.payload, part.tables) ?? '', // with the shift tables a UDH names (0x24/0x25)
     parts,
+  }
+}
+
+/**
+ * A short_message with a UDH (a concatenated part, a WAP Push with application ports, ...) goes to the carrier byte
+ * for byte as one SMS, so UDH and user data must fit its 140 octets (3GPP TS 23.040 9.2.3.16): an 8-bit part holds
+ * 140 octets including the UDH, GSM text 153 septets after a 6-octet concat UDH. Nobody could split it further
+ * without rewriting the client's header, so a part that does not fit is refused with 0x0401 rather than sent.
+ */
+function fitsOneSms(udhOctets: number, dataOctets: number, dataCoding: number): void {
+  const alphabet = alphabetOf(dataCoding)
+  const units = alphabet === 'ucs2' ? Math.ceil(dataOctets / 2) : dataOctets
+  if (alphabet && units > capacityAfterUdh(alphabet, udhOctets)) {
+    throw new SmppError(Status.TextTooLong, `UDH of ${udhOctets} and ${dataOctets} octets of user data exceed one SMS`)
   }
 }
 

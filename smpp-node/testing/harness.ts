@@ -1,6 +1,5 @@
 import { memoryStores } from '../../lib/adapters/memory'
 import type { SmppConfig } from '../../lib/config'
-import type { SubmitJob } from '../../lib/domain/jobs'
 import type { Account } from '../../lib/domain/model'
 import type { Log, QueueConsumer, QueueSender, Stores } from '../../lib/ports'
 import { type Listeners, listen } from '../edge/server'
@@ -67,7 +66,7 @@ export interface HarnessOptions {
   settings?: Partial<NodeSettings>
   accounts?: Account[]
   /** The instant pipeline's verdict per job (undefined: no verdict, the deadline answers). */
-  verdictOf?: (job: SubmitJob) => number | undefined
+  verdictOf?: Parameters<typeof instantPipeline>[2]
   tls?: { cert: string; key: string }
   stores?: Stores
   queues?: QueueSender & QueueConsumer

@@ -153,7 +153,7 @@ const parseOr = (body: string): unknown => {
 export function instantPipeline(
   queues: MemoryQueues,
   submitUrl: string,
-  verdictOf: (job: SubmitJob) => number | undefined = () => 0,
+  verdictOf: (job: SubmitJob) => number | Omit<VerdictMessage, 'type' | 'messageId'> | undefined = () => 0,
 ): void {
   queues.intercept = {
     url: submitUrl,
@@ -161,7 +161,11 @@ export function instantPipeline(
       const job = JSON.parse(body) as SubmitJob
       const status = verdictOf(job)
       if (status === undefined || job.async) return
-      const verdict: VerdictMessage = { type: 'verdict', messageId: job.messageId, status }
+      const verdict: VerdictMessage = {
+        type: 'verdict',
+        messageId: job.messageId,
+        ...(typeof status === 'number' ? { status } : status),
+      }
       queues.post(job.replyTo, JSON.stringify(verdict))
     },
   }

@@ -68,6 +68,19 @@ describe('upstreamEventOf', () => {
     })
   })
 
+  // Issue 14: a part of a long MO keeps its UDH (UDHI) or its SAR TLVs.
+  it('keeps the esm_class of an MO with a UDH and the SAR TLVs of a part', () => {
+    const udh = Buffer.from('050003070201416c6c', 'hex')
+    expect(upstreamEventOf(deliver({ esmClass: 0x40, shortMessage: udh }), 'c', as, now)).toMatchObject({
+      type: 'mo',
+      esmClass: 0x40,
+      shortMessage: udh.toString('base64'),
+    })
+    const sar = deliver({ esmClass: 0, shortMessage: Buffer.from('part'), sarMsgRefNum: 300, sarTotalSegments: 2, sarSegmentSeqnum: 2 })
+    expect(upstreamEventOf(sar, 'c', as, now)).toMatchObject({ type: 'mo', sar: { ref: 300, total: 2, seq: 2 } })
+    expect(upstreamEventOf(sar, 'c', as, now)).not.toHaveProperty('esmClass')
+  })
+
   it('refuses a receipt without an id', () => {
     expect(() => upstreamEventOf(deliver({ shortMessage: Buffer.from('stat:DELIVRD') }), 'c', as, now)).toThrow(UnreadableReceipt)
   })

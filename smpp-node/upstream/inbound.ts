@@ -30,6 +30,9 @@ export function upstreamEventOf(
       destinationAddr: pdu.destinationAddr,
       dataCoding: pdu.dataCoding ?? 0,
       shortMessage: Buffer.from(userData).toString('base64'),
+      // A part of a long MO or a port-addressed MO keeps its UDH (esm_class UDHI) or its SAR TLVs on the way to the ESME.
+      ...(pdu.esmClass ? { esmClass: pdu.esmClass } : {}),
+      ...sarOf(pdu),
       receivedAt: now.toISOString(),
     }
   }
@@ -57,4 +60,12 @@ export function upstreamEventOf(
 function errOf(err: string | undefined): number {
   const digits = err?.replace(/^0x/i, '')
   return digits && /^[0-9a-f]{1,8}$/i.test(digits) ? Number.parseInt(digits, 16) : 0
+}
+
+/** The sar_* TLVs of a part of a long MO (SMPP 3.4 5.3.2.22-24), when all three came. */
+function sarOf(pdu: Pick<DeliverSm, 'sarMsgRefNum' | 'sarTotalSegments' | 'sarSegmentSeqnum'>): {
+  sar?: { ref: number; total: number; seq: number }
+} {
+  const { sarMsgRefNum: ref, sarTotalSegments: total, sarSegmentSeqnum: seq } = pdu
+  return ref !== undefined && total !== undefined && seq !== undefined ? { sar: { ref, total, seq } } : {}
 }

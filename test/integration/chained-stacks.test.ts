@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { HttpSubmitRequest } from '../../lib/domain/jobs'
 import type { MessageRecord } from '../../lib/domain/model'
 import { Status } from '../../lib/smpp/status'
 import { connectEsme, type Esme, isReceiptOf, receiptFields } from '../e2e/esme'
 import { eventually, StartTimeoutMs, sleep, stopStack } from '../e2e/stack'
+import { WapPushSi } from '../e2e/wap-push'
 import { type SharedStack, sharedServicesStack } from './stacks'
 
 /**
@@ -122,6 +124,29 @@ describe('two stacks chained: A -> smpp upstream platform-b = B node -> B simula
     expect(theirs).toMatchObject({ accountId: 'platform-a', state: 'DELIVERED', parts: 1, cost: PriceAtB, upstreamId: 'simulator' })
     expect(theirs.messageId).not.toBe(id)
     expect((await b.api('GET', '/accounts/platform-a/balance')).body.balance).toBe(before - PriceAtB)
+  }, 120_000)
+
+  // Issue 14: binary with a UDH passes A's SMPP bind pool and B's HTTP upstream unchanged.
+  it('passes a WAP Push SI to B with identical esm_class, data_coding, UDH and payload; B hands the same octets to its carrier', async () => {
+    const resp = await esme.call('submit_sm', {
+      source_addr: 'PUSH',
+      destination_addr: '447700900124',
+      esm_class: 0x40,
+      data_coding: 0x04,
+      short_message: WapPushSi,
+      registered_delivery: 1,
+    })
+    expect(resp.command_status).toBe(Status.Ok)
+    const id = resp.message_id as string
+    const ours = await eventually('A record with B id', async () => (await a.stores.messages.get(id))?.upstreamMessageId)
+    const theirs = await atB(ours)
+    expect(theirs).toMatchObject({ accountId: 'platform-a', esmClass: 0x40, dataCoding: 0x04, parts: 1, cost: PriceAtB })
+    // What B's node took from A's bind is what B's HTTP upstream (its carrier simulator) received.
+    const atCarrier = await fetch(`http://127.0.0.1:${b.ports.simulator}/sms/${ours}`)
+    expect(atCarrier.status).toBe(200)
+    const got = (await atCarrier.json()) as HttpSubmitRequest
+    expect(got).toMatchObject({ esmClass: 0x40, dataCoding: 0x04, to: '447700900124' })
+    expect(Buffer.from(got.shortMessage, 'base64').toString('hex')).toBe(WapPushSi.toString('hex'))
   }, 120_000)
 
   it('fails: B simulator UNDELIV (999001) reaches A client as stat:UNDELIV; B refunds platform-a', async () => {

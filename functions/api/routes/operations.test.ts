@@ -18,6 +18,7 @@ describe('upstream webhook and error handling on DynamoDB Local and SQS', () => 
     queues = sqsQueues(local.sqs)
     await seed(stores)
     await stores.reference.putUpstream({ upstreamId: 'sim', kind: 'http', url: 'http://127.0.0.1:1/', timeoutMs: 1000 })
+    await stores.reference.putNumber('447700900500', 'acme', ['sim'])
   })
 
   const drain = async () => {
@@ -82,6 +83,30 @@ describe('upstream webhook and error handling on DynamoDB Local and SQS', () => 
     expect(await drain()).toEqual([{ ...receipt, upstreamId: 'sim' }])
     const noTarget = await call('/api-keys', Keys.admin, { method: 'POST', json: { role: 'upstream', name: 'no upstream' } })
     expect(noTarget.status).toBe(400)
+  })
+
+  // Issue 13 leftover: before, any upstream's key could inject MO for any account's number.
+  it('takes an MO only for a number its upstream serves: named by the number, or by the route to it', async () => {
+    const { call } = api(stores, { queues, receiptsQueueUrl: local.config.queues.receipts })
+    await stores.reference.putUpstream({ upstreamId: 'rival', kind: 'http', url: 'http://127.0.0.1:1/', timeoutMs: 1000 })
+    await stores.reference.putNumber('447700900600', 'acme')
+    await stores.reference.putRoute({ plan: 'acme', prefix: '4477009006', upstreams: [{ upstreamId: 'rival', priority: 1 }] })
+    const created = await call('/api-keys', Keys.admin, { method: 'POST', json: { role: 'upstream', upstreamId: 'rival', name: 'rival' } })
+    const { key } = await created.json()
+    const mo = (to: string) => ({
+      type: 'mo',
+      sourceAddr: '447700900111',
+      destinationAddr: to,
+      dataCoding: 0,
+      shortMessage: 'aGk=',
+      receivedAt: '2025-03-10T11:59:01Z',
+    })
+    const post = (to: string) => call('/webhooks/upstream/rival', key, { method: 'POST', json: mo(to) })
+    const refused = await post('447700900500') // acme's number, MO routed to sim
+    expect([refused.status, (await refused.json()).error.code]).toEqual([403, 'forbidden'])
+    expect((await post('447700900999')).status).toBe(404) // nobody's number
+    expect((await post('447700900600')).status).toBe(202) // acme's route to it names rival
+    expect(await drain()).toEqual([{ ...mo('447700900600'), upstreamId: 'rival' }])
   })
 
   it('answers 503 when the app was built without a receipts queue', async () => {

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import type { UpstreamEvent } from '../../../lib/domain/jobs'
+import { moTarget } from '../../../lib/domain/mo-routing'
 import { hashKey, newKey } from '../auth'
 import type { ApiApp, ApiDeps } from '../context'
 import { ApiError, notFound } from '../errors'
@@ -41,6 +42,12 @@ const Base64 = z
   .string()
   .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64')
   .max(200_000)
+const Octets = (n: 1 | 2) =>
+  z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** (8 * n) - 1)
 /** lib/domain/jobs.ts UpstreamEvent, minus upstreamId (the path names it). */
 const EventBody = z
   .discriminatedUnion('type', [
@@ -61,7 +68,9 @@ const EventBody = z
       sourceAddr: z.string().min(1).max(20),
       destinationAddr: z.string().min(1).max(20),
       dataCoding: z.number().int().min(0).max(255),
-      shortMessage: Base64,
+      shortMessage: Base64, // UDH included when esmClass has UDHI (0x40); over 254 octets it reaches the ESME in message_payload
+      esmClass: z.number().int().min(0).max(255).optional(), // 0x40: a concatenated part or a port-addressed MO
+      sar: z.object({ ref: Octets(2), total: Octets(1).min(1), seq: Octets(1).min(1) }).optional(), // a part of a long MO (5.3.2.22-24)
       receivedAt: Iso,
     }),
   ])
@@ -176,6 +185,8 @@ export function registerOperations(app: ApiApp, deps: ApiDeps) {
       },
       responses: {
         202: json(z.object({ queued: z.literal(true) }), 'queued'),
+        403: json(ErrorSchema, 'an MO to a number this upstream does not serve (neither its route nor its MO entry names it)'),
+        404: json(ErrorSchema, 'unknown upstream, or an MO to a number no account owns'),
         503: json(ErrorSchema, 'no receipts queue configured (code unavailable)'),
       },
     }),
@@ -184,6 +195,12 @@ export function registerOperations(app: ApiApp, deps: ApiDeps) {
       if (!deps.queues || !deps.receiptsQueueUrl) throw new ApiError(503, 'unavailable', 'the receipts queue is not configured')
       if (!(await reference.upstream(upstreamId))) notFound(`upstream ${upstreamId}`)
       const event = { ...c.req.valid('json'), upstreamId } as UpstreamEvent
+      if (event.type === 'mo') {
+        // Issue 13 leftover: an upstream injects MO only for the numbers it serves (lib/domain/mo-routing.ts).
+        const target = await moTarget(deps.stores, upstreamId, event.destinationAddr)
+        if ('refused' in target && target.refused === 'unknown-number') notFound(`MO number ${event.destinationAddr}`)
+        if ('refused' in target) throw new ApiError(403, 'forbidden', `upstream ${upstreamId} does not serve ${event.destinationAddr}`)
+      }
       await deps.queues.send(deps.receiptsQueueUrl, event)
       return c.json({ queued: true as const }, 202)
     },

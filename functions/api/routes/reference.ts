@@ -40,7 +40,17 @@ const Upstream = z
 const UpstreamTariff = z.object({ prefix: Prefix, cost: Minor.min(0), currency: Currency }).openapi('UpstreamTariff')
 const Blacklist = z.object({ owner: Owner, number: Msisdn, scope: z.enum(['sender', 'recipient', 'both']) }).openapi('BlacklistEntry')
 const StopWord = z.object({ owner: Owner, phrase: z.string().trim().min(1).max(200) }).openapi('StopWord')
-const MoNumber = z.object({ msisdn: Msisdn, accountId: AccountId }).openapi('MoNumber')
+const MoNumber = z
+  .object({
+    msisdn: Msisdn,
+    accountId: AccountId,
+    // Carriers that may deliver MO to this number besides those of the account's route to it (lib/domain/mo-routing.ts).
+    upstreams: z
+      .array(z.string().regex(/^[\w.-]{1,64}$/))
+      .max(20)
+      .optional(),
+  })
+  .openapi('MoNumber')
 
 export function registerReference(app: ApiApp, deps: ApiDeps) {
   const ref = deps.stores.reference
@@ -294,7 +304,7 @@ export function registerReference(app: ApiApp, deps: ApiDeps) {
     async (c) => {
       const n = c.req.valid('json')
       if (!(await deps.stores.accounts.get(n.accountId))) notFound(`account ${n.accountId}`)
-      await ref.putNumber(n.msisdn, n.accountId)
+      await ref.putNumber(n.msisdn, n.accountId, n.upstreams)
       return c.json(n, 200)
     },
   )

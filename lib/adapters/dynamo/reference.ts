@@ -1,5 +1,5 @@
 import { DeleteItemCommand, type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb'
-import type { ApiKey, BlacklistEntry, Route, Tariff, Upstream, UpstreamTariff } from '../../domain/model'
+import type { ApiKey, BlacklistEntry, MoNumber, Route, Tariff, Upstream, UpstreamTariff } from '../../domain/model'
 import type { Page, ReferenceStore } from '../../ports'
 import { blacklistMatches, longest, Pk, prefixesOf, Sk } from '../keys'
 import { batchGet, fromItem, type Item, queryAll, queryPage, toItem, values } from './item'
@@ -12,7 +12,7 @@ import { batchGet, fromItem, type Item, queryAll, queryPage, toItem, values } fr
  *   upstream tariff UPTARIFF#<upstreamId>    P#<prefix>   UpstreamTariff
  *   blacklist       BLACKLIST#<owner>        <number>     BlacklistEntry
  *   stop word       STOPWORDS#<owner>        <phrase>     { owner }
- *   MO number       NUMBER                   <msisdn>     { msisdn, accountId }
+ *   MO number       NUMBER                   <msisdn>     MoNumber { msisdn, accountId, upstreams? }
  *   API key         APIKEY                   <keyHash>    ApiKey
  * The P# in prefix keys keeps '' (the catch-all) a valid, non-empty sort key.
  */
@@ -81,6 +81,7 @@ export function dynamoReference(db: DynamoDBClient, table: string): ReferenceSto
       return (await Promise.all(owners(accountId).map(phrases))).flat()
     },
     numberOwner: async (msisdn) => (await get<{ accountId: string }>(Pk.number, msisdn))?.accountId,
+    moNumber: (msisdn) => get<MoNumber>(Pk.number, msisdn),
     apiKey: (keyHash) => get<ApiKey>(Pk.apiKey, keyHash),
 
     putTariff: (t) => put(Pk.tariff(t.plan), Sk.prefix(t.prefix), t),
@@ -99,9 +100,9 @@ export function dynamoReference(db: DynamoDBClient, table: string): ReferenceSto
     putStopWord: (owner, phrase) => put(Pk.stopWords(owner), phrase.toLowerCase(), { owner }),
     deleteStopWord: (owner, phrase) => del(Pk.stopWords(owner), phrase.toLowerCase()),
     listStopWords: (owner) => phrases(owner),
-    putNumber: (msisdn, accountId) => put(Pk.number, msisdn, { msisdn, accountId }),
+    putNumber: (msisdn, accountId, upstreams) => put(Pk.number, msisdn, { msisdn, accountId, ...(upstreams?.length ? { upstreams } : {}) }),
     deleteNumber: (msisdn) => del(Pk.number, msisdn),
-    listNumbers: (limit, cursor) => list<{ msisdn: string; accountId: string }>(Pk.number, limit, cursor),
+    listNumbers: (limit, cursor) => list<MoNumber>(Pk.number, limit, cursor),
     putApiKey: (k) => put(Pk.apiKey, k.keyHash, k),
     deleteApiKey: (keyHash) => del(Pk.apiKey, keyHash),
   }

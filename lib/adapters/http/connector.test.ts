@@ -81,6 +81,18 @@ describe('HTTP connector', () => {
     ])
   })
 
+  // Issue 14: binary with a UDH byte for byte, and a SAR part with where it belongs.
+  it('passes esm_class, data_coding, the UDH and a SAR part position through unchanged', async () => {
+    requests.length = 0
+    const wap = { ...job, esmClass: 0x40, dataCoding: 0xf5, shortMessage: Buffer.from('0605040b8423f0010603ae', 'hex').toString('base64') }
+    await connector.send(upstream('/ok'), wap)
+    await connector.send(upstream('/ok'), { ...job, sar: { ref: 513, total: 3, seq: 2 } })
+    expect(requests.map((r) => r.body)).toEqual([
+      expect.objectContaining({ esmClass: 0x40, dataCoding: 0xf5, shortMessage: wap.shortMessage }),
+      expect.objectContaining({ esmClass: 0, sar: { ref: 513, total: 3, seq: 2 } }),
+    ])
+  })
+
   it('sends no Authorization header to an upstream without a secret', async () => {
     requests.length = 0
     await connector.send(upstream('/ok'), job)

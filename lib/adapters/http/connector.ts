@@ -36,6 +36,7 @@ export function httpConnector(secrets: SecretSource, fetchImpl: typeof fetch = f
         registeredDelivery: job.registeredDelivery,
         shortMessage: job.shortMessage,
         ...(job.messagePayload === undefined ? {} : { messagePayload: job.messagePayload }),
+        ...(job.sar === undefined ? {} : { sar: job.sar }), // without it a SAR part would reach the carrier as a lone SMS
       }
       let res: Response
       let body: unknown

@@ -1,4 +1,4 @@
-import type { ApiKey, BlacklistEntry, Route, Tariff, Upstream, UpstreamTariff } from '../../domain/model'
+import type { ApiKey, BlacklistEntry, MoNumber, Route, Tariff, Upstream, UpstreamTariff } from '../../domain/model'
 import type { ReferenceStore } from '../../ports'
 import { longest, blacklistMatches as matches, Pk, prefixesOf, Sk } from '../keys'
 import { copy, type MemoryState, pageOf, partition } from './state'
@@ -44,6 +44,9 @@ export function memoryReference(state: MemoryState): ReferenceStore {
     async numberOwner(msisdn) {
       return get<{ accountId: string }>(Pk.number, msisdn)?.accountId
     },
+    async moNumber(msisdn) {
+      return get<MoNumber>(Pk.number, msisdn)
+    },
     async apiKey(keyHash) {
       return get<ApiKey>(Pk.apiKey, keyHash)
     },
@@ -65,9 +68,10 @@ export function memoryReference(state: MemoryState): ReferenceStore {
     putStopWord: async (owner, phrase) => put(Pk.stopWords(owner), phrase.toLowerCase(), { owner }),
     deleteStopWord: async (owner, phrase) => del(Pk.stopWords(owner), phrase.toLowerCase()),
     listStopWords: async (owner) => [...(items.get(Pk.stopWords(owner))?.keys() ?? [])].sort(),
-    putNumber: async (msisdn, accountId) => put(Pk.number, msisdn, { msisdn, accountId }),
+    putNumber: async (msisdn, accountId, upstreams) =>
+      put(Pk.number, msisdn, { msisdn, accountId, ...(upstreams?.length ? { upstreams } : {}) }),
     deleteNumber: async (msisdn) => del(Pk.number, msisdn),
-    listNumbers: async (limit, cursor) => pageOf(items.get(Pk.number) as Map<string, { msisdn: string; accountId: string }>, limit, cursor),
+    listNumbers: async (limit, cursor) => pageOf(items.get(Pk.number) as Map<string, MoNumber>, limit, cursor),
     putApiKey: async (k) => put(Pk.apiKey, k.keyHash, k),
     deleteApiKey: async (keyHash) => del(Pk.apiKey, keyHash),
   }

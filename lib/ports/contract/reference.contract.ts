@@ -107,8 +107,12 @@ export function referenceContract(name: string, makeStores: MakeStores) {
       await stores.reference.putNumber(msisdn, accountId)
       expect(await stores.reference.numberOwner(msisdn)).toBe(accountId)
       expect((await allPages((c) => stores.reference.listNumbers(100, c), 100)).flat()).toContainEqual({ msisdn, accountId })
+      expect(await stores.reference.moNumber(msisdn)).toEqual({ msisdn, accountId })
+      await stores.reference.putNumber(msisdn, accountId, ['carrier-a', 'carrier-b'])
+      expect(await stores.reference.moNumber(msisdn)).toEqual({ msisdn, accountId, upstreams: ['carrier-a', 'carrier-b'] })
       await stores.reference.deleteNumber(msisdn)
       expect(await stores.reference.numberOwner(msisdn)).toBeUndefined()
+      expect(await stores.reference.moNumber(msisdn)).toBeUndefined()
       const key = { keyHash, role: 'finance' as const, name: 'books', createdAt: new Date(0).toISOString() }
       await stores.reference.putApiKey(key)
       expect(await stores.reference.apiKey(keyHash)).toEqual(key)
