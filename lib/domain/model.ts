@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import type { MessageIdFormat } from './message-id-format'
 import type { DeliverPayloadSchema } from './parse'
 
 /**
@@ -22,6 +23,7 @@ export interface Account {
   refusalMode: RefusalMode
   tariffPlan: string // tariffs and routes are looked up under this plan (default: the accountId)
   refundOnFailure: boolean // refund the charge when a message ends UNDELIVERABLE / REJECTED by the upstream
+  messageIdFormat?: MessageIdFormat // the message_id the account sees (message-id-format.ts); absent = opaque
   createdAt: string
 }
 

@@ -1,4 +1,5 @@
 import { decideOnce } from '../../lib/domain/decision'
+import { clientIdOf } from '../../lib/domain/message-id-format'
 import type { Ledger, Log } from '../../lib/ports'
 import { CommandId, type Pdu } from '../../lib/smpp/pdu'
 import { Status, type StatusCode } from '../../lib/smpp/status'
@@ -9,8 +10,10 @@ import type { Session } from '../session/session'
 export const DecideWaitMs = 2_000
 
 /** The body of a positive submit_sm_resp / data_sm_resp / submit_multi_resp. */
-export const submitRespBody = (commandId: number, messageId: string): object =>
-  commandId === CommandId.SubmitMulti ? { messageId, unsuccessSmes: [] } : { messageId }
+export const submitRespBody = (commandId: number, recordId: string): object => {
+  const messageId = clientIdOf(recordId) // the account's format (issue 17): the record id of a decimal id holds its account
+  return commandId === CommandId.SubmitMulti ? { messageId, unsuccessSmes: [] } : { messageId }
+}
 
 /** Where a verdict goes: the session the submit came on (only its reply). */
 export type Replier = Pick<Session, 'reply'>

@@ -1,4 +1,5 @@
 import type { BindLimits } from '../../lib/domain/bind-limits'
+import type { Account } from '../../lib/domain/model'
 import type { Log, Stores } from '../../lib/ports'
 import type { SubmitBatcher } from '../bridge/submit-batcher'
 import type { VerdictBook } from '../bridge/verdicts'
@@ -60,7 +61,8 @@ export interface SubmitServices extends Common {
   /** Parts accepted per account, for the per-account throughput metric (an EMF property, not a dimension). */
   metrics: Counters & { submitted(accountId: string, parts: number): void }
   speed: SpeedLimit
-  nextMessageId(): string
+  /** The record id of the next submit, in the account's message_id format (a promise only while a decimal block is fetched). */
+  nextMessageId(account: Account): string | Promise<string>
   callbackQueueUrl: string
   verdictDeadlineMs: number
   submits: Pick<SubmitBatcher, 'post'>

@@ -125,31 +125,47 @@ export const submit =
       throw new SmppError(Status.Throttled, `account ${account.accountId} over ${node.speed.rateOf(account.accountId)} parts/s here`)
     }
     node.metrics.submitted(account.accountId, prepared.parts)
-    const job: SubmitJob = {
-      v: 1,
-      messageId: node.nextMessageId(),
-      accountId: account.accountId,
-      nodeId: node.nodeId,
-      replyTo: node.callbackQueueUrl,
-      receivedAt: isoOf(now),
-      deadline: now + node.verdictDeadlineMs,
-      async: account.refusalMode === 'async',
-      ...prepared,
-    }
-    const messageId = job.messageId
-    if (job.async) {
-      node.submits.post(job, (err) => {
-        if (err === undefined) return conn.reply(pdu, Status.Ok, submitRespBody(pdu.commandId, messageId))
-        node.log.error('submit job not posted', { conn: conn.id, messageId, err })
-        conn.reply(pdu, Status.NotRegistered)
-      })
+    const id = node.nextMessageId(account)
+    // A decimal account's id may wait for its block of ids (node/message-ids.ts); every other id is there at once.
+    if (typeof id !== 'string') {
+      id.then(
+        (messageId) => post(node, conn, pdu, prepared, messageId, now),
+        (err) => {
+          node.log.error('no message id block', { conn: conn.id, err })
+          conn.reply(pdu, Status.NotRegistered) // nothing was posted: a retry is safe
+        },
+      )
       return
     }
-    node.verdicts.wait(messageId, conn, pdu, job.deadline, now)
-    node.submits.post(job, (err) => {
-      if (err === undefined) return
-      // Not posted (or not sure): settle it now as at the deadline, so the pipeline cannot take it later.
-      node.log.error('submit job not posted', { conn: conn.id, messageId, err })
-      node.verdicts.expireNow(messageId)
-    })
+    post(node, conn, pdu, prepared, id, now)
   }
+
+function post(node: SubmitServices, conn: Session, pdu: Pdu, prepared: PreparedSubmit, messageId: string, now: number): void {
+  const account = conn.account!
+  const job: SubmitJob = {
+    v: 1,
+    messageId,
+    accountId: account.accountId,
+    nodeId: node.nodeId,
+    replyTo: node.callbackQueueUrl,
+    receivedAt: isoOf(now),
+    deadline: now + node.verdictDeadlineMs,
+    async: account.refusalMode === 'async',
+    ...prepared,
+  }
+  if (job.async) {
+    node.submits.post(job, (err) => {
+      if (err === undefined) return conn.reply(pdu, Status.Ok, submitRespBody(pdu.commandId, messageId))
+      node.log.error('submit job not posted', { conn: conn.id, messageId, err })
+      conn.reply(pdu, Status.NotRegistered)
+    })
+    return
+  }
+  node.verdicts.wait(messageId, conn, pdu, job.deadline, now)
+  node.submits.post(job, (err) => {
+    if (err === undefined) return
+    // Not posted (or not sure): settle it now as at the deadline, so the pipeline cannot take it later.
+    node.log.error('submit job not posted', { conn: conn.id, messageId, err })
+    node.verdicts.expireNow(messageId)
+  })
+}

@@ -35,8 +35,6 @@ export function randomSource(block = 4_000): () => number {
   }
 }
 
-const SeqSpace = 36 ** 3
-
 const fnv1a = (s: string): number => {
   let h = 0x811c9dc5
   for (let i = 0; i < s.length; i++) {
@@ -46,10 +44,33 @@ const fnv1a = (s: string): number => {
   return h
 }
 
-const base36 = (n: number, width: number): string => n.toString(36).toUpperCase().padStart(width, '0')
+/**
+ * The digit layout of an id: the opaque one above, or the hex one of issue 17 (accounts with messageIdFormat hex,
+ * lib/domain/message-id-format.ts): 11 digits of ms (until the year 2527), 4 of sequence (65,536 per ms), 4 of tag,
+ * 10 of the same 40 random bits; 29 lower-case characters, a length no opaque id has, so the two never meet.
+ */
+const Layouts = {
+  opaque: { radix: 36, ms: 9, seq: 3, tag: 4, upper: true },
+  hex: { radix: 16, ms: 11, seq: 4, tag: 4, upper: false },
+} as const
+export type IdLayout = keyof typeof Layouts
+export const HexMessageIdLength = 29
 
-export function messageIdGenerator(nodeId: string, nonce: string, now: () => number, random: () => number = randomSource()): () => string {
-  const tag = base36(fnv1a(`${nodeId}#${nonce}`) % 36 ** 4, 4)
+export function messageIdGenerator(
+  nodeId: string,
+  nonce: string,
+  now: () => number,
+  random: () => number = randomSource(),
+  layout: IdLayout = 'opaque',
+): () => string {
+  const l = Layouts[layout]
+  const digits = (n: number, width: number): string => {
+    const d = n.toString(l.radix).padStart(width, '0')
+    return l.upper ? d.toUpperCase() : d
+  }
+  const seqSpace = l.radix ** l.seq
+  const tag = digits(fnv1a(`${nodeId}#${nonce}`) % l.radix ** l.tag, l.tag)
+  const randomWidth = Math.ceil(40 / Math.log2(l.radix))
   let lastMs = -1
   let seq = 0
   return () => {
@@ -57,10 +78,10 @@ export function messageIdGenerator(nodeId: string, nonce: string, now: () => num
     if (t > lastMs) {
       lastMs = t
       seq = 0
-    } else if (++seq >= SeqSpace) {
+    } else if (++seq >= seqSpace) {
       lastMs++
       seq = 0
     }
-    return base36(lastMs, 9) + base36(seq, 3) + tag + base36(random(), 8)
+    return digits(lastMs, l.ms) + digits(seq, l.seq) + tag + digits(random(), randomWidth)
   }
 }

@@ -16,7 +16,7 @@ import type { Clock } from '../session/clock'
 import { Connection, type Remote } from '../session/connection'
 import { drainNode } from './drain'
 import { silentLog } from './log'
-import { messageIdGenerator } from './message-id'
+import { MessageIds } from './message-ids'
 import { Metrics } from './metrics'
 import { BoundSessions } from './registry'
 import type { NodeSettings } from './settings'
@@ -44,6 +44,7 @@ export class SmppNode {
   readonly metrics = new Metrics()
   private readonly unbound: UnboundSlots
   readonly throttles = new Throttles()
+  private readonly ids: MessageIds
   readonly verdicts: VerdictBook
   private readonly consumer: CallbackConsumer
   private readonly sessions: BoundSessions
@@ -58,6 +59,7 @@ export class SmppNode {
     const log = deps.log ?? silentLog
     const metrics = this.metrics
     this.settings = s
+    this.ids = new MessageIds(s.nodeId, deps.nonce ?? randomBytes(4).toString('hex'), () => clock.now(), stores.quotas)
     this.clock = clock
     this.log = log
     this.verdicts = new VerdictBook({ clock, log, metrics, ledger: stores.ledger, retentionDays: s.retentionDays })
@@ -117,7 +119,7 @@ export class SmppNode {
       // The sessions commands run on are this node's own connections (accept below).
       bound: (session) => this.bound(session as Connection),
       speed: this.throttles,
-      nextMessageId: messageIdGenerator(s.nodeId, deps.nonce ?? randomBytes(4).toString('hex'), () => clock.now()),
+      nextMessageId: (account) => this.ids.next(account),
       callbackQueueUrl: s.callbackQueueUrl,
       verdictDeadlineMs: s.smpp.verdictDeadlineMs,
       submits: new SubmitBatcher(queues, s.submitQueueUrl),
@@ -156,6 +158,8 @@ export class SmppNode {
   private bound(conn: Connection): void {
     this.unbound.release(conn)
     this.sessions.add(conn)
+    if (conn.bindType !== 'receiver')
+      this.ids.warm(conn.account!).catch((err) => this.log.warn('message id block not taken', { conn: conn.id, err }))
     if (conn.canReceive) {
       redrainPending(this.delivery, conn, conn.accountId!).catch((err) => this.log.error('pending drain failed', { conn: conn.id, err }))
     }
