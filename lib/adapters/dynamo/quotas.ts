@@ -12,8 +12,8 @@ import { toItem, values } from './item'
 export function dynamoQuotas(db: DynamoDBClient, table: string): Quotas {
   const windowKey = (k: string) => toItem({ pk: `QUOTA#${k}` })
 
-  // One ADD: on a live window only while `used + want <= limit`; a window past its time starts again at `want`.
-  const add = async (k: string, want: number, limit: number, untilMs: number, nowMs: number): Promise<boolean> => {
+  // One ADD while `used + want <= limit`. The key names its window, so an item is never used past its time.
+  const add = async (k: string, want: number, limit: number, untilMs: number): Promise<boolean> => {
     try {
       await db.send(
         new UpdateItemCommand({
@@ -45,11 +45,11 @@ export function dynamoQuotas(db: DynamoDBClient, table: string): Quotas {
 
   return {
     async take(k, want, limit, untilMs, nowMs) {
-      // Window keys name their window (the caller puts its start in the key), so an old item is never reused
-      // past its time; the TTL only sweeps it. A full window answers the room it has left, in two more rounds at most.
+      // The caller puts the window's start in the key; the TTL only sweeps old windows. A window too full for the
+      // whole block grants the room it has left, in two more rounds at most.
       let ask = Math.min(want, limit)
       for (let round = 0; round < 3 && ask > 0; round++) {
-        if (await add(k, ask, limit, untilMs, nowMs)) return ask
+        if (await add(k, ask, limit, untilMs)) return ask
         ask = Math.min(ask, limit - (await usedOf(k, nowMs)))
       }
       return 0
