@@ -3,6 +3,8 @@ import type { Account } from '../../lib/domain/model'
 import type { Log, Stores } from '../../lib/ports'
 import type { SubmitBatcher } from '../bridge/submit-batcher'
 import type { VerdictBook } from '../bridge/verdicts'
+import type { InFlight } from '../edge/in-flight'
+import type { WindowGrants } from '../edge/window-grants'
 import type { Clock } from '../session/clock'
 import type { Counters, Session } from '../session/session'
 
@@ -61,6 +63,10 @@ export interface SubmitServices extends Common {
   /** Parts accepted per account, for the per-account throughput metric (an EMF property, not a dimension). */
   metrics: Counters & { submitted(accountId: string, parts: number): void }
   speed: SpeedLimit
+  /** Parts per minute / hour / day, shared across nodes in blocks (edge/window-grants.ts). */
+  windows: Pick<WindowGrants, 'take'>
+  /** Messages in flight per destination prefix (edge/in-flight.ts). */
+  inFlight: Pick<InFlight, 'enter'>
   /** The record id of the next submit, in the account's message_id format (a promise only while a decimal block is fetched). */
   nextMessageId(account: Account): string | Promise<string>
   callbackQueueUrl: string

@@ -10,8 +10,10 @@ import { VerdictBook } from '../bridge/verdicts'
 import { buildCommands } from '../commands'
 import { isAllowed } from '../edge/allow-list'
 import { HashPool } from '../edge/hash-pool'
+import { InFlight } from '../edge/in-flight'
 import { Throttles } from '../edge/throttle'
 import { UnboundSlots } from '../edge/unbound-slots'
+import { WindowGrants } from '../edge/window-grants'
 import type { Clock } from '../session/clock'
 import { Connection, type Remote } from '../session/connection'
 import { drainNode } from './drain'
@@ -44,6 +46,8 @@ export class SmppNode {
   readonly metrics = new Metrics()
   private readonly unbound: UnboundSlots
   readonly throttles = new Throttles()
+  readonly windows: WindowGrants
+  readonly inFlight = new InFlight()
   private readonly ids: MessageIds
   readonly verdicts: VerdictBook
   private readonly consumer: CallbackConsumer
@@ -59,6 +63,7 @@ export class SmppNode {
     const log = deps.log ?? silentLog
     const metrics = this.metrics
     this.settings = s
+    this.windows = new WindowGrants(stores.quotas)
     this.ids = new MessageIds(s.nodeId, deps.nonce ?? randomBytes(4).toString('hex'), () => clock.now(), stores.quotas)
     this.clock = clock
     this.log = log
@@ -71,6 +76,7 @@ export class SmppNode {
       accounts: stores.accounts,
       sessions: stores.sessions,
       throttles: this.throttles,
+      windows: this.windows,
       clock,
       log,
       redrain: (c) => {
@@ -119,6 +125,8 @@ export class SmppNode {
       // The sessions commands run on are this node's own connections (accept below).
       bound: (session) => this.bound(session as Connection),
       speed: this.throttles,
+      windows: this.windows,
+      inFlight: this.inFlight,
       nextMessageId: (account) => this.ids.next(account),
       callbackQueueUrl: s.callbackQueueUrl,
       verdictDeadlineMs: s.smpp.verdictDeadlineMs,

@@ -39,6 +39,23 @@ const Settings = z.object({
   refusalMode: z.enum(['sync', 'async']),
   tariffPlan: z.string().min(1).max(64),
   refundOnFailure: z.boolean(),
+  throttle: z
+    .object({
+      perMinute: z.number().int().min(1).max(1e9).optional(),
+      perHour: z.number().int().min(1).max(1e10).optional(),
+      perDay: z.number().int().min(1).max(1e11).optional(),
+      burstSec: z.number().min(0.1).max(60).optional().openapi({ description: 'seconds of speed a burst may spend at once (default 1)' }),
+      inFlight: z
+        .array(z.object({ prefix: z.string().regex(/^\d{0,15}$/), max: z.number().int().min(1).max(1e6) }))
+        .max(100)
+        .optional()
+        .openapi({ description: 'messages awaiting their submit_sm_resp per destination prefix (longest wins); 0x14 over it' }),
+    })
+    .strict()
+    .openapi('Throttle', {
+      description:
+        'parts per fixed UTC minute / hour / day across all nodes (0x58 over one), beside `speed` per second; applies from the next bind',
+    }),
   messageIdFormat: z.enum(MessageIdFormats).openapi({
     description:
       'message_id in submit_sm_resp, receipts and query_sm: opaque (24 chars, the default), decimal (10 digits) or hex (29 digits); applies from the next bind',
@@ -86,7 +103,7 @@ const IdempotencyKey = z.object({
 
 /** Never the password hash. */
 export const accountView = ({ passwordHash: _h, ...a }: Account) =>
-  withDecimals({ ...a, messageIdFormat: a.messageIdFormat ?? 'opaque' }, ['balance', 'creditLimit'], a.currency)
+  withDecimals({ ...a, messageIdFormat: a.messageIdFormat ?? 'opaque', throttle: a.throttle ?? {} }, ['balance', 'creditLimit'], a.currency)
 
 export function registerAccounts(app: ApiApp, deps: ApiDeps) {
   const { accounts } = deps.stores
