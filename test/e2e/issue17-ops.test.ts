@@ -70,3 +70,41 @@ describe('message_id format per account', () => {
     expectStatus((await b.esme.call('query_sm', { message_id: resp.message_id, source_addr: 'E2E' })).command_status, Status.InvMsgId)
   })
 })
+
+describe('throttles over windows and in flight', () => {
+  it('0x58 once the parts of the minute window are spent, whatever the speed allows', async () => {
+    const { esme } = await session('min', { speed: 1_000, throttle: { perMinute: 5 } })
+    const statuses: number[] = []
+    // A 2-part text (UDH8 concat counts per part) and singles: 2 + 1 + 1 + 1 = 5 parts fit, the next is over.
+    const long = 'x'.repeat(200)
+    statuses.push((await esme.call('submit_sm', { source_addr: 'E2E', destination_addr: dest(), message_payload: long })).command_status)
+    for (let i = 0; i < 4; i++)
+      statuses.push((await esme.call('submit_sm', { source_addr: 'E2E', destination_addr: dest(), short_message: 'w' })).command_status)
+    expect(statuses).toEqual([Status.Ok, Status.Ok, Status.Ok, Status.Ok, Status.Throttled])
+  })
+
+  it('0x14 for a second message in flight to a prefix limited to one, while another prefix still passes', async () => {
+    const { esme } = await session('inf', { throttle: { inFlight: [{ prefix: '4477', max: 1 }] } })
+    const sends = [0, 1, 2].map(() => esme.call('submit_sm', { source_addr: 'E2E', destination_addr: dest(), short_message: 'f' }))
+    const other = esme.call('submit_sm', { source_addr: 'E2E', destination_addr: '4930123456', short_message: 'f' })
+    const statuses = (await Promise.all(sends)).map((r) => r.command_status)
+    expect(statuses[0]).toBe(Status.Ok)
+    expect(statuses.slice(1)).toContain(Status.MsgQFul)
+    expectStatus((await other).command_status, Status.Ok)
+    // Once answered, the slot is free again.
+    expectStatus(
+      (await esme.call('submit_sm', { source_addr: 'E2E', destination_addr: dest(), short_message: 'f' })).command_status,
+      Status.Ok,
+    )
+  })
+
+  it('the admin API keeps the throttle and refuses an unknown field in it', async () => {
+    const acct = await createAccount(stack, 'api', { settings: { throttle: { perHour: 1000, burstSec: 2 } } })
+    const got = await stack.api('GET', `/accounts/${acct.id}`)
+    expect(got.body.throttle).toEqual({ perHour: 1000, burstSec: 2 })
+    expect((await stack.api('PATCH', `/accounts/${acct.id}`, { throttle: { perWeek: 1 } })).status).toBe(400)
+    const patched = await stack.api('PATCH', `/accounts/${acct.id}`, { throttle: { perMinute: 60 }, messageIdFormat: 'hex' })
+    expect(patched.body.throttle).toEqual({ perMinute: 60 })
+    expect(patched.body.messageIdFormat).toBe('hex')
+  })
+})
