@@ -86,6 +86,8 @@ export const Tables = {
       'dispatch once: pk DISPATCH#<messageId>#<attempt>; receipt once: pk RECEIPT#<messageId>#<state>',
       'usage once per final state: pk USAGE#<messageId>#<state>; MO once: pk MO#<hash of the upstream event>',
       'bind limits (node): pk STRIKE#A#<address> / STRIKE#S#<system_id> / STRIKE#K#<system_id>#<address>; atomic ADD per bind',
+      'throttle windows (node, issue 17): pk QUOTA#<accountId>#<window>#<start>; conditional ADD per block of parts, not per message',
+      'decimal message ids (node): pk SEQ#ID#<accountId> -> next, salt; ADD per block of ids, no TTL',
     ],
   },
   ledger: {

@@ -1,5 +1,7 @@
 import type { z } from 'zod'
+import type { MessageIdFormat } from './message-id-format'
 import type { DeliverPayloadSchema } from './parse'
+import type { ThrottleLimits } from './throttle-limits'
 
 /**
  * The platform's entities as the domain sees them. Money is always an integer count of minor units
@@ -22,6 +24,8 @@ export interface Account {
   refusalMode: RefusalMode
   tariffPlan: string // tariffs and routes are looked up under this plan (default: the accountId)
   refundOnFailure: boolean // refund the charge when a message ends UNDELIVERABLE / REJECTED by the upstream
+  messageIdFormat?: MessageIdFormat // the message_id the account sees (message-id-format.ts); absent = opaque
+  throttle?: ThrottleLimits // windows of a minute / hour / day, burst, in-flight per prefix (throttle-limits.ts)
   createdAt: string
 }
 

@@ -1,6 +1,7 @@
 import { gsmCharSeptets, gsmEncode } from '../encoding/gsm7'
 import { EsmClass } from '../smpp/esm-class'
 import { formatReceipt, MessageState, stateOf, statOf } from '../smpp/receipt'
+import { clientIdOf } from './message-id-format'
 import { type Account, type DeliverPayload, FinalStates, type MessageStateName } from './model'
 
 // SMPP 3.4 5.2.28 message_state, by the names the message records use.
@@ -107,9 +108,10 @@ const gsmSafe = (text: string) => Array.from(text, (ch) => (gsmCharSeptets(ch) =
  * receipted_message_id, message_state and network_error_code TLVs (5.3.2.12, 5.3.2.35, 5.3.2.31).
  */
 export function receiptDeliver(r: ReceiptInput): DeliverPayload {
+  const id = clientIdOf(r.messageId) // the id submit_sm_resp gave, in the account's format (issue 17)
   const delivered = r.state === 'DELIVERED'
   const text = formatReceipt({
-    id: r.messageId,
+    id,
     sub: 1,
     dlvrd: delivered ? 1 : 0,
     submitDate: r.submitDate,
@@ -131,7 +133,7 @@ export function receiptDeliver(r: ReceiptInput): DeliverPayload {
     esmClass: EsmClass.DeliveryReceipt,
     dataCoding: 0,
     shortMessage: (gsmEncode(gsmSafe(text)) ?? Buffer.alloc(0)).toString('base64'),
-    receiptedMessageId: r.messageId,
+    receiptedMessageId: id,
     messageState: stateByName[r.state],
     networkErrorCode: r.networkErrorCode ?? networkErrorCodeOf(r.err),
   }

@@ -3,6 +3,7 @@ import type { Guards } from './guards'
 import type { Ledger } from './ledger'
 import type { MessageStore } from './messages'
 import type { PendingStore } from './pending'
+import type { Quotas } from './quotas'
 import type { ReferenceStore } from './reference'
 import type { SessionRegistry } from './sessions'
 import type { Strikes } from './strikes'
@@ -17,6 +18,7 @@ export type { Log } from './log'
 export type { MessageStore } from './messages'
 export type { PendingStore } from './pending'
 export { BatchSendFailure, type QueueConsumer, type QueueSender, type ReceivedMessage } from './queue'
+export type { Quotas } from './quotas'
 export type { ReferenceStore } from './reference'
 export type { SessionRegistry } from './sessions'
 export type { Strikes } from './strikes'
@@ -38,4 +40,6 @@ export interface Stores {
   pending: PendingStore
   /** Failed-bind counters shared by every node (guards table, pk STRIKE#...). */
   strikes: Strikes
+  /** Throttle windows and message id blocks shared by every node (guards table, pk QUOTA#... / SEQ#...). */
+  quotas: Quotas
 }

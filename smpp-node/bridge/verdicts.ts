@@ -1,5 +1,6 @@
 import { decideOnce } from '../../lib/domain/decision'
 import type { VerdictMessage } from '../../lib/domain/jobs'
+import { clientIdOf } from '../../lib/domain/message-id-format'
 import type { Ledger, Log } from '../../lib/ports'
 import { CommandId, type Pdu } from '../../lib/smpp/pdu'
 import { Status, type StatusCode } from '../../lib/smpp/status'
@@ -13,12 +14,14 @@ export const DecideWaitMs = 2_000
 export type Unsuccess = NonNullable<VerdictMessage['unsuccess']>
 
 /**
- * The body of a positive submit_sm_resp / data_sm_resp / submit_multi_resp. submit_multi_resp lists each
- * refused destination with its dest_addr_ton, dest_addr_npi, destination_addr and error_status_code
- * (SMPP 3.4 4.5.2, unsuccess_sme 5.2.22/4.5.2.1).
+ * The body of a positive submit_sm_resp / data_sm_resp / submit_multi_resp, with the id in the account's format
+ * (issue 17: the record id of a decimal id holds its account). submit_multi_resp lists each refused destination
+ * with its dest_addr_ton, dest_addr_npi, destination_addr and error_status_code (SMPP 3.4 4.5.2, unsuccess_sme
+ * 5.2.22/4.5.2.1).
  */
-export const submitRespBody = (commandId: number, messageId: string, unsuccess: Unsuccess = []): object =>
-  commandId === CommandId.SubmitMulti
+export const submitRespBody = (commandId: number, recordId: string, unsuccess: Unsuccess = []): object => {
+  const messageId = clientIdOf(recordId)
+  return commandId === CommandId.SubmitMulti
     ? {
         messageId,
         unsuccessSmes: unsuccess.map((u) => ({
@@ -29,6 +32,7 @@ export const submitRespBody = (commandId: number, messageId: string, unsuccess: 
         })),
       }
     : { messageId }
+}
 
 /** Where a verdict goes: the session the submit came on (only its reply). */
 export type Replier = Pick<Session, 'reply'>

@@ -1,4 +1,5 @@
 import { SmppError } from '../../lib/domain/errors'
+import { recordIdOf } from '../../lib/domain/message-id-format'
 import { CancellableStates } from '../../lib/domain/receipts'
 import { bodyOf, CommandId, type Pdu } from '../../lib/smpp/pdu'
 import { Status } from '../../lib/smpp/status'
@@ -18,11 +19,12 @@ export const cancelSm =
     const cancelFail = (why: string) => new SmppError(Status.CancelFail, why)
     if (!b.messageId) throw cancelFail('cancel without message_id is not offered')
     const { messages } = deps
-    const record = await messages.get(b.messageId)
+    const id = recordIdOf(b.messageId, conn.account ?? { accountId: '' }) // the account's message_id format (issue 17)
+    const record = await messages.get(id)
     if (record === undefined || record.accountId !== conn.account?.accountId) throw cancelFail(`no message ${b.messageId} for this account`)
     if (b.sourceAddr && b.sourceAddr !== record.sourceAddr) throw cancelFail('source_addr is not the originator')
     const doneAt = new Date(deps.clock.now()).toISOString()
-    const updated = await messages.transition(b.messageId, CancellableStates, 'DELETED', { doneAt })
+    const updated = await messages.transition(id, CancellableStates, 'DELETED', { doneAt })
     if (updated === undefined) throw cancelFail(`message ${b.messageId} is no longer cancellable`)
     conn.reply(pdu, Status.Ok)
   }

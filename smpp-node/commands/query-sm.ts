@@ -1,4 +1,5 @@
 import { SmppError } from '../../lib/domain/errors'
+import { recordIdOf } from '../../lib/domain/message-id-format'
 import { FinalStates } from '../../lib/domain/model'
 import { messageStateOf } from '../../lib/domain/receipts'
 import { bodyOf, CommandId, type Pdu } from '../../lib/smpp/pdu'
@@ -30,7 +31,8 @@ export const querySm =
   (deps: Pick<MessageServices, 'messages'>) =>
   async (conn: Session, pdu: Pdu): Promise<void> => {
     const { messageId } = bodyOf(pdu, CommandId.QuerySm)
-    const record = messageId ? await deps.messages.get(messageId) : undefined
+    // The client's id in its account's format names the record (lib/domain/message-id-format.ts, issue 17).
+    const record = messageId && conn.account ? await deps.messages.get(recordIdOf(messageId, conn.account)) : undefined
     if (record === undefined || record.accountId !== conn.account?.accountId)
       throw new SmppError(Status.InvMsgId, `no message ${messageId} for this account`)
     conn.reply(pdu, Status.Ok, {

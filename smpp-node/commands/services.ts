@@ -1,4 +1,6 @@
 import type { BindLimits } from '../../lib/domain/bind-limits'
+import type { Account } from '../../lib/domain/model'
+import type { ThrottleLimits } from '../../lib/domain/throttle-limits'
 import type { Log, Stores } from '../../lib/ports'
 import type { SubmitBatcher } from '../bridge/submit-batcher'
 import type { VerdictBook } from '../bridge/verdicts'
@@ -34,6 +36,18 @@ export interface SpeedLimit {
   rateOf(accountId: string): number | undefined
 }
 
+type Limited = { accountId: string; throttle?: ThrottleLimits }
+
+/** Parts per minute / hour / day, shared across nodes in blocks (edge/window-grants.ts): a promise while a block is fetched. */
+export interface WindowLimit {
+  take(account: Limited, parts: number, nowMs: number, share: number, rate: number): boolean | Promise<boolean>
+}
+
+/** Messages in flight per destination prefix (edge/in-flight.ts): a release, or undefined when a prefix is full. */
+export interface InFlightLimit {
+  enter(account: Limited, destinations: readonly string[], share: number): (() => void) | undefined
+}
+
 export interface Common {
   clock: Clock
   log: Log
@@ -60,7 +74,10 @@ export interface SubmitServices extends Common {
   /** Parts accepted per account, for the per-account throughput metric (an EMF property, not a dimension). */
   metrics: Counters & { submitted(accountId: string, parts: number): void }
   speed: SpeedLimit
-  nextMessageId(): string
+  windows: WindowLimit
+  inFlight: InFlightLimit
+  /** The record id of the next submit, in the account's message_id format (a promise only while a decimal block is fetched). */
+  nextMessageId(account: Account): string | Promise<string>
   callbackQueueUrl: string
   verdictDeadlineMs: number
   submits: Pick<SubmitBatcher, 'post'>

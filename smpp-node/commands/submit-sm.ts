@@ -137,35 +137,98 @@ export const submit =
     const prepared = prepareSubmit(pdu)
     const now = node.clock.now()
     // Issue 13, item 5: submit_multi (section 4.5) sends every part to every destination, so it costs parts x destinations.
-    if (!node.speed.take(account.accountId, prepared.parts * prepared.destinations.length, now)) {
+    const cost = prepared.parts * prepared.destinations.length
+    if (!node.speed.take(account.accountId, cost, now)) {
       throw new SmppError(Status.Throttled, `account ${account.accountId} over ${node.speed.rateOf(account.accountId)} parts/s here`)
     }
-    node.metrics.submitted(account.accountId, prepared.parts)
-    const job: SubmitJob = {
-      v: 1,
-      messageId: node.nextMessageId(),
-      accountId: account.accountId,
-      nodeId: node.nodeId,
-      replyTo: node.callbackQueueUrl,
-      receivedAt: isoOf(now),
-      deadline: now + node.verdictDeadlineMs,
-      async: account.refusalMode === 'async',
-      ...prepared,
+    // Issue 17: the in-flight limit per prefix (0x14) and the windows of a minute, hour, day (0x58), at this node's share.
+    const rate = node.speed.rateOf(account.accountId) ?? account.speed
+    const share = rate / Math.max(1, account.speed)
+    const release = node.inFlight.enter(
+      account,
+      prepared.destinations.map((d) => d.addr),
+      share,
+    )
+    if (!release) throw new SmppError(Status.MsgQFul, `account ${account.accountId}: too many messages in flight to this prefix`)
+    const go = () => {
+      node.metrics.submitted(account.accountId, prepared.parts)
+      const id = node.nextMessageId(account)
+      // A decimal account's id may wait for its block of ids (node/message-ids.ts); every other id is there at once.
+      if (typeof id === 'string') return post(node, conn, pdu, prepared, id, now, release)
+      id.then(
+        (messageId) => post(node, conn, pdu, prepared, messageId, now, release),
+        (err) => {
+          release()
+          node.log.error('no message id block', { conn: conn.id, err })
+          conn.reply(pdu, Status.NotRegistered) // nothing was posted: a retry is safe
+        },
+      )
     }
-    const messageId = job.messageId
-    if (job.async) {
-      node.submits.post(job, (err) => {
-        if (err === undefined) return conn.reply(pdu, Status.Ok, submitRespBody(pdu.commandId, messageId))
-        node.log.error('submit job not posted', { conn: conn.id, messageId, err })
-        conn.reply(pdu, Status.NotRegistered)
-      })
+    const windows = node.windows.take(account, cost, now, share, rate)
+    if (windows === true) {
+      go()
       return
     }
-    node.verdicts.wait(messageId, conn, pdu, job.deadline, now)
-    node.submits.post(job, (err) => {
-      if (err === undefined) return
-      // Not posted (or not sure): settle it now as at the deadline, so the pipeline cannot take it later.
-      node.log.error('submit job not posted', { conn: conn.id, messageId, err })
-      node.verdicts.expireNow(messageId)
-    })
+    if (windows === false) {
+      release()
+      throw new SmppError(Status.Throttled, `account ${account.accountId} over a window of its throttle`)
+    }
+    windows.then(
+      (ok) => {
+        if (ok) return go()
+        release()
+        conn.reply(pdu, Status.Throttled)
+      },
+      (err) => {
+        release()
+        node.log.error('throttle window not read', { conn: conn.id, err })
+        conn.reply(pdu, Status.Throttled) // fail closed: the limit holds while DynamoDB does not answer; a retry is safe
+      },
+    )
   }
+
+function post(
+  node: SubmitServices,
+  conn: Session,
+  pdu: Pdu,
+  prepared: PreparedSubmit,
+  messageId: string,
+  now: number,
+  release: () => void,
+): void {
+  const account = conn.account!
+  const job: SubmitJob = {
+    v: 1,
+    messageId,
+    accountId: account.accountId,
+    nodeId: node.nodeId,
+    replyTo: node.callbackQueueUrl,
+    receivedAt: isoOf(now),
+    deadline: now + node.verdictDeadlineMs,
+    async: account.refusalMode === 'async',
+    ...prepared,
+  }
+  if (job.async) {
+    node.submits.post(job, (err) => {
+      release()
+      if (err === undefined) return conn.reply(pdu, Status.Ok, submitRespBody(pdu.commandId, messageId))
+      node.log.error('submit job not posted', { conn: conn.id, messageId, err })
+      conn.reply(pdu, Status.NotRegistered)
+    })
+    return
+  }
+  // In flight until its submit_sm_resp: the book answers every wait exactly once (verdict or deadline).
+  const replier: Pick<Session, 'reply'> = {
+    reply: (req, status, body) => {
+      release()
+      conn.reply(req, status, body)
+    },
+  }
+  node.verdicts.wait(messageId, replier, pdu, job.deadline, now)
+  node.submits.post(job, (err) => {
+    if (err === undefined) return
+    // Not posted (or not sure): settle it now as at the deadline, so the pipeline cannot take it later.
+    node.log.error('submit job not posted', { conn: conn.id, messageId, err })
+    node.verdicts.expireNow(messageId)
+  })
+}

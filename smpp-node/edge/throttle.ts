@@ -11,7 +11,7 @@ export class TokenBucket {
   constructor(
     private rate: number,
     now: number,
-    private readonly burstSec = 1,
+    private burstSec = 1,
   ) {
     this.tokens = this.capacity
     this.last = now
@@ -26,9 +26,11 @@ export class TokenBucket {
     return this.rate
   }
 
-  setRate(rate: number, now: number): void {
+  /** A new rate, and the account's burst allowance in seconds of it (Account.throttle.burstSec, issue 17). */
+  setRate(rate: number, now: number, burstSec = this.burstSec): void {
     this.refill(now)
     this.rate = rate
+    this.burstSec = burstSec
     this.tokens = Math.min(this.tokens, this.capacity)
   }
 
@@ -63,10 +65,10 @@ export class Throttles {
   constructor(private readonly burstSec = 1) {}
 
   /** Sets the account's rate on this node (after a bind, an unbind or a heartbeat read the registry). */
-  configure(accountId: string, ratePerSec: number, now: number): void {
+  configure(accountId: string, ratePerSec: number, now: number, burstSec = this.burstSec): void {
     const b = this.buckets.get(accountId)
-    if (b) b.setRate(ratePerSec, now)
-    else this.buckets.set(accountId, new TokenBucket(ratePerSec, now, this.burstSec))
+    if (b) b.setRate(ratePerSec, now, burstSec)
+    else this.buckets.set(accountId, new TokenBucket(ratePerSec, now, burstSec))
   }
 
   forget(accountId: string): void {

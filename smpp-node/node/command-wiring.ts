@@ -1,15 +1,16 @@
-import { randomBytes } from 'node:crypto'
 import type { BindLimits } from '../../lib/domain/bind-limits'
 import type { Log, QueueSender, Stores } from '../../lib/ports'
 import { SubmitBatcher } from '../bridge/submit-batcher'
 import type { VerdictBook } from '../bridge/verdicts'
 import { buildCommands } from '../commands'
+import type { SubmitServices } from '../commands/services'
 import { isAllowed } from '../edge/allow-list'
 import { HashPool } from '../edge/hash-pool'
+import type { InFlight } from '../edge/in-flight'
 import type { Throttles } from '../edge/throttle'
+import type { WindowGrants } from '../edge/window-grants'
 import type { Clock } from '../session/clock'
 import type { Commands, Session } from '../session/session'
-import { messageIdGenerator } from './message-id'
 import type { Metrics } from './metrics'
 import type { NodeSettings } from './settings'
 
@@ -22,8 +23,10 @@ export interface CommandWiring {
   log: Log
   metrics: Metrics
   throttles: Throttles
+  windows: WindowGrants
+  inFlight: InFlight
   verdicts: VerdictBook
-  nonce?: string
+  nextMessageId: SubmitServices['nextMessageId']
   isDraining(): boolean
   boundHere(accountId: string): number
   bound(session: Session): void
@@ -60,7 +63,9 @@ export function nodeCommands(w: CommandWiring): Commands {
     boundHere: w.boundHere,
     bound: w.bound,
     speed: w.throttles,
-    nextMessageId: messageIdGenerator(s.nodeId, w.nonce ?? randomBytes(4).toString('hex'), () => clock.now()),
+    windows: w.windows,
+    inFlight: w.inFlight,
+    nextMessageId: w.nextMessageId,
     callbackQueueUrl: s.callbackQueueUrl,
     verdictDeadlineMs: s.smpp.verdictDeadlineMs,
     submits: new SubmitBatcher(w.queues, s.submitQueueUrl),

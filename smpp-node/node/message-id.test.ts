@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { jsonLog, maskNumber } from './log'
-import { MessageIdLength, messageIdGenerator } from './message-id'
+import { HexMessageIdLength, MessageIdLength, messageIdGenerator } from './message-id'
 
 describe('message ids', () => {
   it('are 24 upper-case base-36 characters that sort in issue order, even within one millisecond', () => {
@@ -36,6 +36,21 @@ describe('message ids', () => {
     let last = ''
     for (let i = 0; i < 46_657; i++) last = next()
     expect(last.slice(0, 12)).toBe('000000001000')
+  })
+
+  it('in the hex layout (issue 17) are 29 lower-case hex digits, unique and in issue order', () => {
+    const start = Date.UTC(2026, 0, 1)
+    let t = start
+    const next = messageIdGenerator('node-a', 'n1', () => t, undefined, 'hex')
+    const ids: string[] = []
+    for (let i = 0; i < 20_000; i++) {
+      if (i % 5000 === 0) t += 1
+      ids.push(next())
+    }
+    expect(ids.every((id) => id.length === HexMessageIdLength && /^[0-9a-f]+$/.test(id))).toBe(true)
+    expect(new Set(ids).size).toBe(ids.length)
+    expect([...ids].sort()).toEqual(ids)
+    expect(ids[0].slice(0, 11)).toBe((start + 1).toString(16).padStart(11, '0')) // the time leads, in hex
   })
 
   // Issue 13, item 4: ids were millisecond time + sequence + a fixed tag, so one id told you its neighbours.

@@ -35,8 +35,6 @@ export function randomSource(block = 4_000): () => number {
   }
 }
 
-const SeqSpace = 36 ** 3
-
 const fnv1a = (s: string): number => {
   let h = 0x811c9dc5
   for (let i = 0; i < s.length; i++) {
@@ -46,43 +44,62 @@ const fnv1a = (s: string): number => {
   return h
 }
 
-const base36 = (n: number, width: number): string => n.toString(36).toUpperCase().padStart(width, '0')
+/**
+ * The digit layout of an id: the opaque one above, or the hex one of issue 17 (accounts with messageIdFormat hex,
+ * lib/domain/message-id-format.ts): 11 digits of ms (until the year 2527), 4 of sequence (65,536 per ms), 4 of tag,
+ * 10 of the same 40 random bits; 29 lower-case characters, a length no opaque id has, so the two never meet.
+ */
+const Layouts = {
+  opaque: { radix: 36, ms: 9, seq: 3, tag: 4, alphabet: '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ' },
+  hex: { radix: 16, ms: 11, seq: 4, tag: 4, alphabet: '0123456789abcdef' },
+} as const
+export type IdLayout = keyof typeof Layouts
+export const HexMessageIdLength = 29
 
-// '0'-'9', 'A'-'Z' by digit value; a fixed-width id part is written as char codes in one String.fromCharCode.
-const Digit = Uint16Array.from('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ', (c) => c.charCodeAt(0))
-const digit = (n: number, place: number): number => Digit[Math.floor(n / place) % 36]
+/**
+ * Fixed-width digits written as char codes in one String.fromCharCode: no toString, toUpperCase and padStart
+ * (three strings per id part on the hot path, 3.7 % of the node's profile before).
+ */
+function fixedDigits(radix: number, alphabet: string): (n: number, width: number) => string {
+  const codes = Uint16Array.from(alphabet, (c) => c.charCodeAt(0))
+  const out: number[] = []
+  return (n, width) => {
+    out.length = width
+    for (let i = width - 1; i >= 0; i--) {
+      out[i] = codes[n % radix]
+      n = Math.floor(n / radix)
+    }
+    return String.fromCharCode.apply(null, out)
+  }
+}
 
-/** base36(n, 8) without toString, toUpperCase and padStart (three strings per id part, on the hot path). */
-const base36x8 = (n: number): string =>
-  String.fromCharCode(
-    digit(n, 36 ** 7),
-    digit(n, 36 ** 6),
-    digit(n, 36 ** 5),
-    digit(n, 36 ** 4),
-    digit(n, 36 ** 3),
-    digit(n, 36 ** 2),
-    digit(n, 36),
-    Digit[n % 36],
-  )
-const base36x3 = (n: number): string => String.fromCharCode(digit(n, 36 ** 2), digit(n, 36), Digit[n % 36])
-
-export function messageIdGenerator(nodeId: string, nonce: string, now: () => number, random: () => number = randomSource()): () => string {
-  const tag = base36(fnv1a(`${nodeId}#${nonce}`) % 36 ** 4, 4)
+export function messageIdGenerator(
+  nodeId: string,
+  nonce: string,
+  now: () => number,
+  random: () => number = randomSource(),
+  layout: IdLayout = 'opaque',
+): () => string {
+  const l = Layouts[layout]
+  const digits = fixedDigits(l.radix, l.alphabet)
+  const seqSpace = l.radix ** l.seq
+  const tag = digits(fnv1a(`${nodeId}#${nonce}`) % l.radix ** l.tag, l.tag)
+  const randomWidth = Math.ceil(40 / Math.log2(l.radix))
   let lastMs = -1
   let seq = 0
-  // Time and tag change at most once a millisecond: written once per millisecond, not per id.
-  let head = ''
+  // The time changes at most once a millisecond: written once per millisecond, not per id.
+  let msPart = ''
   return () => {
     const t = now()
     if (t > lastMs) {
       lastMs = t
       seq = 0
-      head = base36(lastMs, 9)
-    } else if (++seq >= SeqSpace) {
+      msPart = digits(lastMs, l.ms)
+    } else if (++seq >= seqSpace) {
       lastMs++
       seq = 0
-      head = base36(lastMs, 9)
+      msPart = digits(lastMs, l.ms)
     }
-    return head + base36x3(seq) + tag + base36x8(random())
+    return msPart + digits(seq, l.seq) + tag + digits(random(), randomWidth)
   }
 }

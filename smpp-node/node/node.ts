@@ -1,16 +1,20 @@
+import { randomBytes } from 'node:crypto'
 import type { Duplex } from 'node:stream'
 import type { Log, QueueConsumer, QueueSender, Stores } from '../../lib/ports'
 import { CallbackConsumer } from '../bridge/callback-consumer'
 import type { DeliveryDeps } from '../bridge/delivery'
 import { redrainPending } from '../bridge/pending-drain'
 import { VerdictBook } from '../bridge/verdicts'
+import { InFlight } from '../edge/in-flight'
 import { Throttles } from '../edge/throttle'
 import { UnboundSlots } from '../edge/unbound-slots'
+import { WindowGrants } from '../edge/window-grants'
 import type { Clock } from '../session/clock'
 import { Connection, type Remote } from '../session/connection'
 import { nodeCommands } from './command-wiring'
 import { drainNode } from './drain'
 import { silentLog } from './log'
+import { MessageIds } from './message-ids'
 import { Metrics } from './metrics'
 import { BoundSessions } from './registry'
 import type { NodeSettings } from './settings'
@@ -38,6 +42,9 @@ export class SmppNode {
   readonly metrics = new Metrics()
   private readonly unbound: UnboundSlots
   readonly throttles = new Throttles()
+  readonly windows: WindowGrants
+  readonly inFlight = new InFlight()
+  private readonly ids: MessageIds
   readonly verdicts: VerdictBook
   private readonly consumer: CallbackConsumer
   private readonly sessions: BoundSessions
@@ -52,6 +59,8 @@ export class SmppNode {
     const log = deps.log ?? silentLog
     const metrics = this.metrics
     this.settings = s
+    this.windows = new WindowGrants(stores.quotas)
+    this.ids = new MessageIds(s.nodeId, deps.nonce ?? randomBytes(4).toString('hex'), () => clock.now(), stores.quotas)
     this.clock = clock
     this.log = log
     this.verdicts = new VerdictBook({ clock, log, metrics, ledger: stores.ledger, retentionDays: s.retentionDays })
@@ -63,6 +72,7 @@ export class SmppNode {
       accounts: stores.accounts,
       sessions: stores.sessions,
       throttles: this.throttles,
+      windows: this.windows,
       clock,
       log,
       redrain: (c) => {
@@ -91,11 +101,13 @@ export class SmppNode {
       metrics,
       throttles: this.throttles,
       verdicts: this.verdicts,
-      nonce: deps.nonce,
       isDraining: () => this.draining$,
       boundHere: (accountId) => this.sessions.of(accountId).length,
       // The sessions commands run on are this node's own connections (accept below).
       bound: (session) => this.bound(session as Connection),
+      windows: this.windows,
+      inFlight: this.inFlight,
+      nextMessageId: (account) => this.ids.next(account),
     })
     const sessionDeps = { smpp: s.smpp, clock, log, metrics, commands, closed: (c: Connection) => this.closed(c) }
     this.onStream = (stream, remote) => new Connection(stream, sessionDeps, remote)
@@ -130,6 +142,8 @@ export class SmppNode {
   private bound(conn: Connection): void {
     this.unbound.release(conn)
     this.sessions.add(conn)
+    if (conn.bindType !== 'receiver')
+      this.ids.warm(conn.account!).catch((err) => this.log.warn('message id block not taken', { conn: conn.id, err }))
     if (conn.canReceive) {
       redrainPending(this.delivery, conn, conn.accountId!).catch((err) => this.log.error('pending drain failed', { conn: conn.id, err }))
     }

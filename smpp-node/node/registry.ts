@@ -1,6 +1,7 @@
 import { canSubmit, sessionsElsewhere } from '../../lib/domain/sessions'
 import type { Log, Stores } from '../../lib/ports'
 import { shareOf, type Throttles } from '../edge/throttle'
+import type { WindowGrants } from '../edge/window-grants'
 import type { Clock, TimerHandle } from '../session/clock'
 import type { Connection } from '../session/connection'
 
@@ -12,6 +13,7 @@ export interface RegistryDeps {
   accounts: Stores['accounts']
   sessions: Stores['sessions']
   throttles: Throttles
+  windows?: Pick<WindowGrants, 'forget'>
   clock: Clock
   log: Log
   /** Each beat, for every bound receiver: send its stored receipts (issue 13, item 9). */
@@ -112,10 +114,15 @@ export class BoundSessions {
   private async reshare(accountId: string): Promise<void> {
     const { clock, throttles } = this.deps
     const mine = this.of(accountId).filter((c) => c.bindType !== undefined && canSubmit(c.bindType))
-    if (mine.length === 0) return throttles.forget(accountId)
+    if (mine.length === 0) {
+      throttles.forget(accountId)
+      // The window grants this node holds go back to the account's other nodes (issue 17).
+      return this.deps.windows?.forget(accountId, clock.now())
+    }
     const live = await this.deps.sessions.list(accountId, Math.floor(clock.now() / 1000))
     const elsewhere = sessionsElsewhere(live, this.deps.nodeId, 'submitting')
-    throttles.configure(accountId, shareOf(mine[0].account!.speed, mine.length, elsewhere), clock.now())
+    const account = mine[0].account!
+    throttles.configure(accountId, shareOf(account.speed, mine.length, elsewhere), clock.now(), account.throttle?.burstSec)
   }
 
   private async refresh(): Promise<void> {

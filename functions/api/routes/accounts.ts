@@ -1,5 +1,6 @@
 import { isIP } from 'node:net'
 import { z } from '@hono/zod-openapi'
+import { MessageIdFormats } from '../../../lib/domain/message-id-format'
 import type { Account } from '../../../lib/domain/model'
 import { hashPassword, MaxPasswordLength } from '../../../lib/domain/password'
 import type { ApiApp, ApiDeps } from '../context'
@@ -38,6 +39,27 @@ const Settings = z.object({
   refusalMode: z.enum(['sync', 'async']),
   tariffPlan: z.string().min(1).max(64),
   refundOnFailure: z.boolean(),
+  throttle: z
+    .object({
+      perMinute: z.number().int().min(1).max(1e9).optional(),
+      perHour: z.number().int().min(1).max(1e10).optional(),
+      perDay: z.number().int().min(1).max(1e11).optional(),
+      burstSec: z.number().min(0.1).max(60).optional().openapi({ description: 'seconds of speed a burst may spend at once (default 1)' }),
+      inFlight: z
+        .array(z.object({ prefix: z.string().regex(/^\d{0,15}$/), max: z.number().int().min(1).max(1e6) }))
+        .max(100)
+        .optional()
+        .openapi({ description: 'messages awaiting their submit_sm_resp per destination prefix (longest wins); 0x14 over it' }),
+    })
+    .strict()
+    .openapi('Throttle', {
+      description:
+        'parts per fixed UTC minute / hour / day across all nodes (0x58 over one), beside `speed` per second; applies from the next bind',
+    }),
+  messageIdFormat: z.enum(MessageIdFormats).openapi({
+    description:
+      'message_id in submit_sm_resp, receipts and query_sm: opaque (24 chars, the default), decimal (10 digits) or hex (29 digits); applies from the next bind',
+  }),
 })
 const Password = z.string().min(1).max(MaxPasswordLength).openapi({ description: 'SMPP 3.4 bind password: 1 to 8 characters' })
 
@@ -80,7 +102,8 @@ const IdempotencyKey = z.object({
 })
 
 /** Never the password hash. */
-export const accountView = ({ passwordHash: _h, ...a }: Account) => withDecimals(a, ['balance', 'creditLimit'], a.currency)
+export const accountView = ({ passwordHash: _h, ...a }: Account) =>
+  withDecimals({ ...a, messageIdFormat: a.messageIdFormat ?? 'opaque', throttle: a.throttle ?? {} }, ['balance', 'creditLimit'], a.currency)
 
 export function registerAccounts(app: ApiApp, deps: ApiDeps) {
   const { accounts } = deps.stores

@@ -7,6 +7,7 @@ import { dynamoGuards } from './guards'
 import { dynamoLedger } from './ledger'
 import { dynamoMessages } from './messages'
 import { dynamoPending } from './pending'
+import { dynamoQuotas } from './quotas'
 import { dynamoReference } from './reference'
 import { dynamoSessions } from './sessions'
 import { dynamoStrikes } from './strikes'
@@ -49,5 +50,6 @@ export function dynamoStores(db: DynamoDBClient, configured: Partial<Record<Tabl
     sessions: dynamoSessions(db, tables.sessions),
     pending: dynamoPending(db, tables.pending, clock.now),
     strikes: dynamoStrikes(db, tables.guards),
+    quotas: dynamoQuotas(db, tables.guards),
   }
 }
