@@ -1,42 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { encodingFault, LatencyEdgesMs, latencyBucket, mergeObservations, percentileMs, type SessionObservation } from './compat'
+import { observation } from './compat-fixture'
 import { compatFindings, worstOf } from './compat-rules'
-
-const observation = (over: Partial<SessionObservation> = {}): SessionObservation => ({
-  accountId: 'acme',
-  nodeId: 'n1',
-  sessionId: 's1',
-  remoteAddress: '127.0.0.1',
-  boundAt: '2026-12-01T10:00:00.000Z',
-  lastAt: '2026-12-01T10:01:00.000Z',
-  bind: { mode: 'transceiver', interfaceVersion: 0x34, systemType: '', addrTon: 0, addrNpi: 0 },
-  speed: 50,
-  windowSize: 100,
-  responseTimeoutMs: 60_000,
-  submits: 10,
-  accepted: 10,
-  throttled: 0,
-  windowFull: 0,
-  maxOutstanding: 1,
-  peakPerSec: 10,
-  enquireLinks: 0,
-  maxEnquireGapMs: 0,
-  delivers: 0,
-  deliverFailed: 0,
-  deliverTimeouts: 0,
-  deliverLatency: [],
-  deliverMaxMs: 0,
-  nacksIn: 0,
-  nacksOut: 0,
-  dataCodings: { '0': 10 },
-  badEncodings: {},
-  udh: 0,
-  sar: 0,
-  messagePayload: 0,
-  registeredDelivery: { '1': 10 },
-  timeline: [],
-  ...over,
-})
 
 const levelOf = (o: SessionObservation, check: string) => compatFindings(o).find((f) => f.check === check)
 const hist = (pairs: [ms: number, n: number][]) => {

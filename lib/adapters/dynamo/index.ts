@@ -3,6 +3,7 @@ import type { Stores } from '../../ports'
 import { type TableName, Tables } from '../../resources'
 import { dynamoAccounts } from './accounts'
 import { DefaultShards } from './balance'
+import { dynamoCompat } from './compat'
 import { dynamoGuards } from './guards'
 import { dynamoLedger } from './ledger'
 import { dynamoMessages } from './messages'
@@ -49,5 +50,6 @@ export function dynamoStores(db: DynamoDBClient, configured: Partial<Record<Tabl
     sessions: dynamoSessions(db, tables.sessions),
     pending: dynamoPending(db, tables.pending, clock.now),
     strikes: dynamoStrikes(db, tables.guards),
+    compat: dynamoCompat(db, tables.compat, clock.retentionDays),
   }
 }

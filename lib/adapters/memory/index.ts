@@ -1,6 +1,7 @@
 import type { Guards, PendingStore, SessionRegistry, Stores, UsageStore } from '../../ports'
 import { Sk, upTo } from '../keys'
 import { memoryAccounts } from './accounts'
+import { memoryCompat } from './compat'
 import { addUsage, memoryLedger } from './ledger'
 import { memoryMessages } from './messages'
 import { memoryReference } from './reference'
@@ -30,6 +31,7 @@ export function memoryStores(opts: MemoryOptions = {}): Stores {
     sessions: memorySessions(state),
     pending: memoryPending(state),
     strikes: memoryStrikes(),
+    compat: memoryCompat(),
   }
 }
 
