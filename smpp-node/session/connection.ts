@@ -11,7 +11,7 @@ import { CommandId, type Pdu } from '../../lib/smpp/pdu'
 import { Status, type StatusCode } from '../../lib/smpp/status'
 import type { Clock, TimerHandle } from './clock'
 import { LinkClosed, type LinkOwner, SmppLink } from './link'
-import type { Command, Commands, Counters, Needs, Remote, Session, SessionState } from './session'
+import type { Command, Commands, Counters, Needs, Remote, Session, SessionState, SessionWatch } from './session'
 import { Window } from './window'
 
 export type { Remote } from './session'
@@ -24,6 +24,8 @@ export interface SessionDeps {
   metrics: Counters
   commands: Commands
   closed(session: Connection): void
+  /** The compatibility observer (issue 19); none in tests that do not look. */
+  watch?: SessionWatch
 }
 
 /**
@@ -95,8 +97,9 @@ export class Connection implements Session, LinkOwner {
     return this.deps.commands.has(commandId)
   }
 
-  observe(direction: 'in' | 'out', commandId: number, status: number): void {
+  observe(direction: 'in' | 'out', commandId: number, status: number, pdu?: Pdu): void {
     this.deps.metrics.pdu(direction, commandId, status)
+    this.deps.watch?.pdu(this, direction, commandId, status, pdu)
   }
 
   onBadFrame(e: FrameError): void {
@@ -160,6 +163,7 @@ export class Connection implements Session, LinkOwner {
 
   onResponseTimeout(commandId: number, timeoutMs: number): void {
     this.deps.log.warn('peer left a request unanswered', { conn: this.id, command: commandName(commandId), timeoutMs })
+    this.deps.watch?.responseTimeout(this, commandId)
     this.close(`no ${commandName(responseIdOf(commandId))} within ${timeoutMs} ms`)
   }
 
@@ -200,6 +204,7 @@ export class Connection implements Session, LinkOwner {
     this.deps.clock.clearTimeout(this.bindTimer)
     this.deps.log.info('connection closed', { conn: this.id, account: this.accountId, reason: reason.message })
     this.deps.closed(this)
+    this.deps.watch?.closed(this)
     this.markClosed()
   }
 }

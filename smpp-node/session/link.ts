@@ -19,8 +19,8 @@ export interface LinkOwner {
   onIdle(): void
   /** Once, when the stream is gone, after every outstanding request was rejected with `reason`. */
   onClosed(reason: Error): void
-  /** Every PDU in and out, with its status: metrics; and every undecodable frame. */
-  observe?(direction: 'in' | 'out', commandId: number, status: number): void
+  /** Every PDU in and out, with its status (and the PDU, undefined for an undecodable frame): metrics; and every undecodable frame. */
+  observe?(direction: 'in' | 'out', commandId: number, status: number, pdu?: Pdu): void
   onBadFrame?(e: FrameError): void
   onEncodeError?(pdu: Pdu, err: unknown): void
 }
@@ -119,7 +119,7 @@ export class SmppLink {
       pdu = { ...pdu, status: Status.SysErr, body: {} }
       bytes = encode(pdu)
     }
-    this.owner.observe?.('out', pdu.commandId, pdu.status)
+    this.owner.observe?.('out', pdu.commandId, pdu.status, pdu)
     this.writer.write(bytes)
   }
 
@@ -162,7 +162,7 @@ export class SmppLink {
     for (const item of items) {
       if (item instanceof FrameError) this.onFrameError(item)
       else {
-        this.owner.observe?.('in', item.commandId, item.status)
+        this.owner.observe?.('in', item.commandId, item.status, item)
         if (isResponse(item.commandId)) this.onResponse(item)
         else this.owner.onRequest(item)
       }

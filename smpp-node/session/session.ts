@@ -54,3 +54,13 @@ export interface Counters {
   pdu(direction: 'in' | 'out', commandId: number, status: number): void
   count(name: string, by?: number): void
 }
+
+/**
+ * Who watches a session's traffic beside the counters: the node's compatibility observer (node/compat-observer.ts,
+ * issue 19). Called synchronously for every PDU, so an implementation only counts; it never does I/O per PDU.
+ */
+export interface SessionWatch {
+  pdu(session: Session, direction: 'in' | 'out', commandId: number, status: number, pdu: Pdu | undefined): void
+  responseTimeout(session: Session, commandId: number): void
+  closed(session: Session): void
+}
