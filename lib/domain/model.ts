@@ -22,6 +22,8 @@ export interface Account {
   refusalMode: RefusalMode
   tariffPlan: string // tariffs and routes are looked up under this plan (default: the accountId)
   refundOnFailure: boolean // refund the charge when a message ends UNDELIVERABLE / REJECTED by the upstream
+  /** Test access (issue 19, lib/domain/sandbox.ts): every message goes to the sandbox upstream; its balance is test credit. */
+  sandbox?: boolean
   createdAt: string
 }
 
