@@ -5,6 +5,7 @@ import { docsPage } from './docs-page'
 import { errorBody, onError, validationHook } from './errors'
 import { usagePage } from './page'
 import { registerAccounts } from './routes/accounts'
+import { registerCompat } from './routes/compat'
 import { registerFinance } from './routes/finance'
 import { registerOperations } from './routes/operations'
 import { registerReference } from './routes/reference'
@@ -42,6 +43,7 @@ export function createApi(given: ApiDeps): ApiApp {
   registerFinance(app, deps)
   registerReference(app, deps)
   registerOperations(app, deps)
+  registerCompat(app, deps)
 
   app.doc31('/openapi.json', OpenApiInfo)
   let docs: string | undefined // built on first request: the routes are all registered by then
