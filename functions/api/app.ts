@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { OpenAPIHono } from '@hono/zod-openapi'
+import { compatPage } from './compat-page'
 import type { ApiApp, ApiDeps, ApiEnv } from './context'
 import { docsPage } from './docs-page'
 import { errorBody, onError, validationHook } from './errors'
@@ -49,6 +50,7 @@ export function createApi(given: ApiDeps): ApiApp {
   let docs: string | undefined // built on first request: the routes are all registered by then
   app.get('/docs', (c) => c.body((docs ??= docsPage(app.getOpenAPI31Document(OpenApiInfo))), 200, htmlHeaders()))
   app.get('/', (c) => c.body(usagePage.html, 200, htmlHeaders(usagePage.scriptHash)))
+  app.get('/compat', (c) => c.body(compatPage.html, 200, htmlHeaders(compatPage.scriptHash)))
 
   app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404))
   app.onError(onError(deps.log))
