@@ -48,6 +48,8 @@ export interface SmppConfig {
   responseTimeoutMs: number
   enquireLinkIntervalMs: number
   windowSize: number
+  /** How often the node writes what it observed of each ESME session (issue 19), in one batch. */
+  compatFlushMs: number
   maxPduLength: number
   verdictDeadlineMs: number
   drainTimeoutMs: number
@@ -162,6 +164,7 @@ export function loadConfig<S extends Scope>(scope: S, env: Record<string, string
       responseTimeoutMs: int('RESPONSE_TIMEOUT_MS', 60_000),
       enquireLinkIntervalMs: int('ENQUIRE_LINK_INTERVAL_MS', 30_000),
       windowSize: int('SMPP_WINDOW', 100),
+      compatFlushMs: Math.max(100, int('COMPAT_FLUSH_MS', 10_000)),
       maxPduLength: int('SMPP_MAX_PDU_LENGTH', 65_536),
       verdictDeadlineMs: int('VERDICT_DEADLINE_MS', 5_000),
       drainTimeoutMs: int('DRAIN_TIMEOUT_MS', 20_000),

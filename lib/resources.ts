@@ -127,6 +127,16 @@ export const Tables = {
       'store and forward: pk accountId, sk <ISO time>#<deliveryId>; Query in order on bind, conditional claim, Delete after deliver_sm_resp',
     ],
   },
+  compat: {
+    name: 'compat',
+    partitionKey: s('accountId'),
+    sortKey: s('sk'),
+    ttlAttribute: 'expiresAt',
+    accessPatterns: [
+      'node: BatchWriteItem of every changed session each flush, pk accountId, sk <boundAt>#<nodeId>#<sessionId> -> the observation (issue 19)',
+      'api compatibility report: Query by account, newest first, a page of sessions',
+    ],
+  },
 } as const satisfies Record<string, TableDef>
 
 export type TableName = keyof typeof Tables

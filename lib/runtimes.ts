@@ -57,6 +57,7 @@ export const Runtimes = {
       guards: 'write',
       sessions: 'read',
       pending: 'read',
+      compat: 'read',
     },
     scan: ['accounts'],
     send: ['receipts'],
@@ -75,6 +76,7 @@ export const Runtimes = {
       guards: 'readwrite',
       sessions: 'readwrite',
       pending: 'readwrite',
+      compat: 'write', // what it observes of each ESME session, flushed in batches (issue 19)
     },
     send: ['submit', 'receipts', 'dispatch'],
     consume: ['upstream'],

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import { OpenAPIHono } from '@hono/zod-openapi'
+import { compatPage } from './compat-page'
 import type { ApiApp, ApiDeps, ApiEnv } from './context'
 import { docsPage } from './docs-page'
 import { errorBody, onError, validationHook } from './errors'
 import { usagePage } from './page'
 import { registerAccounts } from './routes/accounts'
+import { registerCompat } from './routes/compat'
 import { registerFinance } from './routes/finance'
 import { registerOperations } from './routes/operations'
 import { registerReference } from './routes/reference'
@@ -42,11 +44,13 @@ export function createApi(given: ApiDeps): ApiApp {
   registerFinance(app, deps)
   registerReference(app, deps)
   registerOperations(app, deps)
+  registerCompat(app, deps)
 
   app.doc31('/openapi.json', OpenApiInfo)
   let docs: string | undefined // built on first request: the routes are all registered by then
   app.get('/docs', (c) => c.body((docs ??= docsPage(app.getOpenAPI31Document(OpenApiInfo))), 200, htmlHeaders()))
   app.get('/', (c) => c.body(usagePage.html, 200, htmlHeaders(usagePage.scriptHash)))
+  app.get('/compat', (c) => c.body(compatPage.html, 200, htmlHeaders(compatPage.scriptHash)))
 
   app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404))
   app.onError(onError(deps.log))

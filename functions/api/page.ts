@@ -186,7 +186,7 @@ table{border-collapse:collapse;width:100%;margin-top:.5rem}th,td{border-bottom:1
 .downloads{margin:.8rem 0;display:flex;gap:.5rem}
 </style></head>
 <body>
-<h1>Usage</h1>
+<h1>Usage</h1><p><a href="/compat">ESME compatibility</a></p>
 <form id="keyform"><label>API key<input id="key" type="password" autocomplete="off" size="40" placeholder="sk_..."></label>
 <button type="submit">Use key</button><button type="button" id="forget">Forget key</button><span id="who"></span></form>
 <form id="query">

@@ -7,6 +7,7 @@ import { meterFromEnv } from '../../lib/adapters/aws/meter'
 import { dynamoStores } from '../../lib/adapters/dynamo'
 import { sqsQueues } from '../../lib/adapters/sqs'
 import { EnvKeys } from '../../lib/config'
+import { SandboxUpstream } from '../../lib/domain/sandbox'
 import { startCarrierSimulator } from './carrier-simulator'
 import { type Child, startChild } from './children'
 import { localDynamoClient, localSqsClient } from './clients'
@@ -15,7 +16,7 @@ import { stackEnv } from './env'
 import { OneLineError } from './java'
 import { portAnswers, waitUntil } from './ports'
 import { provision } from './provision'
-import { seedDemo } from './seed'
+import { seedDemo, seedSandbox } from './seed'
 import { startSqs } from './sqs'
 import { ensureCertificate } from './tls'
 
@@ -106,7 +107,17 @@ async function start() {
     receiptDelayMs: opts.receiptDelayMs,
   })
   cleanups.push(simulator.close)
+  // Issue 19: the sandbox upstream is a simulator of its own, so a sandbox message never reaches the 'simulator' upstream.
+  const sandbox = await startCarrierSimulator({
+    receipts: sqsQueues(sqs),
+    receiptsQueueUrl: provisioned.queues.receipts,
+    upstreamId: SandboxUpstream,
+    port: 0,
+    receiptDelayMs: opts.receiptDelayMs,
+  })
+  cleanups.push(sandbox.close)
   await seedDemo(dynamoStores(db, provisioned.tables), { ...opts, simulatorUrl: simulator.submitUrl, now: new Date() })
+  await seedSandbox(dynamoStores(db, provisioned.tables), sandbox.submitUrl)
 
   const tlsDir = opts.inMemory ? mkdtempSync(join(tmpdir(), 'smpp-tls-')) : join(opts.dataDir, 'tls')
   if (opts.inMemory) cleanups.push(async () => rmSync(tlsDir, { recursive: true, force: true }))

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { hashPassword } from '../../lib/domain/password'
+import { SandboxUpstream } from '../../lib/domain/sandbox'
 import type { Stores } from '../../lib/ports'
 import { DispatchRun } from '../../lib/resources'
 
@@ -51,4 +52,13 @@ export async function seedDemo(stores: Stores, o: SeedOptions): Promise<void> {
   await stores.reference.putUpstreamTariff({ upstreamId: SimulatorUpstream, prefix: '', cost: 2, currency: 'EUR' })
   await stores.reference.putNumber(o.moNumber, o.systemId)
   await stores.reference.putApiKey({ keyHash: sha256Hex(o.adminApiKey), role: 'admin', name: 'local admin (npm start)', createdAt })
+}
+
+/**
+ * The sandbox upstream (issue 19, lib/domain/sandbox.ts): a second simulator that answers like the test
+ * destinations and never reaches a handset; its cost is 0, so a sandbox message earns and costs nothing real.
+ */
+export async function seedSandbox(stores: Stores, url: string): Promise<void> {
+  await stores.reference.putUpstream({ upstreamId: SandboxUpstream, kind: 'http', url, timeoutMs: DispatchRun.localMaxUpstreamTimeoutMs })
+  await stores.reference.putUpstreamTariff({ upstreamId: SandboxUpstream, prefix: '', cost: 0, currency: 'EUR' })
 }

@@ -26,6 +26,7 @@ export const Sk = {
   usage: (day: string, prefix: string, status: string) => `${day}#${prefix}#${status}`,
   pending: (createdAt: string, deliveryId: string) => `${createdAt}#${deliveryId}`,
   session: (nodeId: string, sessionId: string) => `${nodeId}#${sessionId}`,
+  compat: (boundAt: string, nodeId: string, sessionId: string) => `${boundAt}#${nodeId}#${sessionId}`,
 } as const
 
 /**

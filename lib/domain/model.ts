@@ -26,6 +26,8 @@ export interface Account {
   refundOnFailure: boolean // refund the charge when a message ends UNDELIVERABLE / REJECTED by the upstream
   messageIdFormat?: MessageIdFormat // the message_id the account sees (message-id-format.ts); absent = opaque
   throttle?: ThrottleLimits // windows of a minute / hour / day, burst, in-flight per prefix (throttle-limits.ts)
+  /** Test access (issue 19, lib/domain/sandbox.ts): every message goes to the sandbox upstream; its balance is test credit. */
+  sandbox?: boolean
   createdAt: string
 }
 

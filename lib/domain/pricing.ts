@@ -1,6 +1,7 @@
 import type { ReferenceStore } from '../ports'
 import { NoRoute, NoTariff, NoUpstreamTariff } from './errors'
 import type { Account, Route, Tariff, UpstreamTariff } from './model'
+import { upstreamsForAccount } from './sandbox'
 
 export interface Quote {
   tariff: Tariff
@@ -25,7 +26,7 @@ export async function quote(reference: ReferenceStore, account: Account, destina
     reference.routeFor(account.tariffPlan, destination),
   ])
   if (!tariff || tariff.currency !== account.currency) throw new NoTariff(destination)
-  const upstreams = upstreamsOf(route)
+  const upstreams = upstreamsForAccount(account, upstreamsOf(route))
   if (upstreams.length === 0) throw new NoRoute(destination)
   const upstreamTariff = await reference.upstreamTariffFor(upstreams[0], destination)
   if (!upstreamTariff) throw new NoUpstreamTariff(upstreams[0])

@@ -9,6 +9,7 @@ import { recordId } from './ids'
 import type { DispatchJob, SubmitJob } from './jobs'
 import type { Account } from './model'
 import { type Quote, quote, upstreamsOf } from './pricing'
+import { upstreamsForAccount } from './sandbox'
 
 /** The account is gone or disabled since the bind: the submit fails (ESME_RSUBMITFAIL), it is not retried. */
 export class AccountUnavailable extends SmppError {
@@ -178,7 +179,7 @@ async function repeat(ctx: Ctx, s: Slot, status: number): Promise<number> {
       plan === undefined
         ? undefined
         : await once(ctx, `r|${record.destinationAddr}`, () => reference.routeFor(plan, record.destinationAddr))
-    ctx.out.dispatch.push(dispatchJobFor(s.job, s.i, upstreamsOf(route)))
+    ctx.out.dispatch.push(dispatchJobFor(s.job, s.i, upstreamsForAccount(ctx.account, upstreamsOf(route))))
   }
   return status
 }

@@ -20,5 +20,9 @@ export interface AccountStore {
   update(accountId: string, patch: Partial<Omit<Account, 'accountId' | 'balance' | 'createdAt'>>): Promise<Account | undefined>
   list(limit: number, cursor?: string): Promise<Page<Account>>
   /** Top-up or adjustment: the balance and its ledger entry move together, once per entryId. */
-  credit(entry: LedgerEntry): Promise<'credited' | 'already-credited' | 'no-account'>
+  /**
+   * Moves the balance with a ledger entry, once per entryId. A negative amount (a debit adjustment) is
+   * conditional in the same write: it never takes the balance below -creditLimit, however many run at once.
+   */
+  credit(entry: LedgerEntry): Promise<'credited' | 'already-credited' | 'no-account' | 'below-credit-limit'>
 }

@@ -1,4 +1,5 @@
 import type { AccountStore } from './accounts'
+import type { CompatStore } from './compat'
 import type { Guards } from './guards'
 import type { Ledger } from './ledger'
 import type { MessageStore } from './messages'
@@ -10,6 +11,7 @@ import type { Strikes } from './strikes'
 import type { UsageStore } from './usage'
 
 export type { AccountStore, Page } from './accounts'
+export type { CompatStore } from './compat'
 export type { Connector, SendResult } from './connector'
 export type { Guards } from './guards'
 export type { Charge, ChargeResult, Decision, Ledger, Refund } from './ledger'
@@ -42,4 +44,6 @@ export interface Stores {
   strikes: Strikes
   /** Throttle windows and message id blocks shared by every node (guards table, pk QUOTA#... / SEQ#...). */
   quotas: Quotas
+  /** ESME sessions as the nodes observed them (issue 19: compatibility report). */
+  compat: CompatStore
 }

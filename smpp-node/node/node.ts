@@ -12,6 +12,7 @@ import { WindowGrants } from '../edge/window-grants'
 import type { Clock } from '../session/clock'
 import { Connection, type Remote } from '../session/connection'
 import { nodeCommands } from './command-wiring'
+import { CompatObserver } from './compat-observer'
 import { drainNode } from './drain'
 import { silentLog } from './log'
 import { MessageIds } from './message-ids'
@@ -50,6 +51,8 @@ export class SmppNode {
   private readonly sessions: BoundSessions
   private readonly delivery: DeliveryDeps
   private readonly connections = new Set<Connection>()
+  /** What each ESME session does, for the compatibility report (issue 19). */
+  readonly compat: CompatObserver
   private readonly onStream: (stream: Duplex, remote: Remote) => Connection
   private draining$ = false
 
@@ -109,7 +112,17 @@ export class SmppNode {
       inFlight: this.inFlight,
       nextMessageId: (account) => this.ids.next(account),
     })
-    const sessionDeps = { smpp: s.smpp, clock, log, metrics, commands, closed: (c: Connection) => this.closed(c) }
+    this.compat = new CompatObserver({
+      store: stores.compat,
+      clock,
+      log,
+      nodeId: s.nodeId,
+      windowSize: s.smpp.windowSize,
+      responseTimeoutMs: s.smpp.responseTimeoutMs,
+      flushMs: s.smpp.compatFlushMs ?? 10_000,
+    })
+    const watch = this.compat
+    const sessionDeps = { smpp: s.smpp, clock, log, metrics, commands, watch, closed: (c: Connection) => this.closed(c) }
     this.onStream = (stream, remote) => new Connection(stream, sessionDeps, remote)
   }
 
@@ -121,6 +134,7 @@ export class SmppNode {
   start(): void {
     this.consumer.start()
     this.sessions.startHeartbeat()
+    this.compat.start()
   }
 
   /** Takes over a connected stream (after any PROXY header): the real client address comes from the caller. */
@@ -172,6 +186,7 @@ export class SmppNode {
     this.draining$ = true
     const { connections, sessions, consumer, verdicts, clock, log } = this
     await drainNode({ connections, sessions, consumer, verdicts, clock, log, drainTimeoutMs: this.settings.smpp.drainTimeoutMs })
+    await this.compat.stop().catch((err) => log.warn('compat: last flush failed', { err }))
   }
 
   /** Stops without draining (tests' teardown). */
@@ -181,6 +196,7 @@ export class SmppNode {
     for (const c of this.connections) c.close('node closed')
     await this.sessions.settled()
     await this.consumer.stop()
+    await this.compat.stop().catch(() => {})
   }
 
   health() {

@@ -83,8 +83,9 @@ export class Connection implements Session, LinkOwner {
     return this.deps.commands.has(commandId)
   }
 
-  observe(direction: 'in' | 'out', commandId: number, status: number): void {
+  observe(direction: 'in' | 'out', commandId: number, status: number, pdu?: Pdu): void {
     this.deps.metrics.pdu(direction, commandId, status)
+    this.deps.watch?.pdu(this, direction, commandId, status, pdu)
   }
 
   onBadFrame(e: FrameError): void {
@@ -119,6 +120,7 @@ export class Connection implements Session, LinkOwner {
 
   onResponseTimeout(commandId: number, timeoutMs: number): void {
     this.deps.log.warn('peer left a request unanswered', { conn: this.id, command: commandName(commandId), timeoutMs })
+    this.deps.watch?.responseTimeout(this, commandId)
     this.close(`no ${commandName(responseIdOf(commandId))} within ${timeoutMs} ms`)
   }
 
@@ -159,6 +161,7 @@ export class Connection implements Session, LinkOwner {
     this.deps.clock.clearTimeout(this.bindTimer)
     this.deps.log.info('connection closed', { conn: this.id, account: this.accountId, reason: reason.message })
     this.deps.closed(this)
+    this.deps.watch?.closed(this)
     this.markClosed()
   }
 }

@@ -15,7 +15,7 @@ export interface LinkOwner {
   /** Once, when the stream is gone, after every outstanding request was rejected with `reason`. */
   onClosed(reason: Error): void
   /** Every PDU in and out, with its status: metrics; and every undecodable frame. */
-  observe?(direction: 'in' | 'out', commandId: number, status: number): void
+  observe?(direction: 'in' | 'out', commandId: number, status: number, pdu?: Pdu): void
   onBadFrame?(e: FrameError): void
   onEncodeError?(pdu: Pdu, err: unknown): void
 }

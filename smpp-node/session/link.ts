@@ -85,7 +85,7 @@ export class SmppLink {
       pdu = { ...pdu, status: Status.SysErr, body: {} }
       bytes = encode(pdu)
     }
-    this.owner.observe?.('out', pdu.commandId, pdu.status)
+    this.owner.observe?.('out', pdu.commandId, pdu.status, pdu)
     this.writer.write(bytes)
   }
 
@@ -128,7 +128,7 @@ export class SmppLink {
     for (const item of items) {
       if (item instanceof FrameError) this.onFrameError(item)
       else {
-        this.owner.observe?.('in', item.commandId, item.status)
+        this.owner.observe?.('in', item.commandId, item.status, item)
         if (isResponse(item.commandId)) this.onResponse(item)
         else this.owner.onRequest(item)
       }

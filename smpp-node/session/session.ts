@@ -65,6 +65,18 @@ export interface SessionDeps {
   log: Log
   metrics: Counters
   commands: Commands
+  /** The compatibility observer (issue 19); none in tests that do not look. */
+  watch?: SessionWatch
   /** Once, when the session has ended. */
+  closed(session: Session): void
+}
+
+/**
+ * Who watches a session's traffic beside the counters: the node's compatibility observer (node/compat-observer.ts,
+ * issue 19). Called synchronously for every PDU, so an implementation only counts; it never does I/O per PDU.
+ */
+export interface SessionWatch {
+  pdu(session: Session, direction: 'in' | 'out', commandId: number, status: number, pdu: Pdu | undefined): void
+  responseTimeout(session: Session, commandId: number): void
   closed(session: Session): void
 }

@@ -22,6 +22,7 @@ export const testSmpp = (patch: Partial<SmppConfig> = {}): SmppConfig => ({
   responseTimeoutMs: 5_000,
   enquireLinkIntervalMs: 0,
   windowSize: 100,
+  compatFlushMs: 200,
   maxPduLength: 65_536,
   verdictDeadlineMs: 2_000,
   drainTimeoutMs: 3_000,

@@ -63,8 +63,12 @@ const Settings = z.object({
 })
 const Password = z.string().min(1).max(MaxPasswordLength).openapi({ description: 'SMPP 3.4 bind password: 1 to 8 characters' })
 
+/** Issue 19: fixed at creation, so test credit and live money never share a balance, a ledger or usage (docs/ONBOARDING.md). */
+const Sandbox = z.boolean().openapi({
+  description: 'test access: every message goes to the sandbox upstream, never a handset; the balance is test credit. Set at creation only',
+})
 const CreateAccount = Settings.partial()
-  .extend({ accountId: AccountId, password: Password, currency: Currency.default('EUR') })
+  .extend({ accountId: AccountId, password: Password, currency: Currency.default('EUR'), sandbox: Sandbox.default(false) })
   .openapi('CreateAccount')
 
 const AccountView = Settings.extend({
@@ -73,6 +77,7 @@ const AccountView = Settings.extend({
   balance: Minor,
   balanceDecimal: DecimalString,
   creditLimitDecimal: DecimalString,
+  sandbox: Sandbox,
   createdAt: z.string(),
 }).openapi('Account')
 
@@ -103,7 +108,11 @@ const IdempotencyKey = z.object({
 
 /** Never the password hash. */
 export const accountView = ({ passwordHash: _h, ...a }: Account) =>
-  withDecimals({ ...a, messageIdFormat: a.messageIdFormat ?? 'opaque', throttle: a.throttle ?? {} }, ['balance', 'creditLimit'], a.currency)
+  withDecimals(
+    { ...a, sandbox: a.sandbox === true, messageIdFormat: a.messageIdFormat ?? 'opaque', throttle: a.throttle ?? {} },
+    ['balance', 'creditLimit'],
+    a.currency,
+  )
 
 export function registerAccounts(app: ApiApp, deps: ApiDeps) {
   const { accounts } = deps.stores
@@ -220,13 +229,6 @@ export function registerAccounts(app: ApiApp, deps: ApiDeps) {
       const { amount, kind, note } = c.req.valid('json')
       // Scoped by account, so one key reused for two accounts is two operations.
       const entryId = `credit:${id}:${c.req.valid('header')['idempotency-key']}`
-      if (amount < 0) {
-        // Read before the write: two concurrent debits can both pass, each still bounded by MaxCreditMinor.
-        const before = (await accounts.get(id)) ?? notFound(`account ${id}`)
-        if (before.balance + amount < -before.creditLimit) {
-          throw new ApiError(422, 'below_credit_limit', 'the adjustment would take the balance below its credit limit')
-        }
-      }
       const result = await accounts.credit({
         accountId: id,
         entryId,
@@ -236,6 +238,9 @@ export function registerAccounts(app: ApiApp, deps: ApiDeps) {
         ...(note ? { note } : {}),
       })
       if (result === 'no-account') notFound(`account ${id}`)
+      // A debit is judged in the same conditional write that moves the balance: two at once cannot both pass.
+      if (result === 'below-credit-limit')
+        throw new ApiError(422, 'below_credit_limit', 'the adjustment would take the balance below its credit limit')
       const a = (await accounts.getExact(id)) ?? notFound(`account ${id}`)
       const body = {
         result: result as 'credited' | 'already-credited',

@@ -1,6 +1,7 @@
 import {
   ConditionalCheckFailedException,
   type DynamoDBClient,
+  GetItemCommand,
   PutItemCommand,
   ScanCommand,
   TransactionCanceledException,
@@ -18,6 +19,10 @@ import { batchGet, fromItem, type Item, reasonCodes, toItem, transact, values } 
  * `headroom` = balance + creditLimit, kept by every write that moves either: a condition expression
  * cannot add two attributes, so the charge condition "balance + creditLimit >= cost" is `headroom >= :cost`.
  */
+/** The credit guard: one entryId moves the balance once (no TTL: issue 13, item 10). */
+const creditGuard = (table: string, entryId: string) => ({
+  Put: { TableName: table, Item: toItem({ pk: Pk.credit(entryId) }), ConditionExpression: 'attribute_not_exists(pk)' },
+})
 export const accountItem = (a: Account): Item => toItem({ ...a, headroom: a.balance + a.creditLimit })
 const toAccount = (item: Item) => fromItem<Account>(item, ['headroom'])
 /** The account with the balance of all its shards (balance.ts). */
@@ -35,6 +40,68 @@ export function dynamoAccounts(
 ): AccountStore {
   const table = tables.accounts
   const n = opts.balanceShards
+  /**
+   * A debit adjustment in one transaction (issue 13 leftover): shard 0 takes it only if its headroom covers
+   * what the other shards, as read, do not; each of those is checked to still hold at least that. Two concurrent
+   * debits cannot both pass: the later one's condition sees the earlier's move and the transaction is cancelled,
+   * then judged again on a fresh read (bounded).
+   */
+  const debit = async (entry: LedgerEntry): Promise<'credited' | 'already-credited' | 'no-account' | 'below-credit-limit'> => {
+    for (let attempt = 1; ; attempt++) {
+      const shards = await readShards(db, tables, entry.accountId, n)
+      if (!shards.item) return 'no-account'
+      const others = shards.available.slice(1)
+      const need = -entry.amount - others.reduce((a, b) => a + b, 0)
+      if (shards.available[0] < need) {
+        // Not enough, unless this entryId was credited before (a retry): the guard decides which answer.
+        return (await guardExists(entry.entryId)) ? 'already-credited' : 'below-credit-limit'
+      }
+      const move = balanceMove(tables, entry.accountId, entry.amount).Update
+      try {
+        await transact(() =>
+          db.send(
+            new TransactWriteItemsCommand({
+              TransactItems: [
+                creditGuard(tables.guards, entry.entryId),
+                {
+                  Update: {
+                    ...move,
+                    ConditionExpression: 'attribute_exists(accountId) AND #headroom >= :need',
+                    ExpressionAttributeValues: values({ ':amount': entry.amount, ':need': need }),
+                  },
+                },
+                ...others.flatMap((seen, j) =>
+                  seen > 0
+                    ? [
+                        {
+                          ConditionCheck: {
+                            TableName: tables.ledger,
+                            Key: shardKey(entry.accountId, j + 1),
+                            ConditionExpression: '#balance >= :seen',
+                            ExpressionAttributeNames: { '#balance': 'balance' },
+                            ExpressionAttributeValues: values({ ':seen': seen }),
+                          },
+                        },
+                      ]
+                    : [],
+                ),
+                ledgerPut(tables.ledger, entry),
+              ],
+            }),
+          ),
+        )
+        return 'credited'
+      } catch (err) {
+        if (!(err instanceof TransactionCanceledException)) throw err
+        if (reasonCodes(err)[0] === 'ConditionalCheckFailed') return 'already-credited'
+        // A concurrent debit, charge or top-up moved a shard since the read: judge again on a fresh read.
+        if (attempt >= 5) throw err
+      }
+    }
+  }
+  const guardExists = async (entryId: string) =>
+    (await db.send(new GetItemCommand({ TableName: tables.guards, Key: toItem({ pk: Pk.credit(entryId) }), ConsistentRead: true })))
+      .Item !== undefined
   return {
     async get(accountId) {
       return withShards(await readShards(db, tables, accountId, n))
@@ -108,6 +175,7 @@ export function dynamoAccounts(
       }
     },
     async credit(entry) {
+      if (entry.amount < 0) return debit(entry)
       try {
         await transact(() =>
           db.send(
@@ -115,13 +183,7 @@ export function dynamoAccounts(
               TransactItems: [
                 // A retried top-up carries the same entryId: the guard makes it credit once. It has no TTL
                 // (issue 13, item 10): a key that expired could be replayed to credit again.
-                {
-                  Put: {
-                    TableName: tables.guards,
-                    Item: toItem({ pk: Pk.credit(entry.entryId) }),
-                    ConditionExpression: 'attribute_not_exists(pk)',
-                  },
-                },
+                creditGuard(tables.guards, entry.entryId),
                 // Index 1 is shard 0, the account item: its condition tells a missing account.
                 balanceMove(tables, entry.accountId, split(entry.amount, n)[0]),
                 // A top-up is spread over every shard, so the charges that draw from them find money everywhere.

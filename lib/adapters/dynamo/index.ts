@@ -3,6 +3,7 @@ import type { Stores } from '../../ports'
 import { type TableName, Tables } from '../../resources'
 import { dynamoAccounts } from './accounts'
 import { DefaultShards } from './balance'
+import { dynamoCompat } from './compat'
 import { dynamoGuards } from './guards'
 import { dynamoLedger } from './ledger'
 import { dynamoMessages } from './messages'
@@ -51,5 +52,6 @@ export function dynamoStores(db: DynamoDBClient, configured: Partial<Record<Tabl
     pending: dynamoPending(db, tables.pending, clock.now),
     strikes: dynamoStrikes(db, tables.guards),
     quotas: dynamoQuotas(db, tables.guards),
+    compat: dynamoCompat(db, tables.compat, clock.retentionDays),
   }
 }

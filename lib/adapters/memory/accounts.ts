@@ -40,6 +40,7 @@ export function memoryAccounts(state: MemoryState): AccountStore {
       if (state.guards.has(guard)) return 'already-credited'
       const a = accounts.get(entry.accountId)
       if (!a) return 'no-account'
+      if (entry.amount < 0 && a.balance + entry.amount < -a.creditLimit) return 'below-credit-limit'
       a.balance += entry.amount
       partition(state.ledger, entry.accountId).set(Sk.ledger(entry.at, entry.entryId), copy(entry))
       state.guards.set(guard, { expiresAt: Number.MAX_SAFE_INTEGER }) // never expires, as in DynamoDB

@@ -1,6 +1,7 @@
 import type { Guards, PendingStore, SessionRegistry, Stores, UsageStore } from '../../ports'
 import { Sk, upTo } from '../keys'
 import { memoryAccounts } from './accounts'
+import { memoryCompat } from './compat'
 import { addUsage, memoryLedger } from './ledger'
 import { memoryMessages } from './messages'
 import { memoryQuotas } from './quotas'
@@ -32,6 +33,7 @@ export function memoryStores(opts: MemoryOptions = {}): Stores {
     pending: memoryPending(state),
     strikes: memoryStrikes(),
     quotas: memoryQuotas(),
+    compat: memoryCompat(),
   }
 }
 

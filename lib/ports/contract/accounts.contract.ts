@@ -46,6 +46,29 @@ export function accountsContract(name: string, makeStores: MakeStores) {
       expect(await stores.accounts.credit({ ...entry, accountId: uid('nobody'), entryId: uid('topup') })).toBe('no-account')
     })
 
+    // Issue 13 leftover: the API read the balance, then wrote; two concurrent debits could both pass.
+    it('two concurrent debit adjustments: exactly one passes, the balance never below -creditLimit', async () => {
+      const { clock, stores } = await setup()
+      const account = await fundedAccount(stores, clock, { balance: 0, creditLimit: 10 })
+      // A top-up spreads over the balance shards: a debit must see them all, not the account item alone.
+      await stores.accounts.credit({ accountId: account.accountId, entryId: uid('t'), at: clock.iso(-1), kind: 'topup', amount: 100 })
+      const debit = (entryId: string) =>
+        stores.accounts.credit({ accountId: account.accountId, entryId, at: clock.iso(), kind: 'adjustment', amount: -70 })
+      const results = await Promise.all([debit(uid('d')), debit(uid('d'))])
+      expect(results.sort()).toEqual(['below-credit-limit', 'credited'])
+      expect((await stores.accounts.get(account.accountId))?.balance).toBe(30)
+      expect((await stores.ledger.entries(account.accountId, clock.iso(-1), clock.iso(1), 10)).items.map((e) => e.amount)).toEqual([
+        100, -70,
+      ])
+      // Down to the floor exactly is allowed; a retried debit with the same entryId moves nothing again.
+      const last = uid('d')
+      expect(await debit(last).then(() => stores.accounts.get(account.accountId))).toMatchObject({ balance: 30 })
+      const floor = { accountId: account.accountId, entryId: last, at: clock.iso(), kind: 'adjustment' as const, amount: -40 }
+      expect(await stores.accounts.credit({ ...floor, entryId: uid('f') })).toBe('credited')
+      expect((await stores.accounts.get(account.accountId))?.balance).toBe(-10)
+      expect(await debit(last)).toBe('below-credit-limit')
+    })
+
     it('lists every account once across pages', async () => {
       const { clock, stores } = await setup()
       const mine = await Promise.all([1, 2, 3, 4, 5].map(() => fundedAccount(stores, clock)))
