@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import type { DispatchJob } from './jobs'
 import type { DeliverPayloadSchema } from './parse'
 
 /**
@@ -21,12 +22,27 @@ export interface Account {
   duplicateWindowSec: number // 0 = no duplicate check
   refusalMode: RefusalMode
   tariffPlan: string // tariffs and routes are looked up under this plan (default: the accountId)
-  refundOnFailure: boolean // refund the charge when a message ends UNDELIVERABLE / REJECTED by the upstream
+  refundOnFailure: boolean // refund the charge when a message ends UNDELIVERABLE / REJECTED / EXPIRED
+  /** validity_period when the client sends none, and the most it may ask for (seconds; lib/domain/deferral.ts). */
+  validityDefaultSec?: number
+  validityMaxSec?: number
   createdAt: string
 }
 
-/** SMPP 3.4 section 5.2.28 message_state, as the platform stores it. */
-export type MessageStateName = 'ENROUTE' | 'DELIVERED' | 'EXPIRED' | 'DELETED' | 'UNDELIVERABLE' | 'ACCEPTED' | 'UNKNOWN' | 'REJECTED'
+/**
+ * SMPP 3.4 section 5.2.28 message_state, as the platform stores it; SCHEDULED (SMPP 5.0's name) is a charged
+ * message waiting for its schedule_delivery_time, which 3.4 clients see as ENROUTE.
+ */
+export type MessageStateName =
+  | 'SCHEDULED'
+  | 'ENROUTE'
+  | 'DELIVERED'
+  | 'EXPIRED'
+  | 'DELETED'
+  | 'UNDELIVERABLE'
+  | 'ACCEPTED'
+  | 'UNKNOWN'
+  | 'REJECTED'
 
 export const FinalStates: ReadonlySet<MessageStateName> = new Set([
   'DELIVERED',
@@ -107,7 +123,16 @@ export interface MessageRecord {
   doneAt?: string
   refunded: boolean
   text: string // first 20 characters, for the receipt's text: field
-  validUntil?: string
+  validUntil?: string // ISO: not delivered by then, it ends EXPIRED (validity_period, section 5.2.16)
+  scheduledAt?: string // ISO: schedule_delivery_time (section 5.2.15); SCHEDULED until then
+  /** ISO: when the due-time sweep next looks at the message (the byDue index; lib/domain/due.ts). */
+  dueAt?: string
+  /** A scheduled message's dispatch job, sent when its time comes (replace_sm rewrites it). */
+  deferred?: DispatchJob
+  /** A replace_sm's price difference still to charge (positive) or refund (negative), in minor units. */
+  adjust?: number
+  /** replace_sm count: names each difference's ledger line once. */
+  replaced?: number
 }
 
 /** A receipt or MO waiting to go out as deliver_sm to a receiver session of the account. */
