@@ -86,7 +86,7 @@ const record = (patch: Partial<MessageRecord>): MessageRecord => ({
 describe('dueAction: what the due-time sweep does with a record', () => {
   const job = { v: 1 } as unknown as MessageRecord['deferred']
   it.each([
-    [{ adjust: 10, state: 'SCHEDULED' as const, scheduledAt: at(60) }, 'adjust'],
+    [{ adjust: { cost: 10, parts: 2 }, state: 'SCHEDULED' as const, scheduledAt: at(60) }, 'adjust'],
     [{ state: 'DELETED' as const }, 'settle'],
     [{ state: 'ENROUTE' as const, validUntil: at(0), upstreamId: 'sim' }, 'expire'],
     [{ state: 'SCHEDULED' as const, scheduledAt: at(-1), validUntil: at(-1) }, 'expire'],

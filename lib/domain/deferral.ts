@@ -93,6 +93,7 @@ export function nextDueAt(m: MessageRecord, action: DueAction, now: Date): strin
     case 'wait':
       return m.scheduledAt
     case 'adjust':
+      if (FinalStates.has(m.state)) return now.toISOString() // its settle is due next
       return m.state === 'SCHEDULED' ? m.scheduledAt : validity
     case 'park':
       return validity

@@ -129,8 +129,8 @@ export interface MessageRecord {
   dueAt?: string
   /** A scheduled message's dispatch job, sent when its time comes (replace_sm rewrites it). */
   deferred?: DispatchJob
-  /** A replace_sm's price difference still to charge (positive) or refund (negative), in minor units. */
-  adjust?: number
+  /** A replace_sm's difference still to charge (positive) or refund (negative): minor units and parts. */
+  adjust?: { cost: number; parts: number }
   /** replace_sm count: names each difference's ledger line once. */
   replaced?: number
 }

@@ -93,7 +93,7 @@ export function messagesContract(name: string, makeStores: MakeStores) {
     it('amends fields only while state, replace count and cost match, and removes those given as undefined', async () => {
       const { stores, charged, clock } = await setup()
       const m = await charged({ state: 'SCHEDULED', scheduledAt: clock.iso(60_000), dueAt: clock.iso(60_000), cost: 10 })
-      const patch = { text: 'new', cost: 15, adjust: 5, replaced: 1, dueAt: clock.iso() }
+      const patch = { text: 'new', cost: 15, adjust: { cost: 5, parts: 1 }, replaced: 1, dueAt: clock.iso() }
       expect(await stores.messages.amend(m.messageId, patch, { states: ['ACCEPTED'] })).toBeUndefined()
       expect(await stores.messages.amend(m.messageId, patch, { states: ['SCHEDULED'], replaced: 0, cost: 11 })).toBeUndefined()
       const done = await stores.messages.amend(m.messageId, patch, { states: ['SCHEDULED'], replaced: 0, cost: 10 })
