@@ -48,6 +48,7 @@ export function chargeFor(
       createdAt: at,
       refunded: false,
       text: receiptText(job.text),
+      ...(job.serviceType && { serviceType: job.serviceType }),
       ...(times && { validUntil: times.validUntil, dueAt: times.scheduledAt ?? times.validUntil }),
       ...(times?.scheduledAt && { scheduledAt: times.scheduledAt, deferred: dispatchJobFor(job, index, q.upstreams) }),
     },

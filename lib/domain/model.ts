@@ -131,6 +131,8 @@ export interface MessageRecord {
   deferred?: DispatchJob
   /** A replace_sm's difference still to charge (positive) or refund (negative): minor units and parts. */
   adjust?: { cost: number; parts: number }
+  /** service_type of the submit, when set: cancel_sm may name messages by it (section 4.9). */
+  serviceType?: string
   /** replace_sm count: names each difference's ledger line once. */
   replaced?: number
 }
