@@ -104,6 +104,8 @@ async function start() {
     port: opts.simulatorPort,
     // The bench sets it low, so receipt latency shows the pipeline's time rather than the simulated network's.
     receiptDelayMs: opts.receiptDelayMs,
+    // The e2e tests time scheduled messages against these lines (test/e2e/deferred.test.ts).
+    logSubmits: ['1', 'true', 'yes'].includes((env.SIMULATOR_LOG_SUBMITS ?? '').toLowerCase()),
   })
   cleanups.push(simulator.close)
   await seedDemo(dynamoStores(db, provisioned.tables), { ...opts, simulatorUrl: simulator.submitUrl, now: new Date() })

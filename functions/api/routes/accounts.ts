@@ -38,6 +38,21 @@ const Settings = z.object({
   refusalMode: z.enum(['sync', 'async']),
   tariffPlan: z.string().min(1).max(64),
   refundOnFailure: z.boolean(),
+  // Issue 14 (lib/domain/deferral.ts): unset, the platform's 48 h default and 7-day maximum apply.
+  validityDefaultSec: z
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 86_400)
+    .optional()
+    .openapi({ description: 'validity_period when the client sends none' }),
+  validityMaxSec: z
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 86_400)
+    .optional()
+    .openapi({ description: 'the longest validity_period a client may ask for' }),
 })
 const Password = z.string().min(1).max(MaxPasswordLength).openapi({ description: 'SMPP 3.4 bind password: 1 to 8 characters' })
 
