@@ -1,21 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { Status } from '../smpp/status'
 import { dueAction, messageTimes, nextDueAt, repriceDelta, TimeLimits } from './deferral'
-import { SmppError } from './errors'
+import { statusThrown as statusOf } from './fixtures'
 import type { MessageRecord } from './model'
 
 const now = new Date('2026-06-01T12:00:00.000Z')
 const at = (sec: number) => new Date(now.getTime() + sec * 1000).toISOString()
 const fields = (scheduleDeliveryTime = '', validityPeriod = '') => ({ scheduleDeliveryTime, validityPeriod })
-const statusOf = (f: () => unknown) => {
-  try {
-    f()
-  } catch (err) {
-    if (err instanceof SmppError) return err.status
-    throw err
-  }
-  return Status.Ok
-}
 
 describe('messageTimes: schedule_delivery_time and validity_period (SMPP 3.4 5.2.15, 5.2.16)', () => {
   it('sends at once with the platform default validity when both fields are empty', () => {

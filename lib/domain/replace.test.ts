@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { Status } from '../smpp/status'
-import { SmppError } from './errors'
+import { statusThrown as statusOf } from './fixtures'
 import type { DispatchJob } from './jobs'
 import type { MessageRecord } from './model'
 import { type Replacement, replacementOf } from './replace'
@@ -48,15 +48,6 @@ const r = (patch: Partial<Replacement> = {}): Replacement => ({
   parts: 1,
   ...patch,
 })
-const statusOf = (f: () => unknown) => {
-  try {
-    f()
-  } catch (err) {
-    if (err instanceof SmppError) return err.status
-    throw err
-  }
-  return Status.Ok
-}
 
 describe('replace_sm of a scheduled message (SMPP 3.4 4.10)', () => {
   it('replaces text and registered_delivery, keeps the times when the fields are empty, and needs no adjustment at the same price', () => {
