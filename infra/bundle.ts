@@ -16,6 +16,7 @@ export const Entries = {
   submit: 'functions/submit/handler.ts',
   dispatch: 'functions/dispatch/handler.ts',
   dlr: 'functions/dlr/handler.ts',
+  due: 'functions/due/handler.ts',
   api: 'functions/api/handler.ts',
   node: 'smpp-node/main.ts',
 } as const

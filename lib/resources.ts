@@ -68,12 +68,15 @@ export const Tables = {
     indexes: [
       { name: 'byAccount', partitionKey: s('accountId'), sortKey: s('createdAt') },
       { name: 'byUpstreamId', partitionKey: s('upstreamKey') },
+      // Sparse: only records with due work (a schedule, a validity, a cancel's settle); lib/adapters/dynamo/due.ts.
+      { name: 'byDue', partitionKey: s('dueShard'), sortKey: s('dueAt') },
     ],
     accessPatterns: [
       'submit: Put (in the charge transaction, attribute_not_exists)',
       'node query_sm / cancel_sm: GetItem messageId, conditional UpdateItem on state',
       'dlr: GetItem messageId, or Query byUpstreamId (<upstreamId>#<upstream message id>) when the upstream only knows its own id',
       "api: Query byAccount (accountId, createdAt range) for an account's messages",
+      'due sweep: Query byDue (DUE#<0..3>, dueAt <= now) per shard, then BatchGetItem; conditional UpdateItem per record',
     ],
   },
   guards: {

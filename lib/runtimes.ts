@@ -19,7 +19,7 @@ export interface RuntimeAccess {
   callback?: 'owner' | 'send'
 }
 
-export type Runtime = 'submit' | 'dispatch' | 'dlr' | 'api' | 'node'
+export type Runtime = 'submit' | 'dispatch' | 'dlr' | 'api' | 'node' | 'due'
 
 // The pipeline's three functions charge, settle and deliver through the same stores (lib/domain/settle.ts):
 // accounts, messages, usage, ledger and guards in one transaction; an async refusal's or a receipt's deliver
@@ -45,6 +45,9 @@ export const Runtimes = {
   dispatch: { tables: pipelineTables, send: ['upstream'], callback: 'send' },
   // Receipts and MO: move the message state once, refund failures, store the deliver as pending, notify a node.
   dlr: { tables: pipelineTables, send: [], callback: 'send' },
+  // The due-time sweep (issue 14, lib/domain/due.ts): releases scheduled messages to 'dispatch', settles expiries
+  // and cancels (refund, usage, receipt) and a replace's price difference (a ledger entry), as the pipeline does.
+  due: { tables: pipelineTables, send: ['dispatch'], callback: 'send' },
   // Operators and finance: accounts (a top-up is one transaction with a guard and a ledger entry),
   // reference data and API keys, read-only views of the rest; the receipt webhook posts to 'receipts'.
   api: {

@@ -150,8 +150,8 @@ describe('PlatformStack (dev)', () => {
     }
   })
 
-  it('runs four ARM64 Node.js 22 functions whose env is what loadConfig reads for their runtime', () => {
-    const byRuntime = { submit: 'SubmitWorker', dispatch: 'DispatchWorker', dlr: 'DlrWorker', api: 'Api' } as const
+  it('runs five ARM64 Node.js 22 functions whose env is what loadConfig reads for their runtime', () => {
+    const byRuntime = { submit: 'SubmitWorker', dispatch: 'DispatchWorker', dlr: 'DlrWorker', api: 'Api', due: 'DueSweep' } as const
     const fns = t.findResources('AWS::Lambda::Function')
     for (const [runtime, prefix] of Object.entries(byRuntime)) {
       const fn = fns[functionId(t, prefix)]
@@ -184,6 +184,7 @@ describe('PlatformStack (dev)', () => {
       dispatch: functionRole(t, 'DispatchWorker'),
       dlr: functionRole(t, 'DlrWorker'),
       api: functionRole(t, 'Api'),
+      due: functionRole(t, 'DueSweep'),
       node: taskRole(t),
     }
     for (const [runtime, role] of Object.entries(roles) as [keyof typeof roles, string][]) {
@@ -202,7 +203,8 @@ describe('PlatformStack (dev)', () => {
       for (const g of grants.filter((g) => g.resource.endsWith('/index/*'))) expect(g.action).toMatch(/^dynamodb:/)
       expect(new Set(sends(grants)), runtime).toEqual(new Set(access.send))
       const receives = grants.filter((g) => g.action === 'sqs:ReceiveMessage' && queueIds[g.resource]).map((g) => queueIds[g.resource])
-      const consumed = runtime === 'api' || runtime === 'node' ? [] : [runtime === 'dlr' ? 'receipts' : runtime]
+      // The API, the node and the due sweep (an EventBridge rule) have no event-source queue.
+      const consumed = runtime === 'api' || runtime === 'node' || runtime === 'due' ? [] : [runtime === 'dlr' ? 'receipts' : runtime]
       expect(new Set(receives), runtime).toEqual(new Set([...consumed, ...(access.consume ?? [])]))
       expect(
         grants.some((g) => g.action.startsWith('dynamodb:') && g.resource === '*'),
@@ -333,6 +335,18 @@ describe('PlatformStack (dev)', () => {
     t.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$default' })
   })
 
+  // Issue 14: the due-time sweep is an EventBridge rule every minute on one function, one run at a time.
+  it('runs the due-time sweep every minute from EventBridge, one run at a time, ending before the next', () => {
+    const fnId = functionId(t, 'DueSweep')
+    const fn = t.findResources('AWS::Lambda::Function')[fnId].Properties
+    expect(fn).toMatchObject({ ReservedConcurrentExecutions: 1, Timeout: 50 })
+    const rules = Object.values(t.findResources('AWS::Events::Rule')).map((r) => r.Properties)
+    const rule = rules.find((r) => r.Targets?.some((x: { Arn?: { 'Fn::GetAtt'?: string[] } }) => x.Arn?.['Fn::GetAtt']?.[0] === fnId))
+    expect(rule).toMatchObject({ ScheduleExpression: 'rate(1 minute)', State: 'ENABLED' })
+    const permissions = Object.values(t.findResources('AWS::Lambda::Permission')).map((p) => p.Properties)
+    expect(permissions.some((p) => p.Principal === 'events.amazonaws.com' && p.FunctionName?.['Fn::GetAtt']?.[0] === fnId)).toBe(true)
+  })
+
   it('alarms on every DLQ, on Lambda errors and throttles and on node health, and has a dashboard', () => {
     const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties)
     for (const q of queueNames) {
@@ -344,8 +358,8 @@ describe('PlatformStack (dev)', () => {
         ComparisonOperator: 'GreaterThanThreshold',
       })
     }
-    expect(alarms.filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda')).toHaveLength(4)
-    expect(alarms.filter((a) => a.MetricName === 'Throttles' && a.Namespace === 'AWS/Lambda')).toHaveLength(4)
+    expect(alarms.filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda')).toHaveLength(5)
+    expect(alarms.filter((a) => a.MetricName === 'Throttles' && a.Namespace === 'AWS/Lambda')).toHaveLength(5)
     expect(alarms.filter((a) => a.MetricName === 'HealthyHostCount')).toHaveLength(2) // both target groups
     expect(alarms.find((a) => a.MetricName === 'HealthyHostCount')).toMatchObject({ ComparisonOperator: 'LessThanThreshold', Threshold: 1 })
     expect(alarms.filter((a) => a.MetricName === 'UnHealthyHostCount')).toHaveLength(2)

@@ -12,6 +12,7 @@ import { CallbackDlqName, CallbackQueue, physicalName, type QueueName, Queues, t
 import { AccessByRuntime, type Runtime } from './access'
 import { Bootstrap } from './bootstrap'
 import { platformDashboard } from './dashboard'
+import { DueSweep } from './due-sweep'
 import { callbackQueuesArn, type EnvTarget, type TableAccess, useCallbackQueues, useQueue, useTable } from './grants'
 import { PlatformApi } from './http-api'
 import { acknowledgeNagFindings } from './nag'
@@ -69,6 +70,7 @@ export class PlatformStack extends Stack {
       ...others.map((q, i) => [q, plain[i].queue]),
     ]) as Record<QueueName, Queue>
     const api = new PlatformApi(this, 'Api', { ...common, throttle: cfg.api })
+    const due = new DueSweep(this, 'DueSweep', common)
     const vpc = this.vpc(cfg)
     const smpp = new SmppService(this, 'Smpp', { vpc, cfg, removalPolicy })
 
@@ -90,6 +92,7 @@ export class PlatformStack extends Stack {
       dispatch: workers.dispatch.fn,
       dlr: workers.receipts.fn,
       api: api.fn,
+      due: due.fn,
       node: { grantPrincipal: smpp.taskDefinition.taskRole, addEnvironment: (k, v) => container.addEnvironment(k, v) },
     }
     for (const [runtime, target] of Object.entries(targets) as [Runtime, EnvTarget][]) {
@@ -154,6 +157,7 @@ export class PlatformStack extends Stack {
       ...Object.values(workers).flatMap((w) => w.alarms),
       ...plain.map((p) => p.alarm),
       ...api.alarms,
+      ...due.alarms,
       ...platformAlarms.alarms,
     ]
     const pipeline = [...Object.values(workers), ...plain]

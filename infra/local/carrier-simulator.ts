@@ -65,6 +65,8 @@ export interface SimulatorOptions {
   /** When set, submits need `Authorization: Bearer <secret>`. */
   secret?: string
   now?: () => Date
+  /** Prints `simulator: submit <messageId> to <to> at <ISO>` per message taken (SIMULATOR_LOG_SUBMITS=1): what tests time against. */
+  logSubmits?: boolean
 }
 
 /**
@@ -144,6 +146,7 @@ export async function startCarrierSimulator(opts: SimulatorOptions): Promise<Car
     received.delete(req.messageId)
     received.set(req.messageId, req)
     if (received.size > KeepReceived) received.delete(received.keys().next().value as string)
+    if (opts.logSubmits) console.log(`simulator: submit ${req.messageId} to ${req.to} at ${now().toISOString()}`)
     const outcome = outcomeFor(req.to)
     if (outcome.http === 'unavailable') return reply(res, 503, { error: 'simulated carrier outage' })
     const id = `sim-${randomUUID()}`

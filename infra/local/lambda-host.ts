@@ -3,6 +3,7 @@ import { meterFromEnv } from '../../lib/adapters/aws/meter'
 import { loadConfig } from '../../lib/config'
 import { type QueueName, Queues } from '../../lib/resources'
 import { localSqsClient } from './clients'
+import { startDueTimer } from './due-timer'
 import { consoleLog, type EventSourceRunner, type SqsHandler, startEventSource } from './event-source'
 
 /**
@@ -24,6 +25,9 @@ export async function startLambdaHost(env: Record<string, string | undefined>, c
   meterFromEnv(env.METER_DIR, 'functions', { sqs })
   const runners: EventSourceRunner[] = []
   try {
+    // The due-time sweep (issue 14): what EventBridge runs every minute on AWS, here every DUE_SWEEP_MS.
+    const dueLog = consoleLog('lambda:due')
+    runners.push(await startDueTimer(Number(env.DUE_SWEEP_MS ?? 1_000) || 1_000, (msg) => dueLog.error(msg)))
     // The upstream queue has no Lambda: the SMPP bind pool consumes it (issue 9).
     for (const [q, file] of Object.entries(Functions) as [QueueName, string][]) {
       const mod = (await import(new URL(file, import.meta.url).href)) as { handler?: SqsHandler }
@@ -50,7 +54,7 @@ export async function startLambdaHost(env: Record<string, string | undefined>, c
 
 async function main() {
   const host = await startLambdaHost(process.env, Number(process.env.LAMBDA_CONCURRENCY ?? 2) || 2)
-  console.error('lambda host: polling submit, dispatch and receipts')
+  console.error('lambda host: polling submit, dispatch and receipts; sweeping due messages')
   let stopping = false
   const stop = async () => {
     if (stopping) return

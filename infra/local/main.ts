@@ -105,6 +105,8 @@ async function start() {
     port: opts.simulatorPort,
     // The bench sets it low, so receipt latency shows the pipeline's time rather than the simulated network's.
     receiptDelayMs: opts.receiptDelayMs,
+    // The e2e tests time scheduled messages against these lines (test/e2e/deferred.test.ts).
+    logSubmits: ['1', 'true', 'yes'].includes((env.SIMULATOR_LOG_SUBMITS ?? '').toLowerCase()),
   })
   cleanups.push(simulator.close)
   // Issue 19: the sandbox upstream is a simulator of its own, so a sandbox message never reaches the 'simulator' upstream.

@@ -1,5 +1,6 @@
 import type { Charge } from '../ports'
 import { duplicateKey } from './content'
+import type { MessageTimes } from './deferral'
 import { addHours, epochSec, recordId, utcDay } from './ids'
 import type { DispatchJob, SubmitJob } from './jobs'
 import type { Account } from './model'
@@ -10,9 +11,19 @@ export const receiptText = (text: string): string => Array.from(text).slice(0, 2
 
 /**
  * The one transaction that charges destination `index` of a job: the ACCEPTED message record, the
- * ledger entry, the usage counters, the decision (status 0) and the duplicate fingerprint.
+ * ledger entry, the usage counters, the decision (status 0) and the duplicate fingerprint. A message with a
+ * schedule is charged now and recorded SCHEDULED with its dispatch job; every message carries its validity, and
+ * its first due time (the schedule, else the validity) puts it in the due index in the same write.
  */
-export function chargeFor(job: SubmitJob, index: number, account: Account, q: Quote, now: Date, retentionDays: number): Charge {
+export function chargeFor(
+  job: SubmitJob,
+  index: number,
+  account: Account,
+  q: Quote,
+  now: Date,
+  retentionDays: number,
+  times?: MessageTimes,
+): Charge {
   const messageId = recordId(job.messageId, index)
   const destination = job.destinations[index].addr
   const cost = costOf(job.parts, q.tariff)
@@ -21,7 +32,7 @@ export function chargeFor(job: SubmitJob, index: number, account: Account, q: Qu
     message: {
       messageId,
       accountId: account.accountId,
-      state: 'ACCEPTED',
+      state: times?.scheduledAt ? 'SCHEDULED' : 'ACCEPTED',
       sourceAddr: job.sourceAddr,
       destinationAddr: destination,
       dataCoding: job.dataCoding,
@@ -37,6 +48,9 @@ export function chargeFor(job: SubmitJob, index: number, account: Account, q: Qu
       createdAt: at,
       refunded: false,
       text: receiptText(job.text),
+      ...(job.serviceType && { serviceType: job.serviceType }),
+      ...(times && { validUntil: times.validUntil, dueAt: times.scheduledAt ?? times.validUntil }),
+      ...(times?.scheduledAt && { scheduledAt: times.scheduledAt, deferred: dispatchJobFor(job, index, q.upstreams) }),
     },
     entry: { accountId: account.accountId, entryId: `charge-${messageId}`, at, kind: 'charge', amount: -cost, messageId },
     usageDay: utcDay(now),

@@ -110,10 +110,10 @@ describe('receipts', () => {
     expect(await pendingTexts()).toEqual([expect.stringMatching(new RegExp(`^id:${failed} .*stat:REJECTD err:00B`))])
   })
 
-  it('an EXPIRED message stays charged', async () => {
+  it('an EXPIRED message is refunded like a failure when the account says so (issue 14)', async () => {
     const id = await accept()
     await handleUpstreamEvent(deps, receipt(id, 'EXPIRED'))
-    expect(await balance()).toBe(993)
+    expect(await balance()).toBe(1000)
   })
 
   it('finishes the effects on redelivery when the first run crashed after the state moved', async () => {

@@ -5,7 +5,9 @@
 import { type Config, EnvKeys, loadConfig } from '../config'
 import type { Connector, Log, QueueConsumer, QueueSender, Stores } from '../ports'
 import { type QueueName, Queues, type TableName, Tables } from '../resources'
+import { Status } from '../smpp/status'
 import type { Deps } from './deps'
+import { SmppError } from './errors'
 import type { DispatchJob, SubmitJob } from './jobs'
 import type { Account, Upstream } from './model'
 
@@ -185,3 +187,14 @@ export const sqsEvent = (...bodies: (unknown | { id: string; raw: string })[]) =
       : { messageId: `r${i}`, body: JSON.stringify(b) },
   ),
 })
+
+/** The command_status a rule throws (0 when it throws nothing); anything but an SmppError propagates. */
+export function statusThrown(f: () => unknown): number {
+  try {
+    f()
+  } catch (err) {
+    if (err instanceof SmppError) return err.status
+    throw err
+  }
+  return Status.Ok
+}

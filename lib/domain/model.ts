@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import type { DispatchJob } from './jobs'
 import type { MessageIdFormat } from './message-id-format'
 import type { DeliverPayloadSchema } from './parse'
 import type { ThrottleLimits } from './throttle-limits'
@@ -23,7 +24,10 @@ export interface Account {
   duplicateWindowSec: number // 0 = no duplicate check
   refusalMode: RefusalMode
   tariffPlan: string // tariffs and routes are looked up under this plan (default: the accountId)
-  refundOnFailure: boolean // refund the charge when a message ends UNDELIVERABLE / REJECTED by the upstream
+  refundOnFailure: boolean // refund the charge when a message ends UNDELIVERABLE / REJECTED / EXPIRED
+  /** validity_period when the client sends none, and the most it may ask for (seconds; lib/domain/deferral.ts). */
+  validityDefaultSec?: number
+  validityMaxSec?: number
   messageIdFormat?: MessageIdFormat // the message_id the account sees (message-id-format.ts); absent = opaque
   throttle?: ThrottleLimits // windows of a minute / hour / day, burst, in-flight per prefix (throttle-limits.ts)
   /** Test access (issue 19, lib/domain/sandbox.ts): every message goes to the sandbox upstream; its balance is test credit. */
@@ -31,8 +35,20 @@ export interface Account {
   createdAt: string
 }
 
-/** SMPP 3.4 section 5.2.28 message_state, as the platform stores it. */
-export type MessageStateName = 'ENROUTE' | 'DELIVERED' | 'EXPIRED' | 'DELETED' | 'UNDELIVERABLE' | 'ACCEPTED' | 'UNKNOWN' | 'REJECTED'
+/**
+ * SMPP 3.4 section 5.2.28 message_state, as the platform stores it; SCHEDULED (SMPP 5.0's name) is a charged
+ * message waiting for its schedule_delivery_time, which 3.4 clients see as ENROUTE.
+ */
+export type MessageStateName =
+  | 'SCHEDULED'
+  | 'ENROUTE'
+  | 'DELIVERED'
+  | 'EXPIRED'
+  | 'DELETED'
+  | 'UNDELIVERABLE'
+  | 'ACCEPTED'
+  | 'UNKNOWN'
+  | 'REJECTED'
 
 export const FinalStates: ReadonlySet<MessageStateName> = new Set([
   'DELIVERED',
@@ -113,7 +129,18 @@ export interface MessageRecord {
   doneAt?: string
   refunded: boolean
   text: string // first 20 characters, for the receipt's text: field
-  validUntil?: string
+  validUntil?: string // ISO: not delivered by then, it ends EXPIRED (validity_period, section 5.2.16)
+  scheduledAt?: string // ISO: schedule_delivery_time (section 5.2.15); SCHEDULED until then
+  /** ISO: when the due-time sweep next looks at the message (the byDue index; lib/domain/due.ts). */
+  dueAt?: string
+  /** A scheduled message's dispatch job, sent when its time comes (replace_sm rewrites it). */
+  deferred?: DispatchJob
+  /** A replace_sm's difference still to charge (positive) or refund (negative): minor units and parts. */
+  adjust?: { cost: number; parts: number }
+  /** service_type of the submit, when set: cancel_sm may name messages by it (section 4.9). */
+  serviceType?: string
+  /** replace_sm count: names each difference's ledger line once. */
+  replaced?: number
 }
 
 /**

@@ -25,7 +25,7 @@ describe('receipt state machine', () => {
       for (const from of allowedFrom(to)) expect(FinalStates.has(from)).toBe(false)
     }
     expect(allowedFrom('ENROUTE')).toEqual(['ACCEPTED'])
-    expect(allowedFrom('DELIVERED')).toEqual(['ACCEPTED', 'ENROUTE'])
+    expect(allowedFrom('DELIVERED')).toEqual(['SCHEDULED', 'ACCEPTED', 'ENROUTE'])
     expect(allowedFrom('ACCEPTED')).toEqual([])
   })
 })
@@ -34,13 +34,19 @@ describe('refund rules', () => {
   it.each([
     ['UNDELIVERABLE', true, true],
     ['REJECTED', true, true],
-    ['EXPIRED', true, false],
+    ['EXPIRED', true, true], // issue 14: an expiry follows the failure policy
     ['DELIVERED', true, false],
-    ['DELETED', true, false],
+    ['DELETED', true, false], // cancelled after a carrier took it
     ['UNKNOWN', true, false],
     ['UNDELIVERABLE', false, false], // the account's policy says no
+    ['EXPIRED', false, false],
   ] as const)('%s with refundOnFailure=%s refunds: %s', (state, refundOnFailure, expected) => {
-    expect(refundDue({ refundOnFailure }, state)).toBe(expected)
+    expect(refundDue({ refundOnFailure }, state, { upstreamId: 'sim' })).toBe(expected)
+  })
+
+  it('refunds a cancel_sm of a message no carrier was handed, whatever the policy (issue 14)', () => {
+    expect(refundDue({ refundOnFailure: false }, 'DELETED', {})).toBe(true)
+    expect(refundDue({ refundOnFailure: false }, 'DELETED', { upstreamId: 'sim' })).toBe(false)
   })
 })
 

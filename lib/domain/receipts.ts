@@ -2,10 +2,12 @@ import { gsmCharSeptets, gsmEncode } from '../encoding/gsm7'
 import { EsmClass } from '../smpp/esm-class'
 import { formatReceipt, MessageState, stateOf, statOf } from '../smpp/receipt'
 import { clientIdOf } from './message-id-format'
-import { type Account, type DeliverPayload, FinalStates, type MessageStateName } from './model'
+import { type Account, type DeliverPayload, FinalStates, type MessageRecord, type MessageStateName } from './model'
 
 // SMPP 3.4 5.2.28 message_state, by the names the message records use.
+// SCHEDULED first: 3.4 has no such state, so it answers ENROUTE, and ENROUTE's own entry wins the reverse map.
 const stateByName: Record<MessageStateName, number> = {
+  SCHEDULED: MessageState.Enroute,
   ENROUTE: MessageState.Enroute,
   DELIVERED: MessageState.Delivered,
   EXPIRED: MessageState.Expired,
@@ -30,12 +32,13 @@ export function targetState(stat: string): MessageStateName {
 }
 
 /**
- * The state machine: ACCEPTED -> ENROUTE -> a final state, or ACCEPTED -> a final state directly.
+ * The state machine: ACCEPTED -> ENROUTE -> a final state, or ACCEPTED -> a final state directly; a scheduled
+ * message starts SCHEDULED, becomes ACCEPTED at its time (lib/domain/due.ts), or final (cancel_sm, expiry).
  * A final state is never left, and ENROUTE never follows a final state, so duplicate and
  * out-of-order receipts fail the conditional update and change nothing.
  */
 export function allowedFrom(to: MessageStateName): readonly MessageStateName[] {
-  if (FinalStates.has(to)) return ['ACCEPTED', 'ENROUTE']
+  if (FinalStates.has(to)) return ['SCHEDULED', 'ACCEPTED', 'ENROUTE']
   if (to === 'ENROUTE') return ['ACCEPTED']
   return []
 }
@@ -47,11 +50,17 @@ export const isFailure = (state: MessageStateName): boolean => FinalStates.has(s
 
 /**
  * Refund rule: an account with refundOnFailure gets its money back when the message could not be
- * delivered (UNDELIVERABLE) or the carrier refused it (REJECTED). EXPIRED (the carrier tried for the
- * whole validity period), DELETED (the client cancelled) and UNKNOWN stay charged.
+ * delivered (UNDELIVERABLE), the carrier refused it (REJECTED) or its validity ran out (EXPIRED: the
+ * failure policy, issue 14). A cancel_sm (DELETED) of a message no carrier was handed is refunded
+ * whatever the flag: nothing was spent on it. DELETED after a carrier took it, and UNKNOWN, stay charged.
  */
-export const refundDue = (account: Pick<Account, 'refundOnFailure'>, state: MessageStateName): boolean =>
-  account.refundOnFailure && (state === 'UNDELIVERABLE' || state === 'REJECTED')
+export const refundDue = (
+  account: Pick<Account, 'refundOnFailure'>,
+  state: MessageStateName,
+  record?: Pick<MessageRecord, 'upstreamId'>,
+): boolean =>
+  (state === 'DELETED' && record !== undefined && !record.upstreamId) ||
+  (account.refundOnFailure && (state === 'UNDELIVERABLE' || state === 'REJECTED' || state === 'EXPIRED'))
 
 /** registered_delivery (SMPP 3.4 5.2.17). */
 export const RegisteredDelivery = {

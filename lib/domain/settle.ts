@@ -13,7 +13,7 @@ import { receiptDeliver, receiptWanted, refundDue } from './receipts'
 export async function settle(deps: Deps, record: MessageRecord, networkErrorCode?: string): Promise<void> {
   if (FinalStates.has(record.state)) {
     const account = await deps.stores.accounts.get(record.accountId)
-    if (account && record.cost > 0 && refundDue(account, record.state)) await refund(deps, record)
+    if (account && record.cost > 0 && refundDue(account, record.state, record)) await refund(deps, record)
     await guarded(deps, GuardKey.usage(record.messageId, record.state), () =>
       deps.stores.usage.add({
         accountId: record.accountId,

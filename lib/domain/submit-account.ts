@@ -3,6 +3,7 @@ import { Status } from '../smpp/status'
 import { chargeFor, dispatchJobFor } from './charge'
 import { checkBlacklist, checkStopWords } from './content'
 import { decideOnce } from './decision'
+import { messageTimes } from './deferral'
 import type { Deps } from './deps'
 import { Duplicate, InsufficientFunds, SmppError } from './errors'
 import { recordId } from './ids'
@@ -83,7 +84,9 @@ async function decideRound(ctx: Ctx, slots: Slot[]): Promise<void> {
       if (earlier) return set(s, await repeat(ctx, s, earlier.status))
       try {
         const q = await check(ctx, s)
-        pending.push({ slot: s, q, charge: chargeFor(s.job, s.i, ctx.account!, q, deps.now(), deps.cfg.retentionDays) })
+        // schedule_delivery_time and validity_period (issue 14): a bad one is refused like any rule.
+        const times = messageTimes(ctx.account!, s.job, new Date(s.job.receivedAt), deps.now())
+        pending.push({ slot: s, q, charge: chargeFor(s.job, s.i, ctx.account!, q, deps.now(), deps.cfg.retentionDays, times) })
       } catch (err) {
         set(s, await refusal(ctx, s, err))
       }
@@ -91,13 +94,14 @@ async function decideRound(ctx: Ctx, slots: Slot[]): Promise<void> {
   )
   if (pending.length === 0) return
   const results = await deps.stores.ledger.chargeBatch(pending.map((p) => p.charge))
-  await Promise.all(pending.map(async (p, k) => set(p.slot, await settle(ctx, p.slot, p.q, results[k]))))
+  await Promise.all(pending.map(async (p, k) => set(p.slot, await settle(ctx, p.slot, p.q, results[k], p.charge))))
 }
 
-async function settle(ctx: Ctx, s: Slot, q: Quote, charged: ChargeResult): Promise<number> {
+async function settle(ctx: Ctx, s: Slot, q: Quote, charged: ChargeResult, charge: Charge): Promise<number> {
   switch (charged.result) {
     case 'charged':
-      ctx.out.dispatch.push(dispatchJobFor(s.job, s.i, q.upstreams))
+      // A scheduled message waits in the due index with its job (lib/domain/due.ts releases it at its time).
+      if (charge.message.state !== 'SCHEDULED') ctx.out.dispatch.push(dispatchJobFor(s.job, s.i, q.upstreams))
       return Status.Ok
     case 'already-decided': // a concurrent copy or the node's deadline won the decision guard
       return repeat(ctx, s, charged.decision.status)

@@ -1,6 +1,29 @@
 import type { MessageRecord, MessageStateName } from '../domain/model'
 import type { Page } from './accounts'
 
+export type AmendPatch = Partial<
+  Pick<
+    MessageRecord,
+    | 'dueAt'
+    | 'scheduledAt'
+    | 'validUntil'
+    | 'deferred'
+    | 'adjust'
+    | 'replaced'
+    | 'text'
+    | 'registeredDelivery'
+    | 'dataCoding'
+    | 'parts'
+    | 'price'
+    | 'cost'
+  >
+>
+export interface AmendCondition {
+  states: readonly MessageStateName[]
+  replaced?: number
+  cost?: number
+}
+
 export interface MessageStore {
   get(messageId: string): Promise<MessageRecord | undefined>
   byUpstreamId(upstreamId: string, upstreamMessageId: string): Promise<MessageRecord | undefined>
@@ -13,8 +36,18 @@ export interface MessageStore {
     messageId: string,
     from: readonly MessageStateName[],
     to: MessageStateName,
-    patch?: Partial<Pick<MessageRecord, 'doneAt' | 'errorCode' | 'upstreamId' | 'upstreamMessageId' | 'refunded'>>,
+    patch?: Partial<Pick<MessageRecord, 'doneAt' | 'errorCode' | 'upstreamId' | 'upstreamMessageId' | 'refunded' | 'dueAt'>>,
   ): Promise<MessageRecord | undefined>
+  /**
+   * The due-time sweep's read (lib/domain/due.ts): records whose dueAt is at or before `nowIso`, at most `limit`.
+   * A move to a final state takes the record out of this index unless the patch keeps a dueAt (its settle is due).
+   */
+  due(nowIso: string, limit: number): Promise<MessageRecord[]>
+  /**
+   * Set the fields of `patch`, and remove those given as undefined, only while the state is one of `when.states`
+   * and, when given, `replaced` (0 = never replaced) and `cost` still match: replace_sm and the sweep's bookkeeping.
+   */
+  amend(messageId: string, patch: AmendPatch, when: AmendCondition): Promise<MessageRecord | undefined>
   /** Record which upstream took the message and under which id (for receipts that carry only theirs). */
   setUpstream(messageId: string, upstreamId: string, upstreamMessageId: string): Promise<void>
   listByAccount(accountId: string, fromIso: string, toIso: string, limit: number, cursor?: string): Promise<Page<MessageRecord>>

@@ -28,6 +28,6 @@ export function buildCommands(s: CommandServices): Commands {
     [CommandId.SubmitMulti, submitting],
     [CommandId.QuerySm, { needs: 'transmit', run: querySm(s) }],
     [CommandId.CancelSm, { needs: 'transmit', run: cancelSm(s) }],
-    [CommandId.ReplaceSm, { needs: 'transmit', run: replaceSm }],
+    [CommandId.ReplaceSm, { needs: 'transmit', run: replaceSm(s) }],
   ])
 }

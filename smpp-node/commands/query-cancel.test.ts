@@ -8,7 +8,13 @@ import { bindTrx, call, connectClient, type Harness, startNode } from '../testin
 import type { SmppSession } from '../testing/smpp-package'
 
 /** A message record as the pipeline writes it when it charges (the only way records come to exist). */
-async function storeMessage(stores: Stores, messageId: string, accountId: string, state: MessageStateName = 'ACCEPTED') {
+async function storeMessage(
+  stores: Stores,
+  messageId: string,
+  accountId: string,
+  state: MessageStateName = 'ACCEPTED',
+  extra: Partial<MessageRecord> = {},
+) {
   const message: MessageRecord = {
     messageId,
     accountId,
@@ -27,6 +33,7 @@ async function storeMessage(stores: Stores, messageId: string, accountId: string
     createdAt: '2025-03-01T10:00:00.000Z',
     refunded: false,
     text: 'hello',
+    ...extra,
   }
   const r = await stores.ledger.chargeOnce({
     message,
@@ -102,8 +109,58 @@ describe('query_sm and cancel_sm', () => {
     expect((await h.stores.messages.get('MINE'))?.state).toBe('ACCEPTED')
   })
 
-  it('replace_sm is not offered: ESME_RREPLACEFAIL', async () => {
+  // Issue 14: cancel_sm hands its settle (refund, usage, receipt) to the due sweep through the record's dueAt.
+  it('cancel_sm leaves the deleted message due now, for the settle path', async () => {
+    await storeMessage(h.stores, 'C2', 'acme')
+    expect((await call(s, 'cancel_sm', { message_id: 'C2' })).command_status).toBe(Status.Ok)
+    const m = await h.stores.messages.get('C2')
+    expect(m).toMatchObject({ state: 'DELETED' })
+    expect(m?.dueAt).toBe(m?.doneAt)
+  })
+
+  it('cancel_sm with no message_id cancels the waiting messages of that source_addr (and destination_addr), only those', async () => {
+    const createdAt = new Date(Date.now() - 60_000).toISOString() // inside the scan window
+    await storeMessage(h.stores, 'S1', 'acme', 'ACCEPTED', { createdAt })
+    await storeMessage(h.stores, 'S2', 'acme', 'ACCEPTED', { createdAt, destinationAddr: '4915199999999' })
+    await storeMessage(h.stores, 'S3', 'acme', 'ACCEPTED', { createdAt, sourceAddr: 'OTHER' })
+    await storeMessage(h.stores, 'S4', 'other', 'ACCEPTED', { createdAt })
+    const byAddress = { message_id: '', source_addr: '4930123', destination_addr: '4915112345678' }
+    expect((await call(s, 'cancel_sm', byAddress)).command_status).toBe(Status.Ok)
+    const states = async () => Promise.all(['S1', 'S2', 'S3', 'S4'].map(async (id) => (await h.stores.messages.get(id))?.state))
+    expect(await states()).toEqual(['DELETED', 'ACCEPTED', 'ACCEPTED', 'ACCEPTED'])
+    expect((await call(s, 'cancel_sm', { message_id: '', source_addr: '4930123' })).command_status).toBe(Status.Ok)
+    expect(await states()).toEqual(['DELETED', 'DELETED', 'ACCEPTED', 'ACCEPTED'])
+    expect((await call(s, 'cancel_sm', byAddress)).command_status).toBe(Status.CancelFail) // nothing left waiting
+  })
+
+  it('replace_sm of an unknown message or one no longer scheduled: ESME_RREPLACEFAIL', async () => {
     await storeMessage(h.stores, 'R1', 'acme')
     expect((await call(s, 'replace_sm', { message_id: 'R1', short_message: 'new' })).command_status).toBe(Status.ReplaceFail)
+    expect((await call(s, 'replace_sm', { message_id: 'NOPE', short_message: 'new' })).command_status).toBe(Status.ReplaceFail)
+  })
+
+  it('replace_sm of a scheduled message rewrites it and leaves the price difference due', async () => {
+    const at = new Date(Date.now() + 90_000).toISOString()
+    const deferred = { v: 1, messageId: 'R2', esmClass: 0, shortMessage: '', registeredDelivery: 1 } as unknown as MessageRecord['deferred']
+    await storeMessage(h.stores, 'R2', 'acme', 'ACCEPTED', {
+      state: 'SCHEDULED',
+      scheduledAt: at,
+      dueAt: at,
+      validUntil: at.replace(/^\d{4}/, '2099'),
+      deferred,
+    })
+    const resp = await call(s, 'replace_sm', { message_id: 'R2', short_message: 'replaced text', registered_delivery: 0 })
+    expect(resp.command_status).toBe(Status.Ok)
+    expect(await h.stores.messages.get('R2')).toMatchObject({
+      state: 'SCHEDULED',
+      text: 'replaced text',
+      registeredDelivery: 0,
+      replaced: 1,
+      cost: 5,
+      deferred: { shortMessage: Buffer.from('replaced text').toString('base64'), registeredDelivery: 0 },
+    })
+    // Released meanwhile: the second replace is refused.
+    await h.stores.messages.transition('R2', ['SCHEDULED'], 'ACCEPTED')
+    expect((await call(s, 'replace_sm', { message_id: 'R2', short_message: 'again' })).command_status).toBe(Status.ReplaceFail)
   })
 })

@@ -26,6 +26,8 @@ export async function connectEsme(port: number, opts: { tls?: boolean } = {}): P
     delivered.push(pdu)
     for (const w of watchers) w(pdu)
   })
+  // The node drops a peer that leaves its enquire_link unanswered for 60 s; tests that wait minutes (issue 14) stay bound.
+  session.on('enquire_link', (pdu: SmppPdu) => session.send(pdu.response()))
   // The package emits 'error' for socket errors; unhandled it would crash the worker.
   session.on('error', () => {})
   const closed = new Promise<void>((r) => session.once('close', () => r()))

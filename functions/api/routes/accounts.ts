@@ -60,6 +60,21 @@ const Settings = z.object({
     description:
       'message_id in submit_sm_resp, receipts and query_sm: opaque (24 chars, the default), decimal (10 digits) or hex (29 digits); applies from the next bind',
   }),
+  // Issue 14 (lib/domain/deferral.ts): unset, the platform's 48 h default and 7-day maximum apply.
+  validityDefaultSec: z
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 86_400)
+    .optional()
+    .openapi({ description: 'validity_period when the client sends none' }),
+  validityMaxSec: z
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 86_400)
+    .optional()
+    .openapi({ description: 'the longest validity_period a client may ask for' }),
 })
 const Password = z.string().min(1).max(MaxPasswordLength).openapi({ description: 'SMPP 3.4 bind password: 1 to 8 characters' })
 

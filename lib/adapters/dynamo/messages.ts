@@ -1,8 +1,9 @@
 import { ConditionalCheckFailedException, type DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb'
 import { epochSec } from '../../domain/ids'
-import type { MessageRecord } from '../../domain/model'
+import { FinalStates, type MessageRecord } from '../../domain/model'
 import type { MessageStore } from '../../ports'
 import { Day } from '../keys'
+import { amendItem, dueAttrs, queryDue } from './due'
 import { batchGet, fromItem, type Item, queryPage, toItem, values } from './item'
 
 /**
@@ -12,6 +13,7 @@ import { batchGet, fromItem, type Item, queryPage, toItem, values } from './item
  * - expiresAt (TTL, epoch seconds) = createdAt + retentionDays, computed here from the dynamoStores
  *   option so the domain record stays free of storage policy.
  * byAccount index: (accountId, createdAt) for the API's listing.
+ * byDue index: (dueShard, dueAt), sparse, for the due-time sweep (due.ts).
  * Both indexes hold keys only (lib/resources.ts IndexProjection): a state change then rewrites the item alone,
  * and a reader of an index fetches the items it names by key.
  */
@@ -21,21 +23,28 @@ export const messageItem = (m: MessageRecord, retentionDays: number): Item =>
   toItem({
     ...m,
     upstreamKey: m.upstreamId && m.upstreamMessageId ? upstreamKey(m.upstreamId, m.upstreamMessageId) : undefined,
+    ...dueAttrs(m),
     expiresAt: epochSec(new Date(m.createdAt)) + retentionDays * Day,
   })
 
-export const toMessage = (item: Item) => fromItem<MessageRecord>(item, ['upstreamKey', 'expiresAt'])
+export const toMessage = (item: Item) => fromItem<MessageRecord>(item, ['upstreamKey', 'expiresAt', 'dueShard'])
 
 export function dynamoMessages(db: DynamoDBClient, table: string): MessageStore {
   /** SET each patch field (aliased: `state` and friends are reserved words), optionally under a condition. */
-  const update = async (messageId: string, fields: Record<string, unknown>, condition: string, extra: Record<string, unknown> = {}) => {
+  const update = async (
+    messageId: string,
+    fields: Record<string, unknown>,
+    condition: string,
+    extra: Record<string, unknown> = {},
+    remove: readonly string[] = [],
+  ) => {
     const set = Object.entries(fields).filter(([, v]) => v !== undefined)
     try {
       const out = await db.send(
         new UpdateItemCommand({
           TableName: table,
           Key: toItem({ messageId }),
-          UpdateExpression: `SET ${set.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+          UpdateExpression: `SET ${set.map((_, i) => `#f${i} = :v${i}`).join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
           ConditionExpression: condition,
           ExpressionAttributeNames: { ...Object.fromEntries(set.map(([k], i) => [`#f${i}`, k])), '#state': 'state' },
           ExpressionAttributeValues: values({ ...Object.fromEntries(set.map(([, v], i) => [`:v${i}`, v])), ...extra }),
@@ -76,8 +85,11 @@ export function dynamoMessages(db: DynamoDBClient, table: string): MessageStore 
       if (from.length === 0) return undefined
       const fields: Record<string, unknown> = { ...patch, state: to }
       if (patch.upstreamId && patch.upstreamMessageId) fields.upstreamKey = upstreamKey(patch.upstreamId, patch.upstreamMessageId)
+      if (patch.dueAt) Object.assign(fields, dueAttrs({ messageId, dueAt: patch.dueAt }))
+      // A final state leaves the due index, unless the caller keeps a dueAt for the settle still to run.
+      const leave = FinalStates.has(to) && !patch.dueAt ? ['dueAt', 'dueShard'] : []
       const from_ = Object.fromEntries(from.map((s, i) => [`:from${i}`, s]))
-      return update(messageId, fields, `#state IN (${Object.keys(from_).join(', ')})`, from_)
+      return update(messageId, fields, `#state IN (${Object.keys(from_).join(', ')})`, from_, leave)
     },
     async setUpstream(messageId, upstreamId, upstreamMessageId) {
       // Conditional so an unknown id does not create a stray item holding only these fields.
@@ -86,6 +98,21 @@ export function dynamoMessages(db: DynamoDBClient, table: string): MessageStore 
         { upstreamId, upstreamMessageId, upstreamKey: upstreamKey(upstreamId, upstreamMessageId) },
         'attribute_exists(#state)',
       )
+    },
+    async due(nowIso, limit) {
+      const ids = await queryDue(db, table, nowIso, limit)
+      const items = await batchGet(
+        db,
+        table,
+        ids.map((messageId) => toItem({ messageId })),
+        true,
+      )
+      // The index is eventually consistent: an item read afresh whose dueAt moved later is not due yet.
+      return items.map(toMessage).filter((m) => m.dueAt !== undefined && m.dueAt <= nowIso)
+    },
+    async amend(messageId, patch, when) {
+      const item = await amendItem(db, table, messageId, patch, when)
+      return item && toMessage(item)
     },
     async listByAccount(accountId, fromIso, toIso, limit, cursor) {
       const page = await queryPage(

@@ -1,4 +1,4 @@
-import type { MessageRecord } from '../../domain/model'
+import { FinalStates, type MessageRecord } from '../../domain/model'
 import type { MessageStore, Page } from '../../ports'
 import { decodeCursor, encodeCursor } from '../keys'
 import { copy, type MemoryState } from './state'
@@ -20,7 +20,27 @@ export function memoryMessages(state: MemoryState): MessageStore {
       const m = messages.get(messageId)
       if (!m || !from.includes(m.state)) return undefined
       for (const [k, v] of Object.entries(patch)) if (v !== undefined) (m as unknown as Record<string, unknown>)[k] = v
+      if (FinalStates.has(to) && !patch.dueAt) delete m.dueAt
       m.state = to
+      return copy(m)
+    },
+    async due(nowIso, limit) {
+      return [...messages.values()]
+        .filter((m) => m.dueAt !== undefined && m.dueAt <= nowIso)
+        .sort((a, b) => (a.dueAt! < b.dueAt! ? -1 : 1))
+        .slice(0, limit)
+        .map(copy)
+    },
+    async amend(messageId, patch, when) {
+      const m = messages.get(messageId)
+      if (!m || !when.states.includes(m.state)) return undefined
+      if (when.replaced !== undefined && (m.replaced ?? 0) !== when.replaced) return undefined
+      if (when.cost !== undefined && m.cost !== when.cost) return undefined
+      const fields = m as unknown as Record<string, unknown>
+      for (const [k, v] of Object.entries(patch)) {
+        if (v === undefined) delete fields[k]
+        else fields[k] = v
+      }
       return copy(m)
     },
     async setUpstream(messageId, upstreamId, upstreamMessageId) {

@@ -63,5 +63,52 @@ export function messagesContract(name: string, makeStores: MakeStores) {
       expect(pages.flat().map((m) => m.messageId)).toEqual(made.slice(1, 4).map((m) => m.messageId))
       expect(pages.flat()[0]).toEqual(made[1])
     })
+
+    // Issue 14: the due-time sweep's index (byDue), kept with the record itself.
+    it('finds the records whose dueAt has come, and not the others', async () => {
+      const { stores, charged, clock } = await setup()
+      const due = await charged({ state: 'SCHEDULED', scheduledAt: clock.iso(-1000), dueAt: clock.iso(-1000) })
+      const later = await charged({ state: 'SCHEDULED', scheduledAt: clock.iso(60_000), dueAt: clock.iso(60_000) })
+      const none = await charged()
+      const ids = (list: { messageId: string }[]) =>
+        list.map((m) => m.messageId).filter((id) => [due, later, none].some((x) => x.messageId === id))
+      expect(ids(await stores.messages.due(clock.iso(), 100))).toEqual([due.messageId])
+      expect(await stores.messages.due(clock.iso(), 100)).toContainEqual(due)
+      expect(ids(await stores.messages.due(clock.iso(60_000), 100)).sort()).toEqual([due.messageId, later.messageId].sort())
+    })
+
+    it('takes a record out of the due index at a final state, unless the move keeps a dueAt', async () => {
+      const { stores, charged, clock } = await setup()
+      const a = await charged({ dueAt: clock.iso(-1) })
+      const b = await charged({ dueAt: clock.iso(-1) })
+      await stores.messages.transition(a.messageId, ['ACCEPTED'], 'DELIVERED', { doneAt: clock.iso() })
+      const kept = await stores.messages.transition(b.messageId, ['ACCEPTED'], 'DELETED', { doneAt: clock.iso(), dueAt: clock.iso() })
+      expect(kept).toMatchObject({ state: 'DELETED', dueAt: clock.iso() })
+      expect((await stores.messages.get(a.messageId))?.dueAt).toBeUndefined()
+      const found = (await stores.messages.due(clock.iso(), 100)).map((m) => m.messageId)
+      expect(found).toContain(b.messageId)
+      expect(found).not.toContain(a.messageId)
+    })
+
+    it('amends fields only while state, replace count and cost match, and removes those given as undefined', async () => {
+      const { stores, charged, clock } = await setup()
+      const m = await charged({ state: 'SCHEDULED', scheduledAt: clock.iso(60_000), dueAt: clock.iso(60_000), cost: 10 })
+      const patch = { text: 'new', cost: 15, adjust: { cost: 5, parts: 1 }, replaced: 1, dueAt: clock.iso() }
+      expect(await stores.messages.amend(m.messageId, patch, { states: ['ACCEPTED'] })).toBeUndefined()
+      expect(await stores.messages.amend(m.messageId, patch, { states: ['SCHEDULED'], replaced: 0, cost: 11 })).toBeUndefined()
+      const done = await stores.messages.amend(m.messageId, patch, { states: ['SCHEDULED'], replaced: 0, cost: 10 })
+      expect(done).toEqual({ ...m, ...patch })
+      // A second replace that read the record before the first lost the race: its condition fails.
+      expect(await stores.messages.amend(m.messageId, { cost: 20 }, { states: ['SCHEDULED'], replaced: 0 })).toBeUndefined()
+      const cleared = await stores.messages.amend(
+        m.messageId,
+        { adjust: undefined, dueAt: undefined },
+        { states: ['SCHEDULED'], replaced: 1 },
+      )
+      const { adjust: _a, dueAt: _d, ...rest } = done!
+      expect(cleared).toEqual(rest)
+      expect((await stores.messages.due(clock.iso(), 100)).map((x) => x.messageId)).not.toContain(m.messageId)
+      expect(await stores.messages.amend(uid('missing'), { cost: 1 }, { states: ['SCHEDULED'] })).toBeUndefined()
+    })
   })
 }
