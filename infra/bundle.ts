@@ -17,6 +17,7 @@ export const Entries = {
   dispatch: 'functions/dispatch/handler.ts',
   dlr: 'functions/dlr/handler.ts',
   api: 'functions/api/handler.ts',
+  webhook: 'functions/webhook/handler.ts',
   node: 'smpp-node/main.ts',
 } as const
 export type EntryName = keyof typeof Entries

@@ -60,6 +60,13 @@ export class PlatformStack extends Stack {
         entry: 'dlr',
         maxConcurrency: cfg.workerConcurrency.receipts,
       }),
+      // Receipts and MO to accounts' webhooks, signed, retried with backoff (lib/domain/webhook-send.ts).
+      webhook: new QueueWorker(this, 'WebhookWorker', {
+        ...common,
+        queue: Queues.webhook,
+        entry: 'webhook',
+        maxConcurrency: cfg.workerConcurrency.receipts,
+      }),
     }
     // Queues without a Lambda consumer (consumed by a Fargate-side process): the queue, DLQ and alarm only.
     const others = (Object.keys(Queues) as QueueName[]).filter((q) => !(q in workers))
@@ -90,6 +97,7 @@ export class PlatformStack extends Stack {
       dispatch: workers.dispatch.fn,
       dlr: workers.receipts.fn,
       api: api.fn,
+      webhook: workers.webhook.fn,
       node: { grantPrincipal: smpp.taskDefinition.taskRole, addEnvironment: (k, v) => container.addEnvironment(k, v) },
     }
     for (const [runtime, target] of Object.entries(targets) as [Runtime, EnvTarget][]) {
@@ -148,7 +156,7 @@ export class PlatformStack extends Stack {
       tables: Object.values(tables),
       smpp,
       minTasks: cfg.node.minTasks,
-      functions: ['submit', 'dispatch', 'dlr'],
+      functions: ['submit', 'dispatch', 'dlr', 'webhook'],
     })
     const alarms = [
       ...Object.values(workers).flatMap((w) => w.alarms),

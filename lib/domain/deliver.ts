@@ -4,6 +4,7 @@ import { addHours, epochSec } from './ids'
 import type { DeliverMessage } from './jobs'
 import type { DeliverPayload } from './model'
 import { canReceive } from './sessions'
+import { deliverToWebhook } from './webhook-event'
 
 /**
  * Store and forward (docs/DESIGN.md rule 3): a receipt or MO is first stored as a pending item, then one
@@ -12,6 +13,8 @@ import { canReceive } from './sessions'
  * drains the pending table. `deliveryId` is derived from the event, so the item's identity is stable.
  */
 export async function deliverToAccount(deps: Deps, accountId: string, deliveryId: string, deliver: DeliverPayload): Promise<string> {
+  // An account with a webhook URL gets its receipts and MO there instead (docs/API.md "Webhooks").
+  if ((await deps.stores.accounts.get(accountId))?.webhookUrl) return deliverToWebhook(deps, accountId, deliveryId, deliver)
   const now = deps.now()
   const sk = await deps.stores.pending.add({
     accountId,

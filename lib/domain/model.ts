@@ -23,6 +23,10 @@ export interface Account {
   tariffPlan: string // tariffs and routes are looked up under this plan (default: the accountId)
   refundOnFailure: boolean // refund the charge when a message ends UNDELIVERABLE / REJECTED by the upstream
   createdAt: string
+  /** Receipts and MO are POSTed here instead of waiting for an SMPP receiver (lib/domain/webhook-event.ts). */
+  webhookUrl?: string
+  /** HMAC-SHA256 key of the webhook signature; shown to the operator once, when the URL is set. */
+  webhookSecret?: string
 }
 
 /** SMPP 3.4 section 5.2.28 message_state, as the platform stores it. */

@@ -7,6 +7,7 @@ import type { ReferenceStore } from './reference'
 import type { SessionRegistry } from './sessions'
 import type { Strikes } from './strikes'
 import type { UsageStore } from './usage'
+import type { WebhookStore } from './webhooks'
 
 export type { AccountStore, Page } from './accounts'
 export type { Connector, SendResult } from './connector'
@@ -21,6 +22,7 @@ export type { ReferenceStore } from './reference'
 export type { SessionRegistry } from './sessions'
 export type { Strikes } from './strikes'
 export type { UsageStore } from './usage'
+export type { WebhookAttempt, WebhookEvent, WebhookStore } from './webhooks'
 
 /**
  * Every store the runtimes use, built in one place per runtime: `dynamoStores(db, cfg.tables)` on AWS
@@ -38,4 +40,6 @@ export interface Stores {
   pending: PendingStore
   /** Failed-bind counters shared by every node (guards table, pk STRIKE#...). */
   strikes: Strikes
+  /** Receipts and MO kept for accounts' webhooks. */
+  webhooks: WebhookStore
 }

@@ -79,8 +79,9 @@ const IdempotencyKey = z.object({
     .openapi({ description: 'the same key credits once, however often the request is retried' }),
 })
 
-/** Never the password hash. */
-export const accountView = ({ passwordHash: _h, ...a }: Account) => withDecimals(a, ['balance', 'creditLimit'], a.currency)
+/** Never the password hash, nor the webhook secret (shown once, by PUT /accounts/{id}/webhook). */
+export const accountView = ({ passwordHash: _h, webhookSecret: _s, ...a }: Account) =>
+  withDecimals(a, ['balance', 'creditLimit'], a.currency)
 
 export function registerAccounts(app: ApiApp, deps: ApiDeps) {
   const { accounts } = deps.stores

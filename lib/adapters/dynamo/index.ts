@@ -11,6 +11,7 @@ import { dynamoReference } from './reference'
 import { dynamoSessions } from './sessions'
 import { dynamoStrikes } from './strikes'
 import { dynamoUsage } from './usage'
+import { dynamoWebhooks } from './webhooks'
 
 export interface DynamoOptions {
   /** Clock for conditions that compare with now (expired guards, pending claims). */
@@ -49,5 +50,6 @@ export function dynamoStores(db: DynamoDBClient, configured: Partial<Record<Tabl
     sessions: dynamoSessions(db, tables.sessions),
     pending: dynamoPending(db, tables.pending, clock.now),
     strikes: dynamoStrikes(db, tables.guards),
+    webhooks: dynamoWebhooks(db, tables.webhooks),
   }
 }

@@ -6,6 +6,7 @@ import { memoryMessages } from './messages'
 import { memoryReference } from './reference'
 import { copy, createState, type MemoryState, nowSec, partition } from './state'
 import { memoryStrikes } from './strikes'
+import { memoryWebhooks } from './webhooks'
 
 export interface MemoryOptions {
   /** The clock guards, sessions and pending claims compare against (tests step it forward). */
@@ -30,6 +31,7 @@ export function memoryStores(opts: MemoryOptions = {}): Stores {
     sessions: memorySessions(state),
     pending: memoryPending(state),
     strikes: memoryStrikes(),
+    webhooks: memoryWebhooks(),
   }
 }
 
