@@ -11,10 +11,12 @@ import { deliverToWebhook } from './webhook-event'
  * node holding a receiver session of the account is nudged through its callback queue. The item is
  * the truth: if no node holds a receiver bind, or the nudge is lost with its node, the next bind
  * drains the pending table. `deliveryId` is derived from the event, so the item's identity is stable.
+ * Returns the pending item's key, or for an account with a webhook the event id ('' for a part of a long MO that
+ * waits for the others).
  */
 export async function deliverToAccount(deps: Deps, accountId: string, deliveryId: string, deliver: DeliverPayload): Promise<string> {
   // An account with a webhook URL gets its receipts and MO there instead (docs/API.md "Webhooks").
-  if ((await deps.stores.accounts.get(accountId))?.webhookUrl) return deliverToWebhook(deps, accountId, deliveryId, deliver)
+  if ((await deps.stores.accounts.get(accountId))?.webhookUrl) return (await deliverToWebhook(deps, accountId, deliveryId, deliver)) ?? ''
   const now = deps.now()
   const sk = await deps.stores.pending.add({
     accountId,

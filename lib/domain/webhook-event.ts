@@ -4,6 +4,7 @@ import { queueUrl } from '../config'
 import { decodeText } from '../encoding/data-coding'
 import { readPart } from '../encoding/segments'
 import type { WebhookEvent } from '../ports'
+import { EsmClass } from '../smpp/esm-class'
 import { parseReceipt } from '../smpp/receipt'
 import type { Deps } from './deps'
 import { addHours } from './ids'
@@ -70,8 +71,42 @@ export function webhookBody(
  * (listed and replayable from the API) and put on the webhook queue. A second run for the same delivery (the
  * pipeline's retry) finds the event stored and queues it again: the sender skips an event already delivered.
  */
-export async function deliverToWebhook(deps: Deps, accountId: string, deliveryId: string, deliver: DeliverPayload): Promise<string> {
+export async function deliverToWebhook(
+  deps: Deps,
+  accountId: string,
+  deliveryId: string,
+  deliver: DeliverPayload,
+): Promise<string | undefined> {
   const now = deps.now()
+  const whole = deliver.kind === 'mo' ? await reassembled(deps, accountId, deliveryId, deliver) : { deliveryId, deliver }
+  if (!whole) return undefined // a part of a long MO; the part that completes it sends the whole
+  return storeAndQueue(deps, accountId, whole.deliveryId, whole.deliver, now)
+}
+
+/**
+ * A long MO (TS 23.040 9.2.3.24.1 concatenation UDH, UDHI set in esm_class) is posted once, whole: each part is
+ * collected under its concatenation key (sender, recipient, reference, total), and the part that completes the set
+ * yields one MO of the parts' user data in order, whose delivery id is the key (so a redelivered part names the
+ * same event). A single MO passes through as it is.
+ */
+async function reassembled(
+  deps: Deps,
+  accountId: string,
+  deliveryId: string,
+  d: DeliverPayload,
+): Promise<{ deliveryId: string; deliver: DeliverPayload } | undefined> {
+  const part = readPart({ shortMessage: Buffer.from(d.shortMessage, 'base64'), esmClass: d.esmClass })
+  if (!part?.concat || part.concat.total < 2) return { deliveryId, deliver: d }
+  const { scheme, reference, total, seq } = part.concat
+  const key = createHash('sha256').update([d.sourceAddr, d.destinationAddr, scheme, reference, total].join('|')).digest('hex').slice(0, 32)
+  const validUntil = addHours(deps.now(), deps.cfg.pendingValidityHours).toISOString()
+  const payloads = await deps.stores.webhooks.addPart(accountId, { key, seq, total, payload: part.payload.toString('base64'), validUntil })
+  if (!payloads) return undefined
+  const shortMessage = Buffer.concat(payloads.map((p) => Buffer.from(p, 'base64'))).toString('base64')
+  return { deliveryId: `MO-LONG#${key}`, deliver: { ...d, esmClass: d.esmClass & ~EsmClass.UdhIndicator, shortMessage } }
+}
+
+async function storeAndQueue(deps: Deps, accountId: string, deliveryId: string, deliver: DeliverPayload, now: Date): Promise<string> {
   const eventId = webhookEventId(deliveryId)
   const { type, body } = webhookBody(eventId, deliver, now.toISOString())
   const event: WebhookEvent = {

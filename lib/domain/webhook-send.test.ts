@@ -117,6 +117,34 @@ describe('webhook destination and sender', () => {
     expect(poster.got).toEqual([])
   })
 
+  it('posts a long MO once, reassembled from its UDH parts in whatever order they come', async () => {
+    const { stores, deps } = await setup()
+    const text = ['Part one of a long MO, ', 'part two of it, ', 'and the end.']
+    const mo = (seq: number) => ({
+      kind: 'mo' as const,
+      sourceAddr: '447700900001',
+      sourceAddrTon: 1,
+      sourceAddrNpi: 1,
+      destinationAddr: '447700900999',
+      destAddrTon: 1,
+      destAddrNpi: 1,
+      esmClass: 0x40, // UDHI: short_message starts with a UDH (SMPP 3.4 5.2.12)
+      dataCoding: 0,
+      // 8-bit reference concatenation IE 0x00 (TS 23.040 9.2.3.24.1): reference 0x2a, 3 parts, this one's number
+      shortMessage: Buffer.concat([Buffer.from([5, 0, 3, 0x2a, 3, seq]), Buffer.from(text[seq - 1], 'latin1')]).toString('base64'),
+    })
+    for (const seq of [2, 3]) await deliverToAccount(deps, 'acme', `MO#part${seq}`, mo(seq))
+    expect(deps.queue.bodies('queue://webhook')).toEqual([])
+    await deliverToAccount(deps, 'acme', 'MO#part1', mo(1))
+    await deliverToAccount(deps, 'acme', 'MO#part3-again', mo(3)) // a part redelivered names the same whole
+    const jobs = deps.queue.bodies<WebhookJob>('queue://webhook')
+    expect(new Set(jobs.map((j) => j.eventId)).size).toBe(1)
+    const { items } = await stores.webhooks.list('acme', T0, 10)
+    expect(items.map((e) => e.body)).toEqual([
+      expect.objectContaining({ type: 'mo', from: '447700900001', to: '447700900999', text: text.join(''), dataCoding: 0 }),
+    ])
+  })
+
   it('backs off 2, 4, 8 ... seconds by receive count, at most an hour', () => {
     expect([1, 2, 3, 4, 12, 13, 40].map((n) => webhookBackoffSec(n, 2))).toEqual([2, 4, 8, 16, 3600, 3600, 3600])
   })

@@ -22,7 +22,7 @@ export type { ReferenceStore } from './reference'
 export type { SessionRegistry } from './sessions'
 export type { Strikes } from './strikes'
 export type { UsageStore } from './usage'
-export type { WebhookAttempt, WebhookEvent, WebhookStore } from './webhooks'
+export { type MoPart, PartPrefix, type WebhookAttempt, type WebhookEvent, type WebhookStore } from './webhooks'
 
 /**
  * Every store the runtimes use, built in one place per runtime: `dynamoStores(db, cfg.tables)` on AWS

@@ -34,4 +34,20 @@ export interface WebhookStore {
   list(accountId: string, now: Date, limit: number, cursor?: string): Promise<Page<WebhookEvent>>
   /** Counts the attempt; the first delivered one sets deliveredAt. */
   recordAttempt(accountId: string, eventId: string, attempt: WebhookAttempt): Promise<void>
+  /**
+   * One part of a long MO (concatenation `key`), kept until `validUntil`: atomic per part, so of the writes for one
+   * message the one that completes it (and any later copy) gets every part's payload in order; otherwise undefined.
+   */
+  addPart(accountId: string, part: MoPart): Promise<string[] | undefined>
 }
+
+export interface MoPart {
+  key: string
+  seq: number // 1-based
+  total: number
+  payload: string // base64, the part's user data without its UDH
+  validUntil: string
+}
+
+/** Part collectors share the table with events under this eventId prefix; lists skip them. */
+export const PartPrefix = 'part#'

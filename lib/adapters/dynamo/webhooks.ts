@@ -6,7 +6,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb'
 import { epochSec } from '../../domain/ids'
-import type { WebhookEvent, WebhookStore } from '../../ports'
+import { PartPrefix, type WebhookEvent, type WebhookStore } from '../../ports'
 import { fromItem, queryPage, toItem, values } from './item'
 
 /**
@@ -46,7 +46,8 @@ export function dynamoWebhooks(db: DynamoDBClient, table: string): WebhookStore 
           TableName: table,
           KeyConditionExpression: 'accountId = :a',
           // TTL deletes only eventually; an expired event is gone for the API at once.
-          FilterExpression: 'validUntilMs > :now',
+          // Part collectors (eventId part#...) have no createdAt; a filter may not name the sort key itself.
+          FilterExpression: 'validUntilMs > :now AND attribute_exists(createdAt)',
           ExpressionAttributeValues: values({ ':a': accountId, ':now': now.getTime() }),
         },
         limit,
@@ -70,6 +71,23 @@ export function dynamoWebhooks(db: DynamoDBClient, table: string): WebhookStore 
           // Expired and deleted by TTL meanwhile: nothing left to count on.
           if (!(err instanceof ConditionalCheckFailedException)) throw err
         })
+    },
+    async addPart(accountId, part) {
+      // One attribute per part (p1, p2, ...): each UpdateItem is atomic, so the write that adds the last missing part
+      // sees them all in ALL_NEW, whatever order the DLR invocations ran in.
+      const validUntilMs = Date.parse(part.validUntil)
+      const out = await db.send(
+        new UpdateItemCommand({
+          TableName: table,
+          Key: key(accountId, `${PartPrefix}${part.key}`),
+          UpdateExpression: 'SET #p = :p, validUntilMs = :v, expiresAt = :e',
+          ExpressionAttributeNames: { '#p': `p${part.seq}` },
+          ExpressionAttributeValues: values({ ':p': part.payload, ':v': validUntilMs, ':e': epochSec(new Date(validUntilMs)) }),
+          ReturnValues: 'ALL_NEW',
+        }),
+      )
+      const all = Array.from({ length: part.total }, (_, i) => out.Attributes?.[`p${i + 1}`]?.S)
+      return all.every((p) => p !== undefined) ? (all as string[]) : undefined
     },
   }
 }

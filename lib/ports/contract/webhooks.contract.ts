@@ -56,5 +56,15 @@ export function webhooksContract(name: string, makeStores: MakeStores) {
       await stores.webhooks.recordAttempt(accountId, 'gone', { at: clock.iso(), status: 200, delivered: true })
       expect(await stores.webhooks.get(accountId, 'gone')).toBeUndefined()
     })
+
+    it('collects the parts of a long MO: the write that completes it gets every payload in order, and lists skip it', async () => {
+      const { clock, stores, accountId } = await setup()
+      const part = (seq: number) => ({ key: 'k1', seq, total: 3, payload: `p${seq}`, validUntil: clock.iso(60_000) })
+      expect(await stores.webhooks.addPart(accountId, part(3))).toBeUndefined()
+      expect(await stores.webhooks.addPart(accountId, part(1))).toBeUndefined()
+      expect(await stores.webhooks.addPart(accountId, part(2))).toEqual(['p1', 'p2', 'p3'])
+      expect(await stores.webhooks.addPart(accountId, part(2))).toEqual(['p1', 'p2', 'p3']) // a redelivered part
+      expect((await stores.webhooks.list(accountId, clock.now(), 10)).items).toEqual([])
+    })
   })
 }
