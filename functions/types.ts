@@ -4,6 +4,8 @@ import type { PartialItemFailureResponse } from '@aws-lambda-powertools/batch/ty
 export interface SqsRecord {
   messageId: string
   body: string
+  /** Read by the webhook function, which sets a failed record's visibility to its backoff. */
+  receiptHandle?: string
   attributes?: { ApproximateReceiveCount?: string }
 }
 

@@ -5,11 +5,13 @@ import { extensionSecrets } from '../lib/adapters/aws/secrets'
 import { dynamoStores } from '../lib/adapters/dynamo'
 import { httpConnector } from '../lib/adapters/http/connector'
 import { envSecrets, firstOf, type SecretSource } from '../lib/adapters/http/secrets'
+import { fetchWebhookPoster } from '../lib/adapters/http/webhook-poster'
 import { sqsQueues } from '../lib/adapters/sqs'
 import { smppQueueConnector } from '../lib/adapters/sqs/upstream-connector'
-import { EnvKeys } from '../lib/config'
+import { type Config, EnvKeys } from '../lib/config'
 import type { Deps } from '../lib/domain/deps'
 import type { UpstreamKind } from '../lib/domain/model'
+import type { WebhookSendDeps } from '../lib/domain/webhook-send'
 import { MetricServices } from '../lib/observability/names'
 import { emfMetrics, emfSink } from '../lib/observability/powertools'
 import type { Connector, Log } from '../lib/ports'
@@ -53,6 +55,20 @@ export function buildDeps(cfg: Deps['cfg'], opts: WiringOptions = {}): Deps {
     metrics: opts.metrics ?? emfSink(emfMetrics(MetricServices.functions)),
     cfg,
   }
+}
+
+/** The webhook function's adapters: its tables, the queue whose records it backs off, fetch to the receivers. */
+export function buildWebhookDeps(cfg: Config<'webhook'>, opts: WiringOptions = {}) {
+  const db = new DynamoDBClient({ region: cfg.region, endpoint: cfg.endpoints.dynamo })
+  const sqs = new SQSClient({ region: cfg.region, endpoint: cfg.endpoints.sqs })
+  meterFromEnv(process.env.METER_DIR, 'functions', { dynamo: db, sqs })
+  const send: WebhookSendDeps = {
+    stores: dynamoStores(db, cfg.tables, { retentionDays: cfg.retentionDays }),
+    poster: fetchWebhookPoster(cfg.webhook.timeoutMs),
+    now: () => new Date(),
+    log: opts.log ?? powertoolsLog(),
+  }
+  return { ...send, queues: sqsQueues(sqs), metrics: opts.metrics ?? emfSink(emfMetrics(MetricServices.functions)), cfg }
 }
 
 /**

@@ -18,6 +18,7 @@ export const Entries = {
   dlr: 'functions/dlr/handler.ts',
   due: 'functions/due/handler.ts',
   api: 'functions/api/handler.ts',
+  webhook: 'functions/webhook/handler.ts',
   node: 'smpp-node/main.ts',
 } as const
 export type EntryName = keyof typeof Entries

@@ -114,6 +114,8 @@ export interface Config<S extends Scope = 'stack'> {
    * nodes when a sibling service of the same image runs the pool.
    */
   upstreamPool: boolean
+  /** The webhook sender (lib/domain/webhook-send.ts): first retry after retryBaseSec, doubling; each POST's timeout. */
+  webhook: { retryBaseSec: number; timeoutMs: number }
 }
 
 const fail = (msg: string): never => {
@@ -184,5 +186,6 @@ export function loadConfig<S extends Scope>(scope: S, env: Record<string, string
     pendingValidityHours: int('PENDING_VALIDITY_HOURS', 72),
     api: { port: int('API_PORT', 8080), host: env.API_HOST?.trim() || '127.0.0.1', cursorSecret: opt('API_CURSOR_SECRET') },
     upstreamPool: bool(EnvKeys.upstreamPool, true),
+    webhook: { retryBaseSec: Math.max(1, int('WEBHOOK_RETRY_BASE_SEC', 2)), timeoutMs: int('WEBHOOK_TIMEOUT_MS', 5_000) },
   })
 }

@@ -140,6 +140,16 @@ export const Tables = {
       'api compatibility report: Query by account, newest first, a page of sessions',
     ],
   },
+  webhooks: {
+    name: 'webhooks',
+    partitionKey: s('accountId'),
+    sortKey: s('eventId'),
+    ttlAttribute: 'expiresAt',
+    accessPatterns: [
+      'webhook events (docs/API.md "Webhooks"): pk accountId, sk eventId (sha256 of the delivery id: the same receipt is one item);',
+      'dlr/submit/dispatch: conditional Put once; webhook function: GetItem, UpdateItem attempts/deliveredAt; api: Query list, GetItem replay',
+    ],
+  },
 } as const satisfies Record<string, TableDef>
 
 export type TableName = keyof typeof Tables
@@ -210,6 +220,12 @@ export const Queues = {
     batchWindowSec: 0,
   },
   receipts: { name: 'receipts', visibilityTimeoutSec: 60, maxReceiveCount: 5, retentionSec: days(4), batchSize: 10, batchWindowSec: 0 },
+  /**
+   * Receipts and MO for accounts with a webhook URL (lib/domain/webhook-event.ts). A failed POST is retried by the
+   * queue: the function sets the record's visibility to the backoff of its receive count (webhookBackoffSec), so
+   * maxReceiveCount covers a receiver down for about a day at the 1 h cap; an event past its validity is dropped.
+   */
+  webhook: { name: 'webhook', visibilityTimeoutSec: 60, maxReceiveCount: 40, retentionSec: days(4), batchSize: 10, batchWindowSec: 0 },
   // Messages for upstreams of kind 'smpp': consumed by the bind pool in the Fargate-side process, not a Lambda.
   upstream: { name: 'upstream', visibilityTimeoutSec: 60, maxReceiveCount: 5, retentionSec: days(4), batchSize: 10, batchWindowSec: 0 },
 } as const satisfies Record<string, QueueDef>

@@ -19,7 +19,7 @@ export interface RuntimeAccess {
   callback?: 'owner' | 'send'
 }
 
-export type Runtime = 'submit' | 'dispatch' | 'dlr' | 'api' | 'node' | 'due'
+export type Runtime = 'submit' | 'dispatch' | 'dlr' | 'api' | 'node' | 'due' | 'webhook'
 
 // The pipeline's three functions charge, settle and deliver through the same stores (lib/domain/settle.ts):
 // accounts, messages, usage, ledger and guards in one transaction; an async refusal's or a receipt's deliver
@@ -34,20 +34,21 @@ const pipelineTables = {
   guards: 'readwrite',
   sessions: 'read',
   pending: 'write',
+  webhooks: 'write', // an account with a webhook URL gets its receipts and MO there (lib/domain/webhook-event.ts)
 } as const
 
 export const Runtimes = {
   // Validate, price, route, then charge; the verdict goes to the posting node's callback queue (SubmitJob.replyTo).
-  submit: { tables: pipelineTables, send: ['dispatch'], callback: 'send' },
+  submit: { tables: pipelineTables, send: ['dispatch', 'webhook'], callback: 'send' },
   // Send upstream once; on failure the next upstream, or the final state with a refund and a receipt.
   // 'upstream': messages for upstreams of kind smpp go to the bind pool (issue 9). Retries and
   // failover happen inside the invocation (lib/domain/dispatch.ts), not through the queue.
-  dispatch: { tables: pipelineTables, send: ['upstream'], callback: 'send' },
+  dispatch: { tables: pipelineTables, send: ['upstream', 'webhook'], callback: 'send' },
   // Receipts and MO: move the message state once, refund failures, store the deliver as pending, notify a node.
-  dlr: { tables: pipelineTables, send: [], callback: 'send' },
+  dlr: { tables: pipelineTables, send: ['webhook'], callback: 'send' },
   // The due-time sweep (issue 14, lib/domain/due.ts): releases scheduled messages to 'dispatch', settles expiries
   // and cancels (refund, usage, receipt) and a replace's price difference (a ledger entry), as the pipeline does.
-  due: { tables: pipelineTables, send: ['dispatch'], callback: 'send' },
+  due: { tables: pipelineTables, send: ['dispatch', 'webhook'], callback: 'send' },
   // Operators and finance: accounts (a top-up is one transaction with a guard and a ledger entry),
   // reference data and API keys, read-only views of the rest; the receipt webhook posts to 'receipts'.
   api: {
@@ -57,13 +58,23 @@ export const Runtimes = {
       messages: 'read',
       ledger: 'readwrite',
       usage: 'read',
-      guards: 'write',
+      // HTTP send (functions/api/routes/messages.ts) polls DECISION#<id> for its verdict and records 0x0402 at its deadline.
+      guards: 'readwrite',
       sessions: 'read',
       pending: 'read',
       compat: 'read',
+      webhooks: 'readwrite', // list and replay
     },
     scan: ['accounts'],
-    send: ['receipts'],
+    // HTTP send posts SubmitJobs like a node; a replay goes back on the webhook queue.
+    send: ['receipts', 'submit', 'webhook'],
+  },
+  // The webhook sender: reads the event and the account's URL and secret, POSTs, records the attempt. It consumes its
+  // queue through the event source; it names it too, to set a failed record's visibility to its backoff.
+  webhook: {
+    tables: { accounts: 'read', ledger: 'read', webhooks: 'readwrite' },
+    send: [],
+    consume: ['webhook'],
   },
   // Binds read accounts (with their balance shards, in the ledger table); query_sm/cancel_sm the message; the verdict deadline decides through guards
   // (ledger.decide); the registry and store-and-forward are the node's own.

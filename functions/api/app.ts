@@ -8,15 +8,17 @@ import { usagePage } from './page'
 import { registerAccounts } from './routes/accounts'
 import { registerCompat } from './routes/compat'
 import { registerFinance } from './routes/finance'
+import { registerMessages } from './routes/messages'
 import { registerOperations } from './routes/operations'
 import { registerReference } from './routes/reference'
+import { registerWebhooks } from './routes/webhooks'
 
 export type { ApiDeps } from './context'
 
 const OpenApiInfo = {
   openapi: '3.1.0',
   info: {
-    title: 'SMPP platform finance and operator API',
+    title: 'SMPP platform finance, operator and HTTP send API',
     version: '1.0.0',
     description: 'Money is integer minor units with a decimal string beside it (`cost`, `costDecimal`). Lists page with `?limit=&cursor=`.',
   },
@@ -45,6 +47,8 @@ export function createApi(given: ApiDeps): ApiApp {
   registerReference(app, deps)
   registerOperations(app, deps)
   registerCompat(app, deps)
+  registerMessages(app, deps)
+  registerWebhooks(app, deps)
 
   app.doc31('/openapi.json', OpenApiInfo)
   let docs: string | undefined // built on first request: the routes are all registered by then

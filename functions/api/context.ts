@@ -13,6 +13,15 @@ export interface ApiDeps {
   log: Log
   queues?: QueueSender
   receiptsQueueUrl?: string
+  /** HTTP send (routes/messages.ts): SubmitJobs go here; without it the route answers 503. */
+  submitQueueUrl?: string
+  /** Webhook replays go back on this queue (routes/webhooks.ts). */
+  webhookQueueUrl?: string
+  /** How long HTTP send waits for its verdict before recording 0x0402 (the node's VERDICT_DEADLINE_MS). */
+  verdictDeadlineMs?: number
+  /** Days a decision record lives (Config.retentionDays). */
+  retentionDays?: number
+  sleep?: (ms: number) => Promise<void>
   /**
    * HMAC key of cursors that carry state the caller must not alter (the ledger's running balance). Every
    * instance of the API must share it (API_CURSOR_SECRET); without it createApi draws one per process.

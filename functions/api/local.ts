@@ -11,7 +11,19 @@ const cfg = loadConfig('api')
 const deps = buildDeps(cfg)
 const { port, host: hostname } = cfg.api
 const server = serve(
-  { fetch: createApi({ ...deps, receiptsQueueUrl: cfg.queues.receipts, cursorKey: cfg.api.cursorSecret }).fetch, port, hostname },
+  {
+    fetch: createApi({
+      ...deps,
+      receiptsQueueUrl: cfg.queues.receipts,
+      submitQueueUrl: cfg.queues.submit,
+      webhookQueueUrl: cfg.queues.webhook,
+      verdictDeadlineMs: cfg.smpp.verdictDeadlineMs,
+      retentionDays: cfg.retentionDays,
+      cursorKey: cfg.api.cursorSecret,
+    }).fetch,
+    port,
+    hostname,
+  },
   (info) => deps.log.info('api listening', { url: `http://${hostname}:${info.port}/`, docs: `http://${hostname}:${info.port}/docs` }),
 )
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => server.close(() => process.exit(0)))

@@ -16,7 +16,9 @@ const fiveMinutes = Duration.minutes(5)
  * Seconds the oldest message of a queue may wait before someone is woken: a stage that stopped consuming shows
  * here first. The submit queue's bound is tight because the node answers 0x0402 after VERDICT_DEADLINE_MS (5 s).
  */
-export const OldestMessageAlarmSec: Record<QueueName, number> = { submit: 60, dispatch: 300, receipts: 300, upstream: 300 }
+// The webhook queue holds an account's events while its receiver is down, which is the account's outage, not the
+// platform's: its bound is past the first hours of backoff (1 h between attempts from the 12th).
+export const OldestMessageAlarmSec: Record<QueueName, number> = { submit: 60, dispatch: 300, receipts: 300, upstream: 300, webhook: 21_600 }
 
 /** A metric the platform writes itself as EMF (lib/observability/names.ts). */
 export const platformMetric = (name: string, dimensions: Record<string, string>, statistic = 'Sum', period = fiveMinutes) =>

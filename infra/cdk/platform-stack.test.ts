@@ -66,7 +66,7 @@ const taskRole = (t: Template) => logicalIdStartingWith(t, 'AWS::IAM::Role', 'Sm
 
 const tableNames = Object.keys(Tables) as TableName[]
 const queueNames = Object.keys(Queues) as QueueName[]
-const workerQueues: QueueName[] = ['submit', 'dispatch', 'receipts']
+const workerQueues: QueueName[] = ['submit', 'dispatch', 'receipts', 'webhook']
 
 describe('PlatformStack (dev)', () => {
   let t: Template
@@ -151,7 +151,14 @@ describe('PlatformStack (dev)', () => {
   })
 
   it('runs five ARM64 Node.js 22 functions whose env is what loadConfig reads for their runtime', () => {
-    const byRuntime = { submit: 'SubmitWorker', dispatch: 'DispatchWorker', dlr: 'DlrWorker', api: 'Api', due: 'DueSweep' } as const
+    const byRuntime = {
+      submit: 'SubmitWorker',
+      dispatch: 'DispatchWorker',
+      dlr: 'DlrWorker',
+      api: 'Api',
+      due: 'DueSweep',
+      webhook: 'WebhookWorker',
+    } as const
     const fns = t.findResources('AWS::Lambda::Function')
     for (const [runtime, prefix] of Object.entries(byRuntime)) {
       const fn = fns[functionId(t, prefix)]
@@ -185,6 +192,7 @@ describe('PlatformStack (dev)', () => {
       dlr: functionRole(t, 'DlrWorker'),
       api: functionRole(t, 'Api'),
       due: functionRole(t, 'DueSweep'),
+      webhook: functionRole(t, 'WebhookWorker'),
       node: taskRole(t),
     }
     for (const [runtime, role] of Object.entries(roles) as [keyof typeof roles, string][]) {
@@ -303,6 +311,20 @@ describe('PlatformStack (dev)', () => {
     expect(svc.DependsOn).toContain(Object.keys(cleanups)[0])
   })
 
+  // Issue 17: the webhook sender backs a failed record off by setting its visibility, on its own queue only.
+  it('runs the webhook sender on its queue with partial batch failures, allowed to change its records\u2019 visibility', () => {
+    const queueId = logicalIdWhere(t, 'AWS::SQS::Queue', 'QueueName', physicalName('smpp-dev', Queues.webhook.name))
+    const mapping = Object.values(t.findResources('AWS::Lambda::EventSourceMapping')).find(
+      (m) => m.Properties.EventSourceArn['Fn::GetAtt'][0] === queueId,
+    )!.Properties
+    expect(mapping.FunctionName.Ref).toBe(functionId(t, 'WebhookWorker'))
+    expect(mapping.FunctionResponseTypes).toEqual(['ReportBatchItemFailures'])
+    const grants = grantsOf(t, functionRole(t, 'WebhookWorker'))
+    expect(grants.filter((g) => g.action === 'sqs:ChangeMessageVisibility').map((g) => g.resource)).toContain(queueId)
+    const vars = t.findResources('AWS::Lambda::Function')[functionId(t, 'WebhookWorker')].Properties.Environment.Variables
+    expect(vars[EnvKeys.queue('webhook')]).toEqual({ Ref: queueId })
+  })
+
   // Issue 15: two target-tracking policies (scale in only when both agree), no step policy with one threshold.
   it('scales the node on CPU and on sessions per task, both by target tracking', () => {
     t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 1, MaxCapacity: 2 })
@@ -376,7 +398,7 @@ describe('PlatformStack (dev)', () => {
     expect(platform(MetricNames.DeadlineMissed)).toHaveLength(1)
     expect(platform(MetricNames.DeadlineMissed)[0].Dimensions).toEqual([{ Name: MetricDimensions.Service, Value: MetricServices.node }])
     const failed = platform(MetricNames.RecordsFailed).map((a) => a.Dimensions.find((d: { Name: string }) => d.Name === 'Function').Value)
-    expect(failed.sort()).toEqual(['dispatch', 'dlr', 'submit'])
+    expect(failed.sort()).toEqual(['dispatch', 'dlr', 'submit', 'webhook'])
     const throttles = alarms.filter((a) => a.Metrics?.some((m: { Expression?: string }) => m.Expression === 'r + w'))
     expect(throttles).toHaveLength(tableNames.length)
     const callbackDlq = logicalIdWhere(t, 'AWS::SQS::Queue', 'QueueName', physicalName('smpp-dev', CallbackDlqName))

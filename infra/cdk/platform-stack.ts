@@ -61,6 +61,13 @@ export class PlatformStack extends Stack {
         entry: 'dlr',
         maxConcurrency: cfg.workerConcurrency.receipts,
       }),
+      // Receipts and MO to accounts' webhooks, signed, retried with backoff (lib/domain/webhook-send.ts).
+      webhook: new QueueWorker(this, 'WebhookWorker', {
+        ...common,
+        queue: Queues.webhook,
+        entry: 'webhook',
+        maxConcurrency: cfg.workerConcurrency.receipts,
+      }),
     }
     // Queues without a Lambda consumer (consumed by a Fargate-side process): the queue, DLQ and alarm only.
     const others = (Object.keys(Queues) as QueueName[]).filter((q) => !(q in workers))
@@ -93,6 +100,7 @@ export class PlatformStack extends Stack {
       dlr: workers.receipts.fn,
       api: api.fn,
       due: due.fn,
+      webhook: workers.webhook.fn,
       node: { grantPrincipal: smpp.taskDefinition.taskRole, addEnvironment: (k, v) => container.addEnvironment(k, v) },
     }
     for (const [runtime, target] of Object.entries(targets) as [Runtime, EnvTarget][]) {
@@ -151,7 +159,7 @@ export class PlatformStack extends Stack {
       tables: Object.values(tables),
       smpp,
       minTasks: cfg.node.minTasks,
-      functions: ['submit', 'dispatch', 'dlr'],
+      functions: ['submit', 'dispatch', 'dlr', 'webhook'],
     })
     const alarms = [
       ...Object.values(workers).flatMap((w) => w.alarms),

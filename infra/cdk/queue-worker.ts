@@ -13,7 +13,7 @@ import { platformFunction } from './platform-function'
 export interface QueueWorkerProps {
   prefix: string
   queue: QueueDef
-  entry: 'submit' | 'dispatch' | 'dlr'
+  entry: 'submit' | 'dispatch' | 'dlr' | 'webhook'
   /** Pollers never run more than this many invocations: the cap that protects DynamoDB and the upstream. */
   maxConcurrency: number
   memoryMiB: number

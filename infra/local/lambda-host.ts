@@ -15,10 +15,11 @@ export const Functions: Partial<Record<QueueName, string>> = {
   submit: '../../functions/submit/handler.ts',
   dispatch: '../../functions/dispatch/handler.ts',
   receipts: '../../functions/dlr/handler.ts',
+  webhook: '../../functions/webhook/handler.ts',
 }
 
 export async function startLambdaHost(env: Record<string, string | undefined>, concurrency: number): Promise<EventSourceRunner> {
-  const cfg = loadConfig('stack', env) // three functions in one process: every queue they consume
+  const cfg = loadConfig('stack', env) // four functions in one process: every queue they consume
   if (!cfg.endpoints.sqs) throw new Error('lambda host: SQS_ENDPOINT is not set')
   const sqs = localSqsClient(cfg.endpoints.sqs)
   // Lambda's pollers' receives and deletes are billed SQS requests on AWS too.
@@ -54,7 +55,7 @@ export async function startLambdaHost(env: Record<string, string | undefined>, c
 
 async function main() {
   const host = await startLambdaHost(process.env, Number(process.env.LAMBDA_CONCURRENCY ?? 2) || 2)
-  console.error('lambda host: polling submit, dispatch and receipts; sweeping due messages')
+  console.error('lambda host: polling submit, dispatch, receipts and webhook; sweeping due messages')
   let stopping = false
   const stop = async () => {
     if (stopping) return

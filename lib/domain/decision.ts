@@ -14,3 +14,9 @@ export const decideOnce = (ledger: Pick<Ledger, 'decide'>, messageId: string, st
  * a deadline: an async account was answered 0 at once, so a queue backlog must not turn into refusals.
  */
 export const isPastDeadline = (job: { async?: boolean; deadline: number }, nowMs: number): boolean => !job.async && nowMs > job.deadline
+
+/**
+ * SubmitJob.replyTo of a submit whose sender polls its DECISION# record instead of reading a callback queue (the HTTP
+ * send API, lib/domain/http-verdict.ts): the pipeline records every verdict there anyway, so it sends none.
+ */
+export const PollsDecision = 'decision:poll'

@@ -4,14 +4,19 @@ import { addHours, epochSec } from './ids'
 import type { DeliverMessage } from './jobs'
 import type { DeliverPayload } from './model'
 import { canReceive } from './sessions'
+import { deliverToWebhook } from './webhook-event'
 
 /**
  * Store and forward (docs/DESIGN.md rule 3): a receipt or MO is first stored as a pending item, then one
  * node holding a receiver session of the account is nudged through its callback queue. The item is
  * the truth: if no node holds a receiver bind, or the nudge is lost with its node, the next bind
  * drains the pending table. `deliveryId` is derived from the event, so the item's identity is stable.
+ * Returns the pending item's key, or for an account with a webhook the event id ('' for a part of a long MO that
+ * waits for the others).
  */
 export async function deliverToAccount(deps: Deps, accountId: string, deliveryId: string, deliver: DeliverPayload): Promise<string> {
+  // An account with a webhook URL gets its receipts and MO there instead (docs/API.md "Webhooks").
+  if ((await deps.stores.accounts.get(accountId))?.webhookUrl) return (await deliverToWebhook(deps, accountId, deliveryId, deliver)) ?? ''
   const now = deps.now()
   const sk = await deps.stores.pending.add({
     accountId,

@@ -33,6 +33,10 @@ export interface Account {
   /** Test access (issue 19, lib/domain/sandbox.ts): every message goes to the sandbox upstream; its balance is test credit. */
   sandbox?: boolean
   createdAt: string
+  /** Receipts and MO are POSTed here instead of waiting for an SMPP receiver (lib/domain/webhook-event.ts). */
+  webhookUrl?: string
+  /** HMAC-SHA256 key of the webhook signature; shown to the operator once, when the URL is set. */
+  webhookSecret?: string
 }
 
 /**

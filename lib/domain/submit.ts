@@ -1,6 +1,6 @@
 import { queueUrl } from '../config'
 import { receiptText } from './charge'
-import { isPastDeadline } from './decision'
+import { isPastDeadline, PollsDecision } from './decision'
 import { deliverToAccount } from './deliver'
 import type { Deps } from './deps'
 import { clientMessageId, GuardKey, recordId } from './ids'
@@ -68,7 +68,7 @@ export async function submitBatch(deps: Deps, jobs: SubmitJob[]): Promise<Submit
   const byReply = new Map<string, Verdict[]>()
   for (const [, n] of first) {
     const o = outcomes[n]
-    if (jobs[n].async || !('verdict' in o) || !o.verdict) continue
+    if (jobs[n].async || jobs[n].replyTo === PollsDecision || !('verdict' in o) || !o.verdict) continue
     byReply.set(jobs[n].replyTo, [...(byReply.get(jobs[n].replyTo) ?? []), o.verdict])
   }
   await Promise.all(

@@ -9,6 +9,7 @@ import type { ReferenceStore } from './reference'
 import type { SessionRegistry } from './sessions'
 import type { Strikes } from './strikes'
 import type { UsageStore } from './usage'
+import type { WebhookStore } from './webhooks'
 
 export type { AccountStore, Page } from './accounts'
 export type { CompatStore } from './compat'
@@ -25,6 +26,7 @@ export type { ReferenceStore } from './reference'
 export type { SessionRegistry } from './sessions'
 export type { Strikes } from './strikes'
 export type { UsageStore } from './usage'
+export { type MoPart, PartPrefix, type WebhookAttempt, type WebhookEvent, type WebhookStore } from './webhooks'
 
 /**
  * Every store the runtimes use, built in one place per runtime: `dynamoStores(db, cfg.tables)` on AWS
@@ -46,4 +48,6 @@ export interface Stores {
   quotas: Quotas
   /** ESME sessions as the nodes observed them (issue 19: compatibility report). */
   compat: CompatStore
+  /** Receipts and MO kept for accounts' webhooks. */
+  webhooks: WebhookStore
 }

@@ -121,8 +121,8 @@ const IdempotencyKey = z.object({
     .openapi({ description: 'the same key credits once, however often the request is retried' }),
 })
 
-/** Never the password hash. */
-export const accountView = ({ passwordHash: _h, ...a }: Account) =>
+/** Never the password hash, nor the webhook secret (shown once, by PUT /accounts/{id}/webhook). */
+export const accountView = ({ passwordHash: _h, webhookSecret: _s, ...a }: Account) =>
   withDecimals(
     { ...a, sandbox: a.sandbox === true, messageIdFormat: a.messageIdFormat ?? 'opaque', throttle: a.throttle ?? {} },
     ['balance', 'creditLimit'],

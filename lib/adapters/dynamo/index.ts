@@ -13,6 +13,7 @@ import { dynamoReference } from './reference'
 import { dynamoSessions } from './sessions'
 import { dynamoStrikes } from './strikes'
 import { dynamoUsage } from './usage'
+import { dynamoWebhooks } from './webhooks'
 
 export interface DynamoOptions {
   /** Clock for conditions that compare with now (expired guards, pending claims). */
@@ -53,5 +54,6 @@ export function dynamoStores(db: DynamoDBClient, configured: Partial<Record<Tabl
     strikes: dynamoStrikes(db, tables.guards),
     quotas: dynamoQuotas(db, tables.guards),
     compat: dynamoCompat(db, tables.compat, clock.retentionDays),
+    webhooks: dynamoWebhooks(db, tables.webhooks),
   }
 }

@@ -8,6 +8,7 @@ import { memoryQuotas } from './quotas'
 import { memoryReference } from './reference'
 import { copy, createState, type MemoryState, nowSec, partition } from './state'
 import { memoryStrikes } from './strikes'
+import { memoryWebhooks } from './webhooks'
 
 export interface MemoryOptions {
   /** The clock guards, sessions and pending claims compare against (tests step it forward). */
@@ -34,6 +35,7 @@ export function memoryStores(opts: MemoryOptions = {}): Stores {
     strikes: memoryStrikes(),
     quotas: memoryQuotas(),
     compat: memoryCompat(),
+    webhooks: memoryWebhooks(),
   }
 }
 
