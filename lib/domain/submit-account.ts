@@ -1,5 +1,6 @@
 import type { Charge, ChargeResult } from '../ports'
 import { Status } from '../smpp/status'
+import { adoptions } from './adoption-submit'
 import { chargeFor, dispatchJobFor } from './charge'
 import { checkBlacklist, checkStopWords } from './content'
 import { decideOnce } from './decision'
@@ -30,6 +31,8 @@ export interface AccountResult {
   dispatch: DispatchJob[]
   /** Async refusals, sent as REJECTD receipts after the verdicts (not a decision: they may wait). */
   rejects: (Slot & { status: number })[]
+  /** Issue 18: jobs adopted as an earlier, unanswered message (by place in the group): answered with its id. */
+  adopted: Map<number, string>
 }
 
 interface Ctx {
@@ -51,11 +54,12 @@ export async function decideAccount(deps: Deps, accountId: string, jobs: SubmitJ
   const { ledger, accounts, reference } = deps.stores
   const ids = jobs.flatMap((job) => job.destinations.map((_, i) => recordId(job.messageId, i)))
   const [account, earlier, stopWords] = await Promise.all([accounts.get(accountId), ledger.decisions(ids), reference.stopWords(accountId)])
-  const out: AccountResult = { statuses: jobs.map(() => []), dispatch: [], rejects: [] }
+  const adopted = await adoptions(deps, jobs, earlier)
+  const out: AccountResult = { statuses: jobs.map((_, n) => (adopted.has(n) ? [Status.Ok] : [])), dispatch: [], rejects: [], adopted }
   const ctx: Ctx = { deps, account, earlier, stopWords, memo: new Map(), out }
   await decideRound(
     ctx,
-    jobs.map((job, n) => ({ job, i: 0, n })),
+    jobs.flatMap((job, n) => (adopted.has(n) ? [] : [{ job, i: 0, n }])),
   )
   jobs.forEach((job, n) => {
     if (!job.async && out.statuses[n]?.[0] === Status.NotRegistered) out.statuses[n] = undefined

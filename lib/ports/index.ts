@@ -2,6 +2,7 @@ import type { AccountStore } from './accounts'
 import type { Guards } from './guards'
 import type { Ledger } from './ledger'
 import type { MessageStore } from './messages'
+import type { Fingerprints, NodeRegistry } from './nodes'
 import type { PendingStore } from './pending'
 import type { ReferenceStore } from './reference'
 import type { SessionRegistry } from './sessions'
@@ -15,6 +16,7 @@ export type { Charge, ChargeResult, Decision, Ledger, Refund } from './ledger'
 export { chargeLine } from './ledger'
 export type { Log } from './log'
 export type { MessageStore } from './messages'
+export type { Fingerprints, NodeRegistry } from './nodes'
 export type { PendingStore } from './pending'
 export { BatchSendFailure, type QueueConsumer, type QueueSender, type ReceivedMessage } from './queue'
 export type { ReferenceStore } from './reference'
@@ -38,4 +40,7 @@ export interface Stores {
   pending: PendingStore
   /** Failed-bind counters shared by every node (guards table, pk STRIKE#...). */
   strikes: Strikes
+  /** Issue 18: node processes alive or dead, and the owners of duplicate fingerprints (adoption). */
+  nodes: NodeRegistry
+  fingerprints: Fingerprints
 }

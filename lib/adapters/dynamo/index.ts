@@ -6,6 +6,7 @@ import { DefaultShards } from './balance'
 import { dynamoGuards } from './guards'
 import { dynamoLedger } from './ledger'
 import { dynamoMessages } from './messages'
+import { dynamoFingerprints, dynamoNodes } from './nodes'
 import { dynamoPending } from './pending'
 import { dynamoReference } from './reference'
 import { dynamoSessions } from './sessions'
@@ -49,5 +50,7 @@ export function dynamoStores(db: DynamoDBClient, configured: Partial<Record<Tabl
     sessions: dynamoSessions(db, tables.sessions),
     pending: dynamoPending(db, tables.pending, clock.now),
     strikes: dynamoStrikes(db, tables.guards),
+    nodes: dynamoNodes(db, tables.sessions),
+    fingerprints: dynamoFingerprints(db, tables.guards),
   }
 }

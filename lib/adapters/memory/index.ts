@@ -3,6 +3,7 @@ import { Sk, upTo } from '../keys'
 import { memoryAccounts } from './accounts'
 import { addUsage, memoryLedger } from './ledger'
 import { memoryMessages } from './messages'
+import { memoryFingerprints, memoryNodes } from './nodes'
 import { memoryReference } from './reference'
 import { copy, createState, type MemoryState, nowSec, partition } from './state'
 import { memoryStrikes } from './strikes'
@@ -30,6 +31,8 @@ export function memoryStores(opts: MemoryOptions = {}): Stores {
     sessions: memorySessions(state),
     pending: memoryPending(state),
     strikes: memoryStrikes(),
+    nodes: memoryNodes(),
+    fingerprints: memoryFingerprints(state),
   }
 }
 
