@@ -105,7 +105,7 @@ export class CallbackConsumer {
       return false
     }
     if (msg.type === 'verdict') {
-      verdicts.settle(msg.messageId, msg.status)
+      verdicts.settle(msg.messageId, msg.status, msg.adoptedId)
       return true
     }
     const conn = this.node.pickReceiver(msg.accountId)

@@ -62,6 +62,8 @@ export interface SubmitServices extends Common {
   speed: SpeedLimit
   nextMessageId(): string
   callbackQueueUrl: string
+  /** This node process (node id and nonce): the fingerprint's owner for adoption after a crash (issue 18). */
+  incarnation: string
   verdictDeadlineMs: number
   submits: Pick<SubmitBatcher, 'post'>
   verdicts: Pick<VerdictBook, 'wait' | 'expireNow'>

@@ -15,6 +15,7 @@ import { UnboundSlots } from '../edge/unbound-slots'
 import type { Clock } from '../session/clock'
 import { Connection, type Remote } from '../session/connection'
 import { drainNode } from './drain'
+import { NodeLiveness } from './liveness'
 import { silentLog } from './log'
 import { messageIdGenerator } from './message-id'
 import { Metrics } from './metrics'
@@ -51,6 +52,9 @@ export class SmppNode {
   private readonly connections = new Set<Connection>()
   private readonly onStream: (stream: Duplex, remote: Remote) => Connection
   private draining$ = false
+  /** This process: node id and nonce (issue 18), in its jobs, its pending claims and the node registry. */
+  readonly incarnation: string
+  private readonly liveness: NodeLiveness
 
   constructor(deps: NodeDeps) {
     const s = deps.settings
@@ -60,9 +64,28 @@ export class SmppNode {
     this.settings = s
     this.clock = clock
     this.log = log
+    const nonce = deps.nonce ?? randomBytes(4).toString('hex')
+    this.incarnation = `${s.nodeId}#${nonce}`
+    this.liveness = new NodeLiveness({
+      nodes: stores.nodes,
+      nodeId: s.nodeId,
+      incarnation: this.incarnation,
+      callbackQueueUrl: s.callbackQueueUrl,
+      beatMs: s.livenessMs ?? 2_000,
+      clock,
+      log,
+    })
     this.verdicts = new VerdictBook({ clock, log, metrics, ledger: stores.ledger, retentionDays: s.retentionDays })
     const claimMs = s.smpp.responseTimeoutMs + 5_000
-    const delivery: DeliveryDeps = { pending: stores.pending, clock, metrics, nodeId: s.nodeId, claimMs }
+    const liveness = this.liveness
+    const delivery: DeliveryDeps = {
+      pending: stores.pending,
+      clock,
+      metrics,
+      nodeId: this.incarnation,
+      claimMs,
+      deadClaimants: () => liveness.deadClaimants(),
+    }
     this.delivery = delivery
     this.sessions = new BoundSessions({
       ...s,
@@ -117,8 +140,9 @@ export class SmppNode {
       // The sessions commands run on are this node's own connections (accept below).
       bound: (session) => this.bound(session as Connection),
       speed: this.throttles,
-      nextMessageId: messageIdGenerator(s.nodeId, deps.nonce ?? randomBytes(4).toString('hex'), () => clock.now()),
+      nextMessageId: messageIdGenerator(s.nodeId, nonce, () => clock.now()),
       callbackQueueUrl: s.callbackQueueUrl,
+      incarnation: this.incarnation,
       verdictDeadlineMs: s.smpp.verdictDeadlineMs,
       submits: new SubmitBatcher(queues, s.submitQueueUrl),
       verdicts: this.verdicts,
@@ -131,10 +155,14 @@ export class SmppNode {
     return this.draining$
   }
 
-  /** Starts the callback consumer and the registry heartbeat. */
-  start(): void {
+  /**
+   * Starts the callback consumer and the registry heartbeat; resolves once this process is in the node
+   * registry and its predecessors are marked dead, so a client that rebinds after a crash finds them dead.
+   */
+  start(): Promise<void> {
     this.consumer.start()
     this.sessions.startHeartbeat()
+    return this.liveness.start()
   }
 
   /** Takes over a connected stream (after any PROXY header): the real client address comes from the caller. */
@@ -184,12 +212,15 @@ export class SmppNode {
     this.draining$ = true
     const { connections, sessions, consumer, verdicts, clock, log } = this
     await drainNode({ connections, sessions, consumer, verdicts, clock, log, drainTimeoutMs: this.settings.smpp.drainTimeoutMs })
+    // Submits still unanswered can now be adopted when their clients re-send them elsewhere (issue 18).
+    await this.liveness.retire()
   }
 
   /** Stops without draining (tests' teardown). */
   async close(): Promise<void> {
     this.draining$ = true
     this.sessions.stopHeartbeat()
+    this.liveness.stop()
     for (const c of this.connections) c.close('node closed')
     await this.sessions.settled()
     await this.consumer.stop()
