@@ -81,6 +81,7 @@ export interface CarrierSimulator {
 }
 
 const MaxBodyBytes = 256 * 1024
+const MaxLog = 100_000
 
 export async function startCarrierSimulator(opts: SimulatorOptions): Promise<CarrierSimulator> {
   const upstreamId = opts.upstreamId ?? 'simulator'
@@ -123,10 +124,15 @@ export async function startCarrierSimulator(opts: SimulatorOptions): Promise<Car
     } satisfies UpstreamEvent)
   }
 
+  // What reached the "handsets": every accepted submit, in order (GET /log; bounded). The fault suite counts
+  // each message in it exactly once (issue 18).
+  const accepted: { messageId: string; to: string; from: string; shortMessage: string }[] = []
   const submit = (req: HttpSubmitRequest, res: ServerResponse) => {
     const outcome = outcomeFor(req.to)
     if (outcome.http === 'unavailable') return reply(res, 503, { error: 'simulated carrier outage' })
     const id = `sim-${randomUUID()}`
+    if (accepted.length >= MaxLog) accepted.shift()
+    accepted.push({ messageId: req.messageId, to: req.to, from: req.from, shortMessage: req.shortMessage })
     if (outcome.http === 'slow') return later(opts.slowMs ?? 30_000, () => reply(res, 200, { id }))
     for (const [i, r] of outcome.receipts.entries()) {
       later(delay * (i + 1), () =>
@@ -142,6 +148,7 @@ export async function startCarrierSimulator(opts: SimulatorOptions): Promise<Car
   const route = async (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname
     if (req.method === 'GET' && path === '/health') return reply(res, 200, { ok: true })
+    if (req.method === 'GET' && path === '/log') return reply(res, 200, { items: accepted })
     if (req.method !== 'POST') return reply(res, 405, { error: 'POST only' })
     const body = await readJson(req)
     if (path === '/mo') {
