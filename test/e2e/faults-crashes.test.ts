@@ -57,7 +57,7 @@ beforeAll(async () => {
   stack = await startStack({
     LOCAL_RESTART_CHILDREN: '1',
     VERDICT_DEADLINE_MS: String(DeadlineMs),
-    // A deliver_sm lost with a killed node is offered again once its claim (response timeout + 5 s) lapses.
+    // A deliver_sm a killed node had claimed is taken over at the rebind (issue 18), or offered again when the claim lapses.
     RESPONSE_TIMEOUT_MS: '5000',
     // Redeliveries the suite waits for (issue 18): dispatch stays above the simulator upstream's 60 s lease.
     LOCAL_VISIBILITY_SEC: 'submit=10,receipts=10,upstream=10,dispatch=75',
