@@ -1,5 +1,5 @@
 import type { Decision } from '../ports'
-import { adoptedId, canAdopt, deadIncarnations } from './adoption'
+import { adoptedId, canAdopt, deadIncarnations, type NodeEntry } from './adoption'
 import { duplicateKey } from './content'
 import type { Deps } from './deps'
 import { addHours, epochSec } from './ids'
@@ -11,7 +11,12 @@ import type { SubmitJob } from './jobs'
  * each adopts. Costs nothing while no node process died in the adoption window (one Query of the node
  * registry per batch); then one BatchGetItem of the jobs' fingerprints, and one decision write per adoption.
  */
-export async function adoptions(deps: Deps, jobs: SubmitJob[], earlier: Map<string, Decision>): Promise<Map<number, string>> {
+export async function adoptions(
+  deps: Deps,
+  jobs: SubmitJob[],
+  earlier: Map<string, Decision>,
+  nodeList: Promise<NodeEntry[]> = deps.stores.nodes.list(),
+): Promise<Map<number, string>> {
   const adopted = new Map<number, string>()
   // A redelivered job of an adoption repeats it.
   jobs.forEach((job, n) => {
@@ -20,9 +25,9 @@ export async function adoptions(deps: Deps, jobs: SubmitJob[], earlier: Map<stri
   })
   const candidates = jobs.flatMap((job, n) => (canAdopt(job) && !earlier.has(job.messageId) ? [n] : []))
   if (candidates.length === 0) return adopted
-  const { nodes, fingerprints, ledger } = deps.stores
+  const { fingerprints, ledger } = deps.stores
   const now = deps.now()
-  const registry = await nodes.list()
+  const registry = await nodeList
   if (deadIncarnations(registry, now.getTime()).size === 0) return adopted
   const keyOf = (job: SubmitJob) =>
     duplicateKey(job.accountId, job.destinations[0].addr, job.text || job.shortMessage + (job.messagePayload ?? ''))

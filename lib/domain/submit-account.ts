@@ -53,8 +53,11 @@ interface Ctx {
 export async function decideAccount(deps: Deps, accountId: string, jobs: SubmitJob[]): Promise<AccountResult> {
   const { ledger, accounts, reference } = deps.stores
   const ids = jobs.flatMap((job) => job.destinations.map((_, i) => recordId(job.messageId, i)))
+  // The node registry is read beside the account's reads, not after them (issue 18: one Query per batch).
+  const registry = deps.stores.nodes.list()
+  registry.catch(() => {}) // awaited in adoptions; a failure there fails the group like any read
   const [account, earlier, stopWords] = await Promise.all([accounts.get(accountId), ledger.decisions(ids), reference.stopWords(accountId)])
-  const adopted = await adoptions(deps, jobs, earlier)
+  const adopted = await adoptions(deps, jobs, earlier, registry)
   const out: AccountResult = { statuses: jobs.map((_, n) => (adopted.has(n) ? [Status.Ok] : [])), dispatch: [], rejects: [], adopted }
   const ctx: Ctx = { deps, account, earlier, stopWords, memo: new Map(), out }
   await decideRound(
