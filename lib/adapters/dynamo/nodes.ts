@@ -61,9 +61,7 @@ export function dynamoNodes(db: DynamoDBClient, table: string): NodeRegistry {
   }
 }
 
-/** The owner attributes the charge transaction writes on a DUP# fingerprint (charge-batch.ts). */
-export const OwnerAttributes = ['ownerId', 'ownerSource', 'ownerRd', 'ownerNode', 'chargedAt'] as const
-
+/** Reads the owner attributes the charge transaction writes on a DUP# fingerprint (charge-batch.ts ownerItem). */
 export function dynamoFingerprints(db: DynamoDBClient, guardsTable: string): Fingerprints {
   return {
     async owners(keys) {
