@@ -77,7 +77,7 @@ export async function main(): Promise<void> {
   const stores = dynamoStores(db, cfg.tables, { retentionDays: cfg.retentionDays })
   const queues = sqsQueues(sqs)
   const node = new SmppNode({ settings: nodeSettings(cfg, callbackQueueUrl), stores, queues, clock: systemClock, log })
-  node.start()
+  await node.start()
   const { tlsCertPem: cert, tlsKeyPem: key } = cfg.smpp
   const listeners = await listen(node, { smpp: cfg.smpp, tls: cert && key ? { cert, key } : readTlsFiles(cfg.smpp), clock: systemClock })
   // CloudWatch EMF on stdout (the awslogs driver on AWS, the terminal locally): what the alarms and dashboard read.

@@ -92,6 +92,7 @@ export interface CarrierSimulator {
 const MaxBodyBytes = 256 * 1024
 // The last submits kept for GET /sms/<messageId>; older ones are forgotten, so memory stays bounded under load.
 const KeepReceived = 1_000
+const MaxLog = 100_000
 
 export async function startCarrierSimulator(opts: SimulatorOptions): Promise<CarrierSimulator> {
   const upstreamId = opts.upstreamId ?? 'simulator'
@@ -142,6 +143,9 @@ export async function startCarrierSimulator(opts: SimulatorOptions): Promise<Car
   }
 
   const received = new Map<string, HttpSubmitRequest>()
+  // What reached the "handsets": every accepted submit, in order (GET /log; bounded). The fault suite counts
+  // each message in it exactly once (issue 18).
+  const accepted: { messageId: string; to: string; from: string; shortMessage: string }[] = []
   const submit = (req: HttpSubmitRequest, res: ServerResponse) => {
     received.delete(req.messageId)
     received.set(req.messageId, req)
@@ -150,6 +154,8 @@ export async function startCarrierSimulator(opts: SimulatorOptions): Promise<Car
     const outcome = outcomeFor(req.to)
     if (outcome.http === 'unavailable') return reply(res, 503, { error: 'simulated carrier outage' })
     const id = `sim-${randomUUID()}`
+    if (accepted.length >= MaxLog) accepted.shift()
+    accepted.push({ messageId: req.messageId, to: req.to, from: req.from, shortMessage: req.shortMessage })
     if (outcome.http === 'slow') return later(opts.slowMs ?? 30_000, () => reply(res, 200, { id }))
     for (const [i, r] of outcome.receipts.entries()) {
       later(delay * (i + 1), () =>
@@ -169,6 +175,7 @@ export async function startCarrierSimulator(opts: SimulatorOptions): Promise<Car
       const got = received.get(decodeURIComponent(path.slice('/sms/'.length)))
       return got ? reply(res, 200, got) : reply(res, 404, { error: 'no such message received' })
     }
+    if (req.method === 'GET' && path === '/log') return reply(res, 200, { items: accepted })
     if (req.method !== 'POST') return reply(res, 405, { error: 'POST only' })
     const body = await readJson(req)
     if (path === '/mo') {

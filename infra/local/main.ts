@@ -8,6 +8,7 @@ import { dynamoStores } from '../../lib/adapters/dynamo'
 import { sqsQueues } from '../../lib/adapters/sqs'
 import { EnvKeys } from '../../lib/config'
 import { SandboxUpstream } from '../../lib/domain/sandbox'
+import { LocalQueues, type QueueName } from '../../lib/resources'
 import { startCarrierSimulator } from './carrier-simulator'
 import { type Child, startChild } from './children'
 import { localDynamoClient, localSqsClient } from './clients'
@@ -83,6 +84,20 @@ async function shutdown(code: number, why?: string): Promise<never> {
   return new Promise<never>(() => {})
 }
 
+/**
+ * LOCAL_VISIBILITY_SEC=submit=10,dispatch=75: shorter visibility timeouts, so the fault suite can wait for the
+ * redelivery of what a killed Lambda host left in flight (issue 18). Keep dispatch above its 60 s lease.
+ */
+function visibilityOverrides(spec: string | undefined): Partial<Record<QueueName, number>> {
+  const out: Partial<Record<QueueName, number>> = {}
+  for (const part of (spec ?? '').split(',').filter(Boolean)) {
+    const [q, sec] = part.split('=')
+    if (!(q in LocalQueues) || !Number.isInteger(Number(sec))) throw new OneLineError(`LOCAL_VISIBILITY_SEC: bad entry ${part}`)
+    out[q as QueueName] = Number(sec)
+  }
+  return out
+}
+
 async function start() {
   const dynamo = opts.dynamoEndpoint
     ? { endpoint: opts.dynamoEndpoint }
@@ -95,7 +110,7 @@ async function start() {
   if ('stop' in sqsServer) cleanups.push(sqsServer.stop)
   const db = localDynamoClient(dynamo.endpoint)
   const sqs = localSqsClient(sqsServer.endpoint)
-  const provisioned = await provision({ db, sqs, prefix: opts.prefix })
+  const provisioned = await provision({ db, sqs, prefix: opts.prefix, visibility: visibilityOverrides(env.LOCAL_VISIBILITY_SEC) })
   // The carrier simulator's receipt posts, as a connector's would cost on AWS (the bench sets METER_DIR).
   meterFromEnv(env.METER_DIR, 'carrier', { sqs })
 

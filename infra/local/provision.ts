@@ -64,12 +64,29 @@ async function ensureTable(db: DynamoDBClient, def: TableDef, tableName: string)
  * Creates every table of `Tables` and every queue of `LocalQueues` (with its DLQ and redrive) under `prefix`: the
  * AWS definitions, with the local dispatch visibility (lib/resources.ts).
  */
-export async function provision({ db, sqs, prefix }: { db: DynamoDBClient; sqs: SQSClient; prefix: string }): Promise<Provisioned> {
+export async function provision({
+  db,
+  sqs,
+  prefix,
+  visibility = {},
+}: {
+  db: DynamoDBClient
+  sqs: SQSClient
+  prefix: string
+  /** Visibility timeouts by queue (LOCAL_VISIBILITY_SEC): the fault suite waits for redeliveries in seconds (issue 18). */
+  visibility?: Partial<Record<QueueName, number>>
+}): Promise<Provisioned> {
   const tableNames = Object.keys(Tables) as TableName[]
   const queueNames = Object.keys(LocalQueues) as QueueName[]
   await Promise.all(tableNames.map((t) => ensureTable(db, Tables[t], physicalName(prefix, Tables[t].name))))
   const created = await Promise.all(
-    queueNames.map((q) => ensureQueueWithDlq(sqs, { ...LocalQueues[q], name: physicalName(prefix, LocalQueues[q].name) })),
+    queueNames.map((q) =>
+      ensureQueueWithDlq(sqs, {
+        ...LocalQueues[q],
+        visibilityTimeoutSec: visibility[q] ?? LocalQueues[q].visibilityTimeoutSec,
+        name: physicalName(prefix, LocalQueues[q].name),
+      }),
+    ),
   )
   return {
     prefix,

@@ -1,4 +1,5 @@
 import type { Charge } from '../ports'
+import { AdoptionWindowSec, canAdopt } from './adoption'
 import { duplicateKey } from './content'
 import type { MessageTimes } from './deferral'
 import { addHours, epochSec, recordId, utcDay } from './ids'
@@ -54,13 +55,7 @@ export function chargeFor(
     },
     entry: { accountId: account.accountId, entryId: `charge-${messageId}`, at, kind: 'charge', amount: -cost, messageId },
     usageDay: utcDay(now),
-    ...(account.duplicateWindowSec > 0 && {
-      duplicate: {
-        // Binary content has no text: its octets are the fingerprint.
-        key: duplicateKey(account.accountId, destination, job.text || job.shortMessage + (job.messagePayload ?? '')),
-        expiresAt: epochSec(now) + account.duplicateWindowSec,
-      },
-    }),
+    ...fingerprint(job, index, account, now, messageId),
     decisionExpiresAt: epochSec(addHours(now, retentionDays * 24)),
   }
 }
@@ -87,4 +82,28 @@ export function dispatchJobFor(job: SubmitJob, index: number, upstreams: string[
     upstreams,
     attempt: 0,
   }
+}
+
+/**
+ * The duplicate fingerprint: for the account's duplicate window, and (issue 18) for the adoption window
+ * when a node waits to answer the submit, naming its owner so that a re-send after the node died finds it.
+ */
+function fingerprint(job: SubmitJob, index: number, account: Account, now: Date, messageId: string): Pick<Charge, 'duplicate'> {
+  const window = account.duplicateWindowSec
+  const adoptable = job.incarnation !== undefined && canAdopt(job)
+  if (window <= 0 && !adoptable) return {}
+  // Binary content has no text: its octets are the fingerprint.
+  const key = duplicateKey(account.accountId, job.destinations[index].addr, job.text || job.shortMessage + (job.messagePayload ?? ''))
+  const at = epochSec(now)
+  if (!adoptable) return { duplicate: { key, expiresAt: at + window } }
+  const owner = {
+    messageId,
+    sourceAddr: job.sourceAddr,
+    registeredDelivery: job.registeredDelivery,
+    incarnation: job.incarnation!,
+    chargedAt: at,
+  }
+  // Without a window the fingerprint refuses nothing (dupUntil already past) and only serves adoption.
+  const dupUntil = window > 0 ? at + window : at - 1
+  return { duplicate: { key, expiresAt: Math.max(at + window, at + AdoptionWindowSec), dupUntil, owner } }
 }

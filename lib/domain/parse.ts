@@ -19,6 +19,7 @@ export const SubmitJobSchema = z.object({
   messageId: z.string().min(1),
   accountId: z.string().min(1),
   nodeId: z.string(),
+  incarnation: z.string().optional(), // issue 18: the node process that waits to answer (node id and nonce)
   replyTo: z.string().min(1), // the node's callback queue URL
   receivedAt: z.string(), // ISO
   deadline: z.number(), // epoch ms; after it the node has answered 0x0402, so the pipeline must drop the job
@@ -114,6 +115,7 @@ export const CallbackMessageSchema = z.discriminatedUnion('type', [
     type: z.literal('verdict'),
     messageId: z.string().min(1),
     status: int, // 0 or the command_status to answer with
+    adoptedId: z.string().optional(), // issue 18: a re-send adopted as this earlier message id, answered with it
     /** submit_multi: destinations refused while others were accepted (submit_multi_resp unsuccess_sme). */
     unsuccess: z.array(z.object({ addr: z.string(), ton: int, npi: int, status: int })).optional(),
   }),

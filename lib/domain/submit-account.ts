@@ -1,5 +1,6 @@
 import type { Charge, ChargeResult } from '../ports'
 import { Status } from '../smpp/status'
+import { adoptions } from './adoption-submit'
 import { chargeFor, dispatchJobFor } from './charge'
 import { checkBlacklist, checkStopWords } from './content'
 import { decideOnce } from './decision'
@@ -32,6 +33,8 @@ export interface AccountResult {
   dispatch: DispatchJob[]
   /** Async refusals, sent as REJECTD receipts after the verdicts (not a decision: they may wait). */
   rejects: (Slot & { status: number })[]
+  /** Issue 18: jobs adopted as an earlier, unanswered message (by place in the group): answered with its id. */
+  adopted: Map<number, string>
 }
 
 interface Ctx {
@@ -52,17 +55,21 @@ interface Ctx {
 export async function decideAccount(deps: Deps, accountId: string, jobs: SubmitJob[]): Promise<AccountResult> {
   const { ledger, accounts, reference } = deps.stores
   const ids = jobs.flatMap((job) => job.destinations.map((_, i) => recordId(job.messageId, i)))
+  // The node registry is read beside the account's reads, not after them (issue 18: one Query per batch).
+  const registry = deps.stores.nodes.list()
+  registry.catch(() => {}) // awaited in adoptions; a failure there fails the group like any read
   const memo = new Map<string, Promise<unknown>>()
   const [account, earlier, stopWords] = await Promise.all([
     accounts.get(accountId).then((a) => prefetch(deps, memo, a, jobs)),
     ledger.decisions(ids),
     reference.stopWords(accountId),
   ])
-  const out: AccountResult = { statuses: jobs.map(() => []), dispatch: [], rejects: [] }
+  const adopted = await adoptions(deps, jobs, earlier, registry)
+  const out: AccountResult = { statuses: jobs.map((_, n) => (adopted.has(n) ? [Status.Ok] : [])), dispatch: [], rejects: [], adopted }
   const ctx: Ctx = { deps, account, earlier, stopWords, memo, out }
   await decideRound(
     ctx,
-    jobs.map((job, n) => ({ job, i: 0, n })),
+    jobs.flatMap((job, n) => (adopted.has(n) ? [] : [{ job, i: 0, n }])),
   )
   jobs.forEach((job, n) => {
     if (!job.async && out.statuses[n]?.[0] === Status.NotRegistered) out.statuses[n] = undefined

@@ -50,7 +50,7 @@ export async function submitBatch(deps: Deps, jobs: SubmitJob[]): Promise<Submit
           ns.map((n) => jobs[n]),
         )
         out.statuses.forEach((statuses, k) => {
-          if (statuses) outcomes[ns[k]] = { verdict: verdictOf(jobs[ns[k]], statuses) }
+          if (statuses) outcomes[ns[k]] = { verdict: verdictOf(jobs[ns[k]], statuses, out.adopted.get(k)) }
         })
         dispatch.push(...out.dispatch)
         rejects.push(...out.rejects)

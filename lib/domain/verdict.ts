@@ -17,8 +17,8 @@ export type Verdict = VerdictMessage & { unsuccess?: UnsuccessSme[] }
  * destination was accepted, with the refused ones in `unsuccess`; when all were refused, the first
  * destination's status, and `unsuccess` lists them all.
  */
-export function verdictOf(job: SubmitJob, statuses: readonly number[]): Verdict {
-  const verdict: Verdict = { type: 'verdict', messageId: job.messageId, status: statuses[0] }
+export function verdictOf(job: SubmitJob, statuses: readonly number[], adoptedId?: string): Verdict {
+  const verdict: Verdict = { type: 'verdict', messageId: job.messageId, status: statuses[0], ...(adoptedId && { adoptedId }) }
   if (job.command !== 'submit_multi') return verdict
   const unsuccess = statuses.flatMap((status, i) => (status === Status.Ok ? [] : [{ ...job.destinations[i], status }]))
   if (unsuccess.length === 0) return verdict

@@ -3,6 +3,7 @@ import type { CompatStore } from './compat'
 import type { Guards } from './guards'
 import type { Ledger } from './ledger'
 import type { MessageStore } from './messages'
+import type { Fingerprints, NodeRegistry } from './nodes'
 import type { PendingStore } from './pending'
 import type { Quotas } from './quotas'
 import type { ReferenceStore } from './reference'
@@ -19,6 +20,7 @@ export type { Charge, ChargeResult, Decision, Ledger, Refund } from './ledger'
 export { chargeLine } from './ledger'
 export type { Log } from './log'
 export type { AmendCondition, AmendPatch, MessageStore } from './messages'
+export type { Fingerprints, NodeRegistry } from './nodes'
 export type { PendingStore } from './pending'
 export { BatchSendFailure, type QueueConsumer, type QueueSender, type ReceivedMessage } from './queue'
 export type { Quotas } from './quotas'
@@ -50,4 +52,7 @@ export interface Stores {
   compat: CompatStore
   /** Receipts and MO kept for accounts' webhooks. */
   webhooks: WebhookStore
+  /** Issue 18: node processes alive or dead, and the owners of duplicate fingerprints (adoption). */
+  nodes: NodeRegistry
+  fingerprints: Fingerprints
 }

@@ -1,3 +1,4 @@
+import type { FingerprintOwner } from '../domain/adoption'
 import type { LedgerEntry, MessageRecord, UsageRow } from '../domain/model'
 import type { Page } from './accounts'
 
@@ -6,6 +7,8 @@ export interface Decision {
   messageId: string
   status: number
   decidedAt: string
+  /** Issue 18: a re-send adopted as this earlier message id (answered 0 with it; nothing charged). */
+  adoptedId?: string
 }
 
 export interface Charge {
@@ -14,7 +17,13 @@ export interface Charge {
   /** Usage counter key and country; the adapter ADDs messages, parts, cost under status CHARGED. */
   usageDay: string
   /** Duplicate-window fingerprint, claimed in the same transaction; absent when the account has no window. */
-  duplicate?: { key: string; expiresAt: number }
+  duplicate?: {
+    key: string
+    expiresAt: number // TTL, epoch seconds
+    /** End of the duplicate window when the fingerprint outlives it for adoption (issue 18); else expiresAt. */
+    dupUntil?: number
+    owner?: FingerprintOwner
+  }
   decisionExpiresAt: number // epoch seconds (TTL of the decision guard)
 }
 

@@ -4,10 +4,13 @@ import type { PendingDelivery } from '../domain/model'
 export interface PendingStore {
   /** Returns the item's sort key (`<createdAt>#<deliveryId>`), the address for claim and remove. */
   add(item: PendingDelivery): Promise<string>
-  /** Oldest first, only items still valid at `now` and not claimed by another node. */
-  list(accountId: string, now: Date, limit: number): Promise<Array<PendingDelivery & { sk: string }>>
+  /**
+   * Oldest first, only items still valid at `now` and not claimed by another node, or claimed by one of
+   * `takeOver` (issue 18: node processes known dead, whose claims need not wait for their timeout).
+   */
+  list(accountId: string, now: Date, limit: number, takeOver?: readonly string[]): Promise<Array<PendingDelivery & { sk: string }>>
   /** Conditional: true when this node now holds the item until `untilMs` (no one else sends it meanwhile). */
-  claim(accountId: string, sk: string, nodeId: string, untilMs: number): Promise<boolean>
+  claim(accountId: string, sk: string, nodeId: string, untilMs: number, takeOver?: readonly string[]): Promise<boolean>
   /** Release a claim without delivering (the session went away). */
   unclaim(accountId: string, sk: string): Promise<void>
   remove(accountId: string, sk: string): Promise<void>

@@ -105,7 +105,7 @@ export class CallbackConsumer {
       return false
     }
     if (msg.type === 'verdict') {
-      verdicts.settle(msg.messageId, msg.status, msg.unsuccess) // submit_multi: the refused destinations (4.5.2)
+      verdicts.settle(msg.messageId, msg.status, msg.unsuccess, msg.adoptedId) // submit_multi: the refused destinations (4.5.2)
       return true
     }
     const conn = this.node.pickReceiver(msg.accountId)

@@ -55,6 +55,8 @@ export interface DeliveryDeps {
   nodeId: string
   /** How long a claim holds: the deliver_sm response timeout and a margin, so a crashed node's claim lapses. */
   claimMs: number
+  /** Issue 18: node processes known dead; a claim one of them holds is taken over at once. */
+  deadClaimants?: () => readonly string[]
 }
 
 /** A receiver or transceiver session, as delivery sees it. */
@@ -72,7 +74,7 @@ export async function claimAndSend(
   item: { accountId: string; sk: string; deliver: DeliverPayload },
 ): Promise<'sent' | 'taken' | 'failed'> {
   const { pending, clock } = deps
-  if (!(await pending.claim(item.accountId, item.sk, deps.nodeId, clock.now() + deps.claimMs))) return 'taken'
+  if (!(await pending.claim(item.accountId, item.sk, deps.nodeId, clock.now() + deps.claimMs, deps.deadClaimants?.()))) return 'taken'
   if (await deliverTo(deps, to, item.deliver)) {
     await pending.remove(item.accountId, item.sk)
     return 'sent'

@@ -84,12 +84,13 @@ export class VerdictBook {
   }
 
   /** A verdict from the callback queue. False when nobody waits for it (answered at the deadline, or another node's). */
-  settle(messageId: string, status: StatusCode, unsuccess?: Unsuccess): boolean {
+  settle(messageId: string, status: StatusCode, unsuccess?: Unsuccess, adoptedId?: string): boolean {
     const w = this.waiting.get(messageId)
     if (w === undefined) return false
     this.waiting.delete(messageId)
     this.deps.metrics.verdictLatency.record(this.deps.clock.now() - w.startedAt)
-    answer(w, messageId, status, unsuccess)
+    // Issue 18: an adopted re-send is answered with the id of the message it re-sent, the one its receipt names.
+    answer(w, adoptedId ?? messageId, status, unsuccess)
     return true
   }
 

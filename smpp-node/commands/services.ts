@@ -79,6 +79,8 @@ export interface SubmitServices extends Common {
   /** The record id of the next submit, in the account's message_id format (a promise only while a decimal block is fetched). */
   nextMessageId(account: Account): string | Promise<string>
   callbackQueueUrl: string
+  /** This node process (node id and nonce): the fingerprint's owner for adoption after a crash (issue 18). */
+  incarnation: string
   verdictDeadlineMs: number
   submits: Pick<SubmitBatcher, 'post'>
   verdicts: Pick<VerdictBook, 'wait' | 'expireNow'>

@@ -17,7 +17,10 @@ type SubmitFields = Partial<Omit<SubmitSm, 'destAddrTon' | 'destAddrNpi' | 'dest
   Pick<DataSm, 'serviceType' | 'sourceAddrTon' | 'sourceAddrNpi' | 'sourceAddr' | 'esmClass' | 'registeredDelivery' | 'dataCoding'>
 
 /** What the node can check without a table: everything of the SubmitJob except the identifiers. */
-export type PreparedSubmit = Omit<SubmitJob, 'v' | 'messageId' | 'accountId' | 'nodeId' | 'replyTo' | 'receivedAt' | 'deadline' | 'async'>
+export type PreparedSubmit = Omit<
+  SubmitJob,
+  'v' | 'messageId' | 'accountId' | 'nodeId' | 'incarnation' | 'replyTo' | 'receivedAt' | 'deadline' | 'async'
+>
 
 // A single short_message over this is refused unless it is a segment (UDH or SAR) or the text is in message_payload.
 const MaxSingleOctets = 160
@@ -203,6 +206,7 @@ function post(
     accountId: account.accountId,
     nodeId: node.nodeId,
     replyTo: node.callbackQueueUrl,
+    incarnation: node.incarnation,
     receivedAt: isoOf(now),
     deadline: now + node.verdictDeadlineMs,
     async: account.refusalMode === 'async',

@@ -27,6 +27,8 @@ export interface CommandWiring {
   inFlight: InFlight
   verdicts: VerdictBook
   nextMessageId: SubmitServices['nextMessageId']
+  /** This process (issue 18): in every SubmitJob, so a verdict for a dead process is known unanswered. */
+  incarnation: string
   isDraining(): boolean
   boundHere(accountId: string): number
   bound(session: Session): void
@@ -67,6 +69,7 @@ export function nodeCommands(w: CommandWiring): Commands {
     inFlight: w.inFlight,
     nextMessageId: w.nextMessageId,
     callbackQueueUrl: s.callbackQueueUrl,
+    incarnation: w.incarnation,
     verdictDeadlineMs: s.smpp.verdictDeadlineMs,
     submits: new SubmitBatcher(w.queues, s.submitQueueUrl),
     verdicts: w.verdicts,

@@ -14,6 +14,7 @@ import { Connection, type Remote } from '../session/connection'
 import { nodeCommands } from './command-wiring'
 import { CompatObserver } from './compat-observer'
 import { drainNode } from './drain'
+import { NodeLiveness } from './liveness'
 import { silentLog } from './log'
 import { MessageIds } from './message-ids'
 import { Metrics } from './metrics'
@@ -55,6 +56,9 @@ export class SmppNode {
   readonly compat: CompatObserver
   private readonly onStream: (stream: Duplex, remote: Remote) => Connection
   private draining$ = false
+  /** This process: node id and nonce (issue 18), in its jobs, its pending claims and the node registry. */
+  readonly incarnation: string
+  private readonly liveness: NodeLiveness
 
   constructor(deps: NodeDeps) {
     const s = deps.settings
@@ -62,13 +66,32 @@ export class SmppNode {
     const log = deps.log ?? silentLog
     const metrics = this.metrics
     this.settings = s
-    this.windows = new WindowGrants(stores.quotas)
-    this.ids = new MessageIds(s.nodeId, deps.nonce ?? randomBytes(4).toString('hex'), () => clock.now(), stores.quotas)
     this.clock = clock
     this.log = log
+    const nonce = deps.nonce ?? randomBytes(4).toString('hex')
+    this.windows = new WindowGrants(stores.quotas)
+    this.ids = new MessageIds(s.nodeId, nonce, () => clock.now(), stores.quotas)
+    this.incarnation = `${s.nodeId}#${nonce}`
+    this.liveness = new NodeLiveness({
+      nodes: stores.nodes,
+      nodeId: s.nodeId,
+      incarnation: this.incarnation,
+      callbackQueueUrl: s.callbackQueueUrl,
+      beatMs: s.livenessMs ?? 2_000,
+      clock,
+      log,
+    })
     this.verdicts = new VerdictBook({ clock, log, metrics, ledger: stores.ledger, retentionDays: s.retentionDays })
     const claimMs = s.smpp.responseTimeoutMs + 5_000
-    const delivery: DeliveryDeps = { pending: stores.pending, clock, metrics, nodeId: s.nodeId, claimMs }
+    const liveness = this.liveness
+    const delivery: DeliveryDeps = {
+      pending: stores.pending,
+      clock,
+      metrics,
+      nodeId: this.incarnation,
+      claimMs,
+      deadClaimants: () => liveness.deadClaimants(),
+    }
     this.delivery = delivery
     this.sessions = new BoundSessions({
       ...s,
@@ -111,6 +134,7 @@ export class SmppNode {
       windows: this.windows,
       inFlight: this.inFlight,
       nextMessageId: (account) => this.ids.next(account),
+      incarnation: this.incarnation,
     })
     this.compat = new CompatObserver({
       store: stores.compat,
@@ -130,11 +154,15 @@ export class SmppNode {
     return this.draining$
   }
 
-  /** Starts the callback consumer and the registry heartbeat. */
-  start(): void {
+  /**
+   * Starts the callback consumer and the registry heartbeat; resolves once this process is in the node
+   * registry and its predecessors are marked dead, so a client that rebinds after a crash finds them dead.
+   */
+  start(): Promise<void> {
     this.consumer.start()
     this.sessions.startHeartbeat()
     this.compat.start()
+    return this.liveness.start()
   }
 
   /** Takes over a connected stream (after any PROXY header): the real client address comes from the caller. */
@@ -187,12 +215,15 @@ export class SmppNode {
     const { connections, sessions, consumer, verdicts, clock, log } = this
     await drainNode({ connections, sessions, consumer, verdicts, clock, log, drainTimeoutMs: this.settings.smpp.drainTimeoutMs })
     await this.compat.stop().catch((err) => log.warn('compat: last flush failed', { err }))
+    // Submits still unanswered can now be adopted when their clients re-send them elsewhere (issue 18).
+    await this.liveness.retire()
   }
 
   /** Stops without draining (tests' teardown). */
   async close(): Promise<void> {
     this.draining$ = true
     this.sessions.stopHeartbeat()
+    this.liveness.stop()
     for (const c of this.connections) c.close('node closed')
     await this.sessions.settled()
     await this.consumer.stop()

@@ -14,4 +14,6 @@ export interface NodeSettings {
   /** Long-poll wait of the callback consumer, and how many polls run at once. */
   callbackWaitSec: number
   callbackPollers: number
+  /** Issue 18: node registry beat (lib/domain/adoption.ts); dead after three missed. 2 s when unset. */
+  livenessMs?: number
 }

@@ -20,6 +20,19 @@ const MaxAttempts = 12
 
 const toDecision = (item: Item) => fromItem<Decision>(item, ['pk', 'expiresAt'])
 
+/** The fingerprint's owner (issue 18, lib/domain/adoption.ts), read back by dynamoFingerprints. */
+const ownerItem = (d: NonNullable<Charge['duplicate']>) =>
+  d.owner
+    ? {
+        dupUntil: d.dupUntil,
+        ownerId: d.owner.messageId,
+        ownerSource: d.owner.sourceAddr,
+        ownerRd: d.owner.registeredDelivery,
+        ownerNode: d.owner.incarnation,
+        chargedAt: d.owner.chargedAt,
+      }
+    : {}
+
 /** What each item of a transaction stands for, so a cancellation reason maps back to its charge. */
 type Slot = { kind: 'decision' | 'message' | 'duplicate'; at: number } | { kind: 'shard' | 'usage' | 'line' }
 
@@ -49,9 +62,10 @@ export function batchCharger(db: DynamoDBClient, tables: Tables, opts: Opts) {
   const duplicatePut = (d: NonNullable<Charge['duplicate']>): TransactWriteItem => ({
     Put: {
       TableName: tables.guards,
-      Item: toItem({ pk: d.key, expiresAt: d.expiresAt }),
-      // An expired fingerprint may still be there (TTL deletes lazily): it no longer counts.
-      ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+      Item: toItem({ pk: d.key, expiresAt: d.expiresAt, ...ownerItem(d) }),
+      // An expired fingerprint may still be there (TTL deletes lazily): it no longer counts; nor does one
+      // kept past its duplicate window only for adoption (issue 18, dupUntil).
+      ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR dupUntil < :now',
       ExpressionAttributeValues: values({ ':now': nowSec() }),
     },
   })
@@ -109,7 +123,8 @@ export function batchCharger(db: DynamoDBClient, tables: Tables, opts: Opts) {
       const d = found.get(Pk.decision(charges[i].message.messageId))
       const dup = charges[i].duplicate && found.get(charges[i].duplicate!.key)
       if (d) results[i] = { result: 'already-decided', decision: toDecision(d) }
-      else if (dup && Number(dup.expiresAt?.N ?? 0) >= nowSec()) results[i] = { result: 'duplicate' }
+      else if (dup && Number(dup.dupUntil?.N ?? dup.expiresAt?.N ?? 0) >= nowSec() && Number(dup.expiresAt?.N ?? 0) >= nowSec())
+        results[i] = { result: 'duplicate' }
       else results[i] = { result: 'insufficient-funds' }
     }
   }

@@ -7,6 +7,7 @@ import { dynamoCompat } from './compat'
 import { dynamoGuards } from './guards'
 import { dynamoLedger } from './ledger'
 import { dynamoMessages } from './messages'
+import { dynamoFingerprints, dynamoNodes } from './nodes'
 import { dynamoPending } from './pending'
 import { dynamoQuotas } from './quotas'
 import { dynamoReference } from './reference'
@@ -55,5 +56,7 @@ export function dynamoStores(db: DynamoDBClient, configured: Partial<Record<Tabl
     quotas: dynamoQuotas(db, tables.guards),
     compat: dynamoCompat(db, tables.compat, clock.retentionDays),
     webhooks: dynamoWebhooks(db, tables.webhooks),
+    nodes: dynamoNodes(db, tables.sessions),
+    fingerprints: dynamoFingerprints(db, tables.guards),
   }
 }

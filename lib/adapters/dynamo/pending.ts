@@ -21,6 +21,13 @@ import { fromItem, type Item, toItem, values } from './item'
 const Bookkeeping = ['sk', 'validUntilMs', 'expiresAt', 'claimedBy', 'claimUntil']
 const MaxPages = 20
 
+/** `OR claimedBy IN (...)` and its values: claims of node processes known dead are free (issue 18). */
+function takeOverClause(takeOver: readonly string[] = []): { clause: string; vals: Record<string, string> } {
+  if (takeOver.length === 0) return { clause: '', vals: {} }
+  const vals = Object.fromEntries(takeOver.map((t, i) => [`:dead${i}`, t]))
+  return { clause: ` OR claimedBy IN (${Object.keys(vals).join(', ')})`, vals }
+}
+
 export function dynamoPending(db: DynamoDBClient, table: string, now: () => Date): PendingStore {
   const key = (accountId: string, sk: string) => toItem({ accountId, sk })
   return {
@@ -35,7 +42,8 @@ export function dynamoPending(db: DynamoDBClient, table: string, now: () => Date
       )
       return sk
     },
-    async list(accountId, at, limit) {
+    async list(accountId, at, limit, takeOver) {
+      const dead = takeOverClause(takeOver)
       const found: Array<PendingDelivery & { sk: string }> = []
       let start: Item | undefined
       // The filter applies after Limit, so read pages until enough pass it (bounded).
@@ -44,8 +52,8 @@ export function dynamoPending(db: DynamoDBClient, table: string, now: () => Date
           new QueryCommand({
             TableName: table,
             KeyConditionExpression: 'accountId = :a',
-            FilterExpression: 'validUntilMs > :now AND (attribute_not_exists(claimUntil) OR claimUntil < :now)',
-            ExpressionAttributeValues: values({ ':a': accountId, ':now': at.getTime() }),
+            FilterExpression: `validUntilMs > :now AND (attribute_not_exists(claimUntil) OR claimUntil < :now${dead.clause})`,
+            ExpressionAttributeValues: values({ ':a': accountId, ':now': at.getTime(), ...dead.vals }),
             ScanIndexForward: true,
             Limit: Math.max(limit, 25),
             ExclusiveStartKey: start,
@@ -57,15 +65,16 @@ export function dynamoPending(db: DynamoDBClient, table: string, now: () => Date
       }
       return found.slice(0, Math.max(1, limit))
     },
-    async claim(accountId, sk, nodeId, untilMs) {
+    async claim(accountId, sk, nodeId, untilMs, takeOver) {
+      const dead = takeOverClause(takeOver)
       try {
         await db.send(
           new UpdateItemCommand({
             TableName: table,
             Key: key(accountId, sk),
             UpdateExpression: 'SET claimedBy = :node, claimUntil = :until',
-            ConditionExpression: 'attribute_exists(sk) AND (attribute_not_exists(claimUntil) OR claimUntil < :now)',
-            ExpressionAttributeValues: values({ ':node': nodeId, ':until': untilMs, ':now': now().getTime() }),
+            ConditionExpression: `attribute_exists(sk) AND (attribute_not_exists(claimUntil) OR claimUntil < :now${dead.clause})`,
+            ExpressionAttributeValues: values({ ':node': nodeId, ':until': untilMs, ':now': now().getTime(), ...dead.vals }),
           }),
         )
         return true

@@ -4,6 +4,7 @@ import { memoryAccounts } from './accounts'
 import { memoryCompat } from './compat'
 import { addUsage, memoryLedger } from './ledger'
 import { memoryMessages } from './messages'
+import { memoryFingerprints, memoryNodes } from './nodes'
 import { memoryQuotas } from './quotas'
 import { memoryReference } from './reference'
 import { copy, createState, type MemoryState, nowSec, partition } from './state'
@@ -36,6 +37,8 @@ export function memoryStores(opts: MemoryOptions = {}): Stores {
     quotas: memoryQuotas(),
     compat: memoryCompat(),
     webhooks: memoryWebhooks(),
+    nodes: memoryNodes(),
+    fingerprints: memoryFingerprints(state),
   }
 }
 
@@ -93,19 +96,22 @@ const memoryPending = (state: MemoryState): PendingStore => ({
     partition(state.pending, item.accountId).set(sk, { ...copy(item), sk })
     return sk
   },
-  async list(accountId, now, limit) {
+  async list(accountId, now, limit, takeOver = []) {
     const items = state.pending.get(accountId) ?? new Map()
     const nowMs = now.getTime()
+    const free = (p: { claimedBy?: string; claimUntil?: number }) =>
+      p.claimUntil === undefined || p.claimUntil < nowMs || takeOver.includes(p.claimedBy ?? '')
     return [...items.keys()]
       .sort()
       .map((sk) => items.get(sk)!)
-      .filter((p) => Date.parse(p.validUntil) > nowMs && (p.claimUntil === undefined || p.claimUntil < nowMs))
+      .filter((p) => Date.parse(p.validUntil) > nowMs && free(p))
       .slice(0, Math.max(1, limit))
       .map(({ claimedBy: _n, claimUntil: _u, ...p }) => copy(p))
   },
-  async claim(accountId, sk, nodeId, untilMs) {
+  async claim(accountId, sk, nodeId, untilMs, takeOver = []) {
     const p = state.pending.get(accountId)?.get(sk)
-    if (!p || (p.claimUntil !== undefined && p.claimUntil >= state.now().getTime())) return false
+    const held = p?.claimUntil !== undefined && p.claimUntil >= state.now().getTime() && !takeOver.includes(p.claimedBy ?? '')
+    if (!p || held) return false
     Object.assign(p, { claimedBy: nodeId, claimUntil: untilMs })
     return true
   },

@@ -24,14 +24,19 @@ function chargeOne(state: MemoryState, charge: Charge): ChargeResult {
   const existing = guards.get(Pk.decision(message.messageId))?.decision
   if (existing) return { result: 'already-decided', decision: copy(existing) }
   const dup = duplicate && guards.get(duplicate.key)
-  if (dup && dup.expiresAt >= nowSec(state)) return { result: 'duplicate' }
+  if (dup && dup.expiresAt >= nowSec(state) && (dup.dupUntil ?? dup.expiresAt) >= nowSec(state)) return { result: 'duplicate' }
   const account = state.accounts.get(message.accountId)
   if (!account || account.balance + account.creditLimit < message.cost) return { result: 'insufficient-funds' }
   if (state.messages.has(message.messageId)) throw new Error(`charge ${message.messageId}: message exists without a decision`)
 
   const decision: Decision = { messageId: message.messageId, status: 0, decidedAt: entry.at }
   guards.set(Pk.decision(message.messageId), { expiresAt: charge.decisionExpiresAt, decision })
-  if (duplicate) guards.set(duplicate.key, { expiresAt: duplicate.expiresAt })
+  if (duplicate)
+    guards.set(duplicate.key, {
+      expiresAt: duplicate.expiresAt,
+      dupUntil: duplicate.dupUntil,
+      owner: duplicate.owner && copy(duplicate.owner),
+    })
   account.balance -= message.cost
   state.messages.set(message.messageId, copy(message))
   const { accountId, tariffPrefix: prefix, country, parts, cost } = message

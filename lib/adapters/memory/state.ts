@@ -1,3 +1,4 @@
+import type { FingerprintOwner } from '../../domain/adoption'
 import type { Account, LedgerEntry, MessageRecord, PendingDelivery, SessionEntry, UsageRow } from '../../domain/model'
 import type { Decision, Page } from '../../ports'
 import { decodeCursor, encodeCursor } from '../keys'
@@ -16,6 +17,9 @@ export interface PendingItem extends PendingDelivery {
 export interface Guard {
   expiresAt: number // epoch seconds
   decision?: Decision
+  /** A DUP# fingerprint's owner and the end of its duplicate window (issue 18: it may outlive the window). */
+  owner?: FingerprintOwner
+  dupUntil?: number
 }
 
 export interface MemoryState {

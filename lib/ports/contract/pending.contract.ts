@@ -60,6 +60,19 @@ export function pendingContract(name: string, makeStores: MakeStores) {
       expect(await stores.pending.claim(accountId, sk, 'n1', clock.now().getTime() + 5_000)).toBe(false)
     })
 
+    it('issue 18: a claim held by a node process known dead is listed and taken over before it lapses', async () => {
+      const { clock, stores, accountId, item } = await setup()
+      const sk = await stores.pending.add(item(0, 600_000))
+      const until = clock.now().getTime() + 65_000
+      expect(await stores.pending.claim(accountId, sk, 'n1#dead', until)).toBe(true)
+      expect(await stores.pending.list(accountId, clock.now(), 10, ['n9#other'])).toEqual([])
+      expect(await stores.pending.claim(accountId, sk, 'n2#live', until, ['n9#other'])).toBe(false)
+      expect((await stores.pending.list(accountId, clock.now(), 10, ['n9#other', 'n1#dead'])).map((i) => i.sk)).toEqual([sk])
+      const takers = await Promise.all(['n2#a', 'n2#b'].map((n) => stores.pending.claim(accountId, sk, n, until, ['n1#dead'])))
+      expect(takers.filter(Boolean)).toHaveLength(1) // the first taker holds it; the dead claim is gone
+      expect(await stores.pending.list(accountId, clock.now(), 10, ['n1#dead'])).toEqual([])
+    })
+
     it('makes an unclaimed item available again and forgets a removed one', async () => {
       const { clock, stores, accountId, item } = await setup()
       const sk = await stores.pending.add(item(0, 600_000))

@@ -1,0 +1,89 @@
+import { type DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb'
+import { AdoptionWindowSec, type FingerprintOwner, type NodeEntry } from '../../domain/adoption'
+import type { Fingerprints, NodeRegistry } from '../../ports'
+import { batchGet, fromItem, queryAll, toItem, values } from './item'
+
+/**
+ * node items, in the sessions table under their own partition key (no account id starts with '#'):
+ * { accountId '#nodes' (pk), sk <incarnation>, ...NodeEntry, expiresAt (TTL) }. Access pattern: the
+ * submit function and the nodes Query the partition (one item per node process of the last minutes);
+ * a node puts its own item each beat. The TTL keeps a dead node's item for the adoption window.
+ */
+const Partition = '#nodes'
+const ttlOf = (ms: number) => Math.floor(ms / 1000) + AdoptionWindowSec + 60
+
+export function dynamoNodes(db: DynamoDBClient, table: string): NodeRegistry {
+  const markDead = (incarnation: string, atMs: number) =>
+    db.send(
+      new UpdateItemCommand({
+        TableName: table,
+        Key: toItem({ accountId: Partition, sk: incarnation }),
+        UpdateExpression: 'SET diedAtMs = if_not_exists(diedAtMs, :at), expiresAt = :ttl',
+        ConditionExpression: 'attribute_exists(sk)',
+        ExpressionAttributeValues: values({ ':at': atMs, ':ttl': ttlOf(atMs) }),
+      }),
+    )
+  const list = async () =>
+    (
+      await queryAll(db, {
+        TableName: table,
+        KeyConditionExpression: 'accountId = :p',
+        ExpressionAttributeValues: values({ ':p': Partition }),
+        ConsistentRead: true, // a node superseded a moment ago must already read as dead
+      })
+    ).map((i) => fromItem<NodeEntry>(i, ['accountId', 'sk', 'expiresAt']))
+  return {
+    async beat(entry) {
+      await db
+        .send(
+          new PutItemCommand({
+            TableName: table,
+            Item: toItem({ accountId: Partition, sk: entry.incarnation, ...entry, expiresAt: ttlOf(entry.aliveUntilMs) }),
+            // A retired process never comes back to life: a late beat must not undo its death.
+            ConditionExpression: 'attribute_not_exists(diedAtMs)',
+          }),
+        )
+        .catch((err) => {
+          if ((err as Error).name !== 'ConditionalCheckFailedException') throw err
+        })
+    },
+    async supersede(nodeId, incarnation, atMs) {
+      const older = (await list()).filter((e) => e.nodeId === nodeId && e.incarnation !== incarnation && e.diedAtMs === undefined)
+      await Promise.all(older.map((e) => markDead(e.incarnation, atMs)))
+      return older.map((e) => ({ ...e, diedAtMs: atMs }))
+    },
+    async retire(incarnation, atMs) {
+      await markDead(incarnation, atMs).catch((err) => {
+        if ((err as Error).name !== 'ConditionalCheckFailedException') throw err
+      })
+    },
+    list,
+  }
+}
+
+/** Reads the owner attributes the charge transaction writes on a DUP# fingerprint (charge-batch.ts ownerItem). */
+export function dynamoFingerprints(db: DynamoDBClient, guardsTable: string): Fingerprints {
+  return {
+    async owners(keys) {
+      const found = new Map<string, FingerprintOwner>()
+      if (keys.length === 0) return found
+      const items = await batchGet(
+        db,
+        guardsTable,
+        [...new Set(keys)].map((pk) => toItem({ pk })),
+        true,
+      )
+      for (const i of items) {
+        if (!i.ownerId?.S) continue // a fingerprint written before issue 18 names no owner
+        found.set(i.pk.S!, {
+          messageId: i.ownerId.S,
+          sourceAddr: i.ownerSource?.S ?? '',
+          registeredDelivery: Number(i.ownerRd?.N ?? 0),
+          incarnation: i.ownerNode?.S ?? '',
+          chargedAt: Number(i.chargedAt?.N ?? 0),
+        })
+      }
+      return found
+    },
+  }
+}

@@ -1,0 +1,19 @@
+import type { FingerprintOwner, NodeEntry } from '../domain/adoption'
+
+/**
+ * The node processes (issue 18): each beats while it runs, is marked dead when it drains or a new process
+ * with its node id starts, and counts as dead when its beats stop. Entries outlive their node by the
+ * adoption window, so the submit function can tell a message whose node died from one still waiting.
+ */
+export interface NodeRegistry {
+  beat(entry: NodeEntry): Promise<void>
+  /** Every entry with this node id but another incarnation is marked dead at `atMs`; returns them. */
+  supersede(nodeId: string, incarnation: string, atMs: number): Promise<NodeEntry[]>
+  retire(incarnation: string, atMs: number): Promise<void>
+  list(): Promise<NodeEntry[]>
+}
+
+/** The owners the duplicate fingerprints name (written by the charge transaction), by fingerprint key. */
+export interface Fingerprints {
+  owners(keys: string[]): Promise<Map<string, FingerprintOwner>>
+}

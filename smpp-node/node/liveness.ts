@@ -1,0 +1,75 @@
+import { deadIncarnations, MissedBeats } from '../../lib/domain/adoption'
+import type { Log, Stores } from '../../lib/ports'
+import type { Clock, TimerHandle } from '../session/clock'
+
+export interface LivenessDeps {
+  nodes: Stores['nodes']
+  nodeId: string
+  incarnation: string
+  callbackQueueUrl: string
+  /** Beat interval; the process counts as dead after MissedBeats missed beats. */
+  beatMs: number
+  clock: Clock
+  log: Log
+}
+
+/**
+ * This node process in the node registry (issue 18): at start it marks its predecessors with the same node id
+ * dead (a restart after a crash), then beats every `beatMs`; at the end of a drain it retires. Each beat reads
+ * the registry back, so the node knows which processes died: their pending claims are taken over at once
+ * rather than after the claim's full timeout, and the submit function adopts re-sends of their messages.
+ */
+export class NodeLiveness {
+  private dead: readonly string[] = []
+  private timer?: TimerHandle
+  private stopped = false
+
+  constructor(private readonly deps: LivenessDeps) {}
+
+  /** Incarnations known dead at the last beat: a claim one of them holds is free. */
+  deadClaimants(): readonly string[] {
+    return this.dead
+  }
+
+  /** Supersedes the predecessors and writes the first beat; resolves once both are written (or failed). */
+  async start(): Promise<void> {
+    const { nodes, nodeId, incarnation, clock, log } = this.deps
+    try {
+      const older = await nodes.supersede(nodeId, incarnation, clock.now())
+      if (older.length > 0) log.info('predecessors marked dead', { incarnations: older.map((e) => e.incarnation) })
+    } catch (err) {
+      log.error('node registry supersede failed', { err })
+    }
+    await this.beat()
+    this.schedule()
+  }
+
+  /** Stops beating and marks this process dead: what it did not answer can now be adopted, its claims taken. */
+  async retire(): Promise<void> {
+    this.stop()
+    await this.deps.nodes
+      .retire(this.deps.incarnation, this.deps.clock.now())
+      .catch((err) => this.deps.log.error('node retire failed', { err }))
+  }
+
+  stop(): void {
+    this.stopped = true
+    this.deps.clock.clearTimeout(this.timer)
+  }
+
+  private schedule(): void {
+    if (this.stopped) return
+    this.timer = this.deps.clock.setTimeout(() => void this.beat().finally(() => this.schedule()), this.deps.beatMs)
+  }
+
+  private async beat(): Promise<void> {
+    const { nodes, nodeId, incarnation, callbackQueueUrl, beatMs, clock, log } = this.deps
+    try {
+      const now = clock.now()
+      await nodes.beat({ nodeId, incarnation, callbackQueueUrl, aliveUntilMs: now + MissedBeats * beatMs })
+      this.dead = [...deadIncarnations(await nodes.list(), clock.now())].slice(0, 90) // an IN list holds 100 values
+    } catch (err) {
+      log.error('node beat failed', { err })
+    }
+  }
+}

@@ -1,0 +1,189 @@
+import { spawn } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { connectEsme, type Esme, isReceiptOf, receiptFields } from './esme'
+import { createAccount } from './fixtures'
+import { chargesByMessage } from './load'
+import { clientMessages, sendAllResending } from './resender'
+import { alive, eventually, root, type Stack, StartTimeoutMs, startStack, stopStack } from './stack'
+
+/**
+ * Issue 18: the SMPP node SIGKILLed mid-load while the client keeps 10 submits outstanding. The submits in
+ * flight were charged and sent to the carrier, but their submit_sm_resp died with the node; the client
+ * re-sends them after its rebind, as an SMPP 3.4 client must. The platform adopts each re-send (answered
+ * 0 with the original id), so the books match the client's: charged = distinct messages accepted, each
+ * handset got each message once, and each accepted id gets its final receipt.
+ */
+vi.setConfig({ testTimeout: 240_000 })
+const Count = 200
+const Window = 10
+let stack: Stack
+const open: Esme[] = []
+
+beforeAll(async () => {
+  stack = await startStack({ LOCAL_RESTART_CHILDREN: '1', RESPONSE_TIMEOUT_MS: '5000' })
+}, StartTimeoutMs + 30_000)
+
+afterAll(async () => {
+  for (const e of open) e.close()
+  await stopStack(stack)
+}, 90_000)
+
+async function transceiver(acct: { id: string; password: string }): Promise<Esme> {
+  const e = await connectEsme(stack.ports.smpp)
+  open.push(e)
+  const resp = await e.bind('transceiver', acct.id, acct.password)
+  if (resp.command_status !== 0) throw new Error(`bind: status ${resp.command_status}`)
+  return e
+}
+
+/** What the carrier simulator passed to handsets (infra/local/carrier-simulator.ts GET /log). */
+async function handsetLog(): Promise<{ messageId: string; to: string; shortMessage: string }[]> {
+  const body = (await (await fetch(`http://127.0.0.1:${stack.ports.simulator}/log`)).json()) as {
+    items: { messageId: string; to: string; shortMessage: string }[]
+  }
+  return body.items
+}
+
+/**
+ * The books after the crash: charged = distinct messages the client holds as accepted, each once; and the
+ * handsets (the carrier simulator's log) got each of the client's messages exactly once.
+ */
+async function expectBooksMatch(accountId: string, tag: string, accepted: string[]): Promise<Map<string, number>> {
+  const charges = await chargesByMessage(stack, accountId)
+  expect([...charges.keys()].sort()).toEqual([...accepted].sort())
+  expect([...charges.values()].filter((n) => n !== 1)).toEqual([])
+  const byText = new Map<string, number>()
+  for (const e of await handsetLog()) {
+    const text = Buffer.from(e.shortMessage, 'base64').toString('latin1')
+    if (text.startsWith(`${tag} `)) byText.set(text, (byText.get(text) ?? 0) + 1)
+  }
+  expect(byText.size).toBe(accepted.length)
+  expect([...byText].filter(([, n]) => n !== 1)).toEqual([])
+  return charges
+}
+
+describe.each([
+  ['no duplicate window', 0],
+  ['a 60 s duplicate window', 60],
+])('SIGKILL of the node with %s', (_, duplicateWindowSec) => {
+  it('charges exactly the messages the client holds as accepted, delivers each once, and receipts every accepted id', async () => {
+    const acct = await createAccount(stack, 'adopt', { settings: { duplicateWindowSec } })
+    const tag = acct.id
+    const messages = clientMessages(Count, tag)
+    let killed: { pid: number } | undefined
+    const { sessions, rebinds } = await sendAllResending(await transceiver(acct), messages, {
+      window: Window,
+      onAnswer: (ms) => {
+        if (killed || ms.filter((m) => m.status !== undefined).length < 60) return
+        killed = { pid: stack.pidOf('smpp')! }
+        process.kill(killed.pid, 'SIGKILL')
+      },
+      rebind: async () => {
+        await eventually(
+          'node restarted',
+          () => {
+            const now = stack.pidOf('smpp')
+            return now !== undefined && now !== killed?.pid && alive(now)
+          },
+          60_000,
+        )
+        return eventually('rebind', () => transceiver(acct), 60_000, 250)
+      },
+    })
+    expect(killed).toBeDefined()
+    expect(rebinds.length).toBeGreaterThanOrEqual(1)
+    const resent = messages.filter((m) => m.sends > 1)
+    expect(resent.length).toBeGreaterThan(0) // the kill left submits unanswered, and the client sent them again
+    // Every message answered 0: the deadline (30 s in the test stack) is not what this test is about.
+    expect(messages.filter((m) => m.status !== 0)).toEqual([])
+    const accepted = messages.map((m) => m.messageId!)
+    expect(new Set(accepted).size).toBe(Count)
+
+    // Each accepted id gets its final receipt under that id. Those accepted before the rebind (the crash's own:
+    // claimed by the dead node, or adopted) within 20 s of it; the later ones within a generous bound.
+    const lastRebind = rebinds.at(-1)!
+    const receiptOn = (id: string, ms: number) => Promise.any(sessions.map((s) => s.deliverSm(isReceiptOf(id), Math.max(1, ms))))
+    const early = messages.filter((m) => m.answeredAt! < lastRebind).map((m) => m.messageId!)
+    await Promise.all(early.map((id) => receiptOn(id, lastRebind + 20_000 - Date.now())))
+    await Promise.all(accepted.map((id) => receiptOn(id, 90_000)))
+    const receiptsOf = (id: string) => sessions.flatMap((s) => s.delivered.filter(isReceiptOf(id)))
+    expect(accepted.filter((id) => receiptFields(receiptsOf(id)[0]).stat !== 'DELIVRD')).toEqual([])
+
+    const charges = await expectBooksMatch(acct.id, tag, accepted)
+
+    const duplicateReceipts = accepted.filter((id) => receiptsOf(id).length > 1)
+    console.info('node kill with re-sends:', {
+      duplicateWindowSec,
+      resent: resent.length,
+      acceptedBeforeRebind: early.length,
+      charged: charges.size,
+      rebinds: rebinds.length,
+      duplicateReceipts: duplicateReceipts.length,
+    })
+  })
+})
+
+describe('SIGKILL of the node under Perl Net::SMPP', () => {
+  it('the Net::SMPP client re-sends what was unanswered; the books and receipts match what it holds', async () => {
+    const acct = await createAccount(stack, 'adoptperl')
+    const tag = acct.id
+    const child = spawn(
+      'perl',
+      [
+        `${root}test/e2e/net-smpp-resender.pl`,
+        '127.0.0.1',
+        String(stack.ports.smpp),
+        acct.id,
+        acct.password,
+        tag,
+        String(Count),
+        String(Window),
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    const events: Record<string, unknown>[] = []
+    let stderr = ''
+    child.stderr.on('data', (d) => {
+      stderr += d
+    })
+    let killed = false
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const e = JSON.parse(line) as Record<string, unknown>
+      events.push(e)
+      if (!killed && events.filter((x) => x.event === 'answer').length >= 60) {
+        killed = true
+        process.kill(stack.pidOf('smpp')!, 'SIGKILL')
+      }
+    })
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)))
+    const of = (name: string) => events.filter((e) => e.event === name)
+    expect({ code, stderr: stderr.slice(-2_000), last: events.at(-1)?.event }).toMatchObject({ code: 0, last: 'done' })
+    expect(killed).toBe(true)
+    expect(of('lost').length).toBeGreaterThanOrEqual(1)
+    const answers = of('answer')
+    expect(answers.filter((a) => a.status !== 0)).toEqual([])
+    const idByIndex = new Map(answers.map((a) => [a.index as number, a.message_id as string]))
+    expect(idByIndex.size).toBe(Count) // every message answered, once
+    const accepted = [...idByIndex.values()]
+    expect(new Set(accepted).size).toBe(Count)
+    expect(of('sent').length).toBeGreaterThan(Count) // something was sent again after the rebind
+    // Each accepted id got its final receipt (the script waits for all of them), those accepted before the
+    // rebind within 20 s of it.
+    const rebindAt = of('rebind')[0].t as number
+    const receiptAt = new Map<string, number>()
+    for (const r of of('receipt')) if (!receiptAt.has(r.id as string)) receiptAt.set(r.id as string, r.t as number)
+    expect(accepted.filter((id) => !receiptAt.has(id))).toEqual([])
+    const early = answers.filter((a) => (a.t as number) < rebindAt).map((a) => a.message_id as string)
+    expect(early.filter((id) => receiptAt.get(id)! > rebindAt + 20_000)).toEqual([])
+    expect(of('receipt').filter((r) => r.stat !== 'DELIVRD')).toEqual([])
+    const charges = await expectBooksMatch(acct.id, tag, accepted)
+    console.info('node kill under Net::SMPP:', {
+      sent: of('sent').length,
+      charged: charges.size,
+      duplicateReceipts: of('receipt').length - receiptAt.size,
+    })
+  })
+})
