@@ -1,4 +1,5 @@
 import type { SubmitJob } from './jobs'
+import type { FingerprintOwner, NodeEntry } from './model'
 
 /**
  * Adoption of an unanswered message after a node crash (issue 18; docs/PIPELINE.md "A node that dies").
@@ -16,27 +17,7 @@ import type { SubmitJob } from './jobs'
 /** How long after its acceptance an unanswered message can be adopted by a re-send. */
 export const AdoptionWindowSec = 300
 
-/** Who a fingerprint belongs to: enough to tell a re-send of it from another message with the same text. */
-export interface FingerprintOwner {
-  messageId: string
-  sourceAddr: string
-  registeredDelivery: number
-  /** The node process (node id and a per-process nonce) that waits to answer it. */
-  incarnation: string
-  /** Epoch seconds of the acceptance. */
-  chargedAt: number
-}
-
-/** A node process in the node registry: alive while it beats; a drained, superseded or silent one is dead. */
-export interface NodeEntry {
-  nodeId: string
-  incarnation: string
-  callbackQueueUrl: string
-  /** Epoch ms until which the last beat vouches for it. */
-  aliveUntilMs: number
-  /** Epoch ms it was known to stop: drained, or replaced by a new process with the same node id. */
-  diedAtMs?: number
-}
+export type { FingerprintOwner, NodeEntry } from './model'
 
 /** Missed beats before a silent node counts as dead. */
 export const MissedBeats = 3

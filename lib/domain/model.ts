@@ -218,3 +218,26 @@ export interface ApiKey {
   name: string
   createdAt: string
 }
+
+// Issue 18 (lib/domain/adoption.ts): the types the node registry and the fingerprint store keep.
+/** Who a fingerprint belongs to: enough to tell a re-send of it from another message with the same text. */
+export interface FingerprintOwner {
+  messageId: string
+  sourceAddr: string
+  registeredDelivery: number
+  /** The node process (node id and a per-process nonce) that waits to answer it. */
+  incarnation: string
+  /** Epoch seconds of the acceptance. */
+  chargedAt: number
+}
+
+/** A node process in the node registry: alive while it beats; a drained, superseded or silent one is dead. */
+export interface NodeEntry {
+  nodeId: string
+  incarnation: string
+  callbackQueueUrl: string
+  /** Epoch ms until which the last beat vouches for it. */
+  aliveUntilMs: number
+  /** Epoch ms it was known to stop: drained, or replaced by a new process with the same node id. */
+  diedAtMs?: number
+}

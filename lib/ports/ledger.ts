@@ -1,5 +1,4 @@
-import type { FingerprintOwner } from '../domain/adoption'
-import type { LedgerEntry, MessageRecord, UsageRow } from '../domain/model'
+import type { FingerprintOwner, LedgerEntry, MessageRecord, UsageRow } from '../domain/model'
 import type { Page } from './accounts'
 
 /** The verdict once decided for a message id: 0 = accepted, else the command_status it was refused with. */

@@ -1,4 +1,4 @@
-import type { FingerprintOwner, NodeEntry } from '../domain/adoption'
+import type { FingerprintOwner, NodeEntry } from '../domain/model'
 
 /**
  * The node processes (issue 18): each beats while it runs, is marked dead when it drains or a new process
