@@ -18,6 +18,18 @@ export const TimeLimits = {
   recheckSec: 300,
 } as const
 
+/**
+ * Until when a receipt or MO stored for an account with no receiver bound is kept (issue 14): the account's own
+ * validity, the one a message it sends gets by default (validityDefaultSec, at most validityMaxSec), so an operator
+ * sets one figure for both directions. An account that sets none keeps the platform's `fallbackHours`
+ * (PENDING_VALIDITY_HOURS, 72 h). deliver_sm itself carries no validity_period (SMPP 3.4 4.6.1: NULL), so the
+ * SMSC's policy decides.
+ */
+export function storedUntil(account: AccountTimes | undefined, now: Date, fallbackHours: number): Date {
+  const max = account?.validityMaxSec ?? TimeLimits.maxValiditySec
+  return plusSec(now, Math.min(account?.validityDefaultSec ?? fallbackHours * 3600, max))
+}
+
 export interface MessageTimes {
   scheduledAt?: string // ISO; absent: send now
   validUntil: string // ISO

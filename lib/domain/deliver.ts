@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
+import { storedUntil } from './deferral'
 import type { Deps } from './deps'
-import { addHours, epochSec } from './ids'
+import { epochSec } from './ids'
 import type { DeliverMessage } from './jobs'
 import type { DeliverPayload } from './model'
 import { canReceive } from './sessions'
@@ -15,14 +16,15 @@ import { deliverToWebhook } from './webhook-event'
  * waits for the others).
  */
 export async function deliverToAccount(deps: Deps, accountId: string, deliveryId: string, deliver: DeliverPayload): Promise<string> {
+  const account = await deps.stores.accounts.get(accountId)
   // An account with a webhook URL gets its receipts and MO there instead (docs/API.md "Webhooks").
-  if ((await deps.stores.accounts.get(accountId))?.webhookUrl) return (await deliverToWebhook(deps, accountId, deliveryId, deliver)) ?? ''
+  if (account?.webhookUrl) return (await deliverToWebhook(deps, accountId, deliveryId, deliver)) ?? ''
   const now = deps.now()
   const sk = await deps.stores.pending.add({
     accountId,
     deliveryId,
     createdAt: now.toISOString(),
-    validUntil: addHours(now, deps.cfg.pendingValidityHours).toISOString(),
+    validUntil: storedUntil(account, now, deps.cfg.pendingValidityHours).toISOString(),
     deliver,
   })
   await nudge(deps, accountId, sk, deliver)
