@@ -8,6 +8,7 @@ import { dynamoStores } from '../../lib/adapters/dynamo'
 import { sqsQueues } from '../../lib/adapters/sqs'
 import { EnvKeys } from '../../lib/config'
 import { SandboxUpstream } from '../../lib/domain/sandbox'
+import { GuardLeaseSec } from '../../lib/domain/settle'
 import { LocalQueues, type QueueName } from '../../lib/resources'
 import { startCarrierSimulator } from './carrier-simulator'
 import { type Child, startChild } from './children'
@@ -86,14 +87,21 @@ async function shutdown(code: number, why?: string): Promise<never> {
 
 /**
  * LOCAL_VISIBILITY_SEC=submit=10,dispatch=75: shorter visibility timeouts, so the fault suite can wait for the
- * redelivery of what a killed Lambda host left in flight (issue 18). Keep dispatch above its 60 s lease.
+ * redelivery of what a killed Lambda host left in flight (issue 18). Keep dispatch above its 60 s lease. The
+ * receipt queues' handlers take guards as leases (lib/domain/settle.ts GuardLeaseSec): their receives must span
+ * the lease, or a record a killed run left behind reaches the DLQ before its lease lapses and its receipt is lost.
  */
 function visibilityOverrides(spec: string | undefined): Partial<Record<QueueName, number>> {
   const out: Partial<Record<QueueName, number>> = {}
   for (const part of (spec ?? '').split(',').filter(Boolean)) {
     const [q, sec] = part.split('=')
     if (!(q in LocalQueues) || !Number.isInteger(Number(sec))) throw new OneLineError(`LOCAL_VISIBILITY_SEC: bad entry ${part}`)
-    out[q as QueueName] = Number(sec)
+    const name = q as QueueName
+    if ((name === 'receipts' || name === 'upstream') && Number(sec) * LocalQueues[name].maxReceiveCount <= GuardLeaseSec)
+      throw new OneLineError(
+        `LOCAL_VISIBILITY_SEC: ${part} x ${LocalQueues[name].maxReceiveCount} receives is within the ${GuardLeaseSec} s guard lease`,
+      )
+    out[name] = Number(sec)
   }
   return out
 }

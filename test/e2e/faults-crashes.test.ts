@@ -54,8 +54,9 @@ beforeAll(async () => {
     VERDICT_DEADLINE_MS: String(DeadlineMs),
     // A deliver_sm a killed node had claimed is taken over at the rebind (issue 18), or offered again when the claim lapses.
     RESPONSE_TIMEOUT_MS: '5000',
-    // Redeliveries the suite waits for (issue 18): dispatch stays above the simulator upstream's 60 s lease.
-    LOCAL_VISIBILITY_SEC: 'submit=10,receipts=10,upstream=10,dispatch=75',
+    // Redeliveries the suite waits for (issue 18): dispatch stays above the simulator upstream's 60 s lease, and the
+    // receipt queues' 5 receives span the 90 s guard lease (infra/local/main.ts refuses less).
+    LOCAL_VISIBILITY_SEC: 'submit=10,receipts=25,upstream=25,dispatch=75',
   })
 }, StartTimeoutMs + 30_000)
 
