@@ -10,7 +10,7 @@ describe('localServices', () => {
     expect(config.tables.messages).toBe(`${prefix}-messages`)
     const messages = await db.send(new DescribeTableCommand({ TableName: config.tables.messages }))
     expect(messages.Table?.KeySchema).toEqual([{ AttributeName: 'messageId', KeyType: 'HASH' }])
-    expect(messages.Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(['byAccount', 'byUpstreamId'])
+    expect(messages.Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(['byAccount', 'byDue', 'byUpstreamId'])
     const ttl = await db.send(new DescribeTimeToLiveCommand({ TableName: config.tables.sessions }))
     expect(ttl.TimeToLiveDescription).toMatchObject({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expiresAt' })
     for (const t of Object.keys(Tables) as (keyof typeof Tables)[]) {

@@ -45,6 +45,16 @@ describe('prepareSubmit (the cheap checks)', () => {
       Status.TextTooLong,
     ],
     [
+      "IA5 (data_coding 1, the npm smpp client's plain text) after a concat UDH: 153 characters, septets as GSM",
+      { esmClass: 0x40, dataCoding: 0x01, shortMessage: Buffer.concat([Buffer.from('050003010201', 'hex'), Buffer.alloc(153, 0x41)]) },
+      Status.Ok,
+    ],
+    [
+      'IA5 after a concat UDH: 154 characters',
+      { esmClass: 0x40, dataCoding: 0x01, shortMessage: Buffer.concat([Buffer.from('050003010201', 'hex'), Buffer.alloc(154, 0x41)]) },
+      Status.TextTooLong,
+    ],
+    [
       '8-bit with a port UDH: 7 + 133 = 140 octets',
       { esmClass: 0x40, dataCoding: 0x04, shortMessage: Buffer.concat([Buffer.from('0605040b8423f0', 'hex'), Buffer.alloc(133)]) },
       Status.Ok,

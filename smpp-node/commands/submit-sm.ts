@@ -110,7 +110,9 @@ export function prepareSubmit(pdu: Pdu): PreparedSubmit {
 function fitsOneSms(udhOctets: number, dataOctets: number, dataCoding: number): void {
   const alphabet = alphabetOf(dataCoding)
   const units = alphabet === 'ucs2' ? Math.ceil(dataOctets / 2) : dataOctets
-  if (alphabet && units > capacityAfterUdh(alphabet, udhOctets)) {
+  // IA5 (data_coding 1, what the npm smpp client sends for plain text) is a 7-bit alphabet: on air it travels as
+  // septets like GSM text, so a part holds 153 of its characters after a 6-octet UDH, not 134.
+  if (alphabet && units > capacityAfterUdh(alphabet === 'ia5' ? 'gsm7' : alphabet, udhOctets)) {
     throw new SmppError(Status.TextTooLong, `UDH of ${udhOctets} and ${dataOctets} octets of user data exceed one SMS`)
   }
 }
