@@ -88,8 +88,9 @@ async function shutdown(code: number, why?: string): Promise<never> {
 /**
  * LOCAL_VISIBILITY_SEC=submit=10,dispatch=75: shorter visibility timeouts, so the fault suite can wait for the
  * redelivery of what a killed Lambda host left in flight (issue 18). Keep dispatch above its 60 s lease. The
- * receipt queues' handlers take guards as leases (lib/domain/settle.ts GuardLeaseSec): their receives must span
- * the lease, or a record a killed run left behind reaches the DLQ before its lease lapses and its receipt is lost.
+ * receipt queues' handlers take guards as leases (lib/domain/settle.ts GuardLeaseSec) and retry a held one: the
+ * retries after the killed run's own receive must outlast the lease with one receive to spare, or the record
+ * reaches the DLQ before its lease lapses and its receipt is lost.
  */
 function visibilityOverrides(spec: string | undefined): Partial<Record<QueueName, number>> {
   const out: Partial<Record<QueueName, number>> = {}
@@ -97,10 +98,9 @@ function visibilityOverrides(spec: string | undefined): Partial<Record<QueueName
     const [q, sec] = part.split('=')
     if (!(q in LocalQueues) || !Number.isInteger(Number(sec))) throw new OneLineError(`LOCAL_VISIBILITY_SEC: bad entry ${part}`)
     const name = q as QueueName
-    if ((name === 'receipts' || name === 'upstream') && Number(sec) * LocalQueues[name].maxReceiveCount <= GuardLeaseSec)
-      throw new OneLineError(
-        `LOCAL_VISIBILITY_SEC: ${part} x ${LocalQueues[name].maxReceiveCount} receives is within the ${GuardLeaseSec} s guard lease`,
-      )
+    const spare = LocalQueues[name].maxReceiveCount - 2 // the killed run's receive, and one to spare
+    if ((name === 'receipts' || name === 'upstream') && Number(sec) * spare <= GuardLeaseSec)
+      throw new OneLineError(`LOCAL_VISIBILITY_SEC: ${part} x ${spare} retries is within the ${GuardLeaseSec} s guard lease`)
     out[name] = Number(sec)
   }
   return out

@@ -55,7 +55,7 @@ describe('dispatch', () => {
     const deps = testDeps(stores, { now: () => now, connector })
     const lease = DispatchPolicy.leaseFor(500) // the fixtures' upstreams answer within 500 ms
     // A run killed between taking the guard and sending: the guard is held, nothing was sent.
-    expect(await stores.guards.once(GuardKey.dispatch(dispatch.messageId, 0), epochSec(now) + lease)).toBe(true)
+    expect(await stores.guards.take(GuardKey.dispatch(dispatch.messageId, 0), epochSec(now) + lease)).toBe('taken')
     await dispatchMessage(deps, dispatch) // a concurrent copy while the lease holds: no second send
     expect(connector.calls).toHaveLength(0)
     now = new Date(T0.getTime() + (lease + 1) * 1000) // SQS redelivers after the visibility timeout

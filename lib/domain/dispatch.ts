@@ -36,7 +36,9 @@ export const attemptsFor = (upstreams: number): number => Math.min(upstreams * D
 export async function dispatchMessage(deps: Deps, job: DispatchJob): Promise<void> {
   const { guards, messages } = deps.stores
   const key = GuardKey.dispatch(job.messageId, job.attempt)
-  if (!(await guards.once(key, epochSec(deps.now()) + (await leaseSec(deps, job))))) {
+  // A copy of the job (the submit redelivery re-sends one) may drop when the guard is held: the holder's own job
+  // stays on the queue until it is done, and comes back after the lease, which is shorter than its visibility.
+  if ((await guards.take(key, epochSec(deps.now()) + (await leaseSec(deps, job)))) !== 'taken') {
     deps.log.info('dispatch already taken', { messageId: job.messageId, attempt: job.attempt })
     return
   }

@@ -43,7 +43,7 @@ export async function processJob(deps: JobDeps, job: DispatchJob): Promise<JobOu
   if (!group) return failover(deps, job, `upstream ${upstreamId} is not a usable smpp upstream`)
   const key = upstreamGuardKey(job.messageId, job.attempt)
   const leaseEnd = Math.ceil((deps.clock.now() + deps.jobTimeoutMs) / 1000)
-  if (!(await deps.guards.once(key, leaseEnd))) {
+  if ((await deps.guards.take(key, leaseEnd)) !== 'taken') {
     deps.log.info('job held by another pool', { messageId: job.messageId, attempt: job.attempt })
     return 'leave'
   }

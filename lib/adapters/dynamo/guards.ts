@@ -9,13 +9,14 @@ import type { Guards } from '../../ports'
 import { toItem, values } from './item'
 
 /**
- * guards item: { pk <key>, expiresAt (TTL, epoch seconds) }. Keys are given whole by the caller
- * (DISPATCH#<messageId>#<attempt>, RECEIPT#<messageId>#<state>, ...). An expired key counts as free
- * even before TTL removes it, since DynamoDB deletes expired items only eventually.
+ * guards item: { pk <key>, expiresAt (TTL, epoch seconds), done (set by confirm) }. Keys are given whole by the
+ * caller (DISPATCH#<messageId>#<attempt>, RECEIPT#<messageId>#<state>, ...). An expired key counts as free
+ * even before TTL removes it, since DynamoDB deletes expired items only eventually. A refused take tells `held`
+ * from `done` by the item the failed condition returns (no second read).
  */
 export function dynamoGuards(db: DynamoDBClient, table: string, now: () => Date): Guards {
   return {
-    async once(key, expiresAt) {
+    async take(key, expiresAt) {
       try {
         await db.send(
           new PutItemCommand({
@@ -23,12 +24,13 @@ export function dynamoGuards(db: DynamoDBClient, table: string, now: () => Date)
             Item: toItem({ pk: key, expiresAt }),
             ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
             ExpressionAttributeValues: values({ ':now': Math.floor(now().getTime() / 1000) }),
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         )
-        return true
+        return 'taken'
       } catch (err) {
-        if (err instanceof ConditionalCheckFailedException) return false
-        throw err
+        if (!(err instanceof ConditionalCheckFailedException)) throw err
+        return err.Item?.done?.BOOL ? 'done' : 'held'
       }
     },
     async release(key) {
@@ -40,9 +42,9 @@ export function dynamoGuards(db: DynamoDBClient, table: string, now: () => Date)
           new UpdateItemCommand({
             TableName: table,
             Key: toItem({ pk: key }),
-            UpdateExpression: 'SET expiresAt = :e',
+            UpdateExpression: 'SET expiresAt = :e, done = :done',
             ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: values({ ':e': expiresAt }),
+            ExpressionAttributeValues: values({ ':e': expiresAt, ':done': true }),
           }),
         )
       } catch (err) {

@@ -57,19 +57,19 @@ const memoryUsage = (state: MemoryState): UsageStore => ({
 })
 
 const memoryGuards = (state: MemoryState): Guards => ({
-  async once(key, expiresAt) {
+  async take(key, expiresAt) {
     const g = state.guards.get(key)
     // As the DynamoDB condition: free when absent or expired (TTL deletion is lazy, so expired items linger).
-    if (g && g.expiresAt >= nowSec(state)) return false
+    if (g && g.expiresAt >= nowSec(state)) return g.done ? 'done' : 'held'
     state.guards.set(key, { expiresAt })
-    return true
+    return 'taken'
   },
   async release(key) {
     state.guards.delete(key)
   },
   async confirm(key, expiresAt) {
     const g = state.guards.get(key)
-    if (g) g.expiresAt = expiresAt
+    if (g) Object.assign(g, { expiresAt, done: true })
   },
 })
 

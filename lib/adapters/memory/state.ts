@@ -16,6 +16,8 @@ export interface PendingItem extends PendingDelivery {
 
 export interface Guard {
   expiresAt: number // epoch seconds
+  /** Confirmed: the guarded effect happened (Guards.confirm). */
+  done?: boolean
   decision?: Decision
   /** A DUP# fingerprint's owner and the end of its duplicate window (issue 18: it may outlive the window). */
   owner?: FingerprintOwner
