@@ -102,7 +102,7 @@ describe('submit handler on DynamoDB Local and SQS', () => {
     const before = await balance()
     const job = live({ deadline: Date.now() - 1, text: 'too late' })
     expect(await handler(sqsEvent(job))).toEqual({ batchItemFailures: [] })
-    expect(await stores.ledger.decision(job.messageId)).toBeUndefined()
+    expect(await stores.ledger.decision(job.messageId)).toMatchObject({ status: Status.NotRegistered }) // as the node answered
     expect(await drain(queues, replyTo, 1, 300)).toEqual([])
     expect(await balance()).toBe(before)
   })

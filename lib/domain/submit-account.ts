@@ -3,7 +3,7 @@ import { Status } from '../smpp/status'
 import { adoptions } from './adoption-submit'
 import { chargeFor, dispatchJobFor } from './charge'
 import { checkBlacklist, checkStopWords } from './content'
-import { decideOnce } from './decision'
+import { decideOnce, isPastDeadline } from './decision'
 import { messageTimes } from './deferral'
 import type { Deps } from './deps'
 import { Duplicate, InsufficientFunds, SmppError } from './errors'
@@ -64,7 +64,17 @@ export async function decideAccount(deps: Deps, accountId: string, jobs: SubmitJ
     ledger.decisions(ids),
     reference.stopWords(accountId),
   ])
-  const adopted = await adoptions(deps, jobs, earlier, registry)
+  // A job past its deadline was answered by the node already (0x0402, or the verdict of an earlier run of this
+  // job): it is never adopted nor newly charged, only its recorded decision repeated (decideRound).
+  const now = deps.now().getTime()
+  const timely = jobs.flatMap((job, n) => (isPastDeadline(job, now) ? [] : [n]))
+  const found = await adoptions(
+    deps,
+    timely.map((n) => jobs[n]),
+    earlier,
+    registry,
+  )
+  const adopted = new Map([...found].map(([k, id]) => [timely[k], id]))
   const out: AccountResult = { statuses: jobs.map((_, n) => (adopted.has(n) ? [Status.Ok] : [])), dispatch: [], rejects: [], adopted }
   const ctx: Ctx = { deps, account, earlier, stopWords, memo, out }
   await decideRound(
@@ -89,6 +99,7 @@ async function decideRound(ctx: Ctx, slots: Slot[]): Promise<void> {
     slots.map(async (s) => {
       const earlier = ctx.earlier.get(recordId(s.job.messageId, s.i))
       if (earlier) return set(s, await repeat(ctx, s, earlier.status))
+      if (isPastDeadline(s.job, deps.now().getTime())) return set(s, await late(ctx, s))
       try {
         const q = await check(ctx, s)
         // schedule_delivery_time and validity_period (issue 14): a bad one is refused like any rule.
@@ -170,6 +181,24 @@ async function refusal(ctx: Ctx, s: Slot, err: unknown): Promise<number> {
   if (decided.result === 'already-decided') return repeat(ctx, s, decided.decision.status)
   if (s.job.async) ctx.out.rejects.push({ ...s, status: err.status })
   return err.status
+}
+
+/**
+ * A job past its deadline with no decision read: the node answered 0x0402 at the deadline and recorded it, so
+ * this finds that record (or writes it, if the node could not) and repeats it; nothing is charged. Dropping such a
+ * job unread lost the dispatch job of a message an earlier run had charged and answered 0 just before it was
+ * killed: SQS offers the killed run's jobs after the visibility timeout, always past the deadline (issue 18).
+ */
+async function late(ctx: Ctx, s: Slot): Promise<number> {
+  const { deps } = ctx
+  const decided = await decideOnce(
+    deps.stores.ledger,
+    recordId(s.job.messageId, s.i),
+    Status.NotRegistered,
+    deps.now(),
+    deps.cfg.retentionDays,
+  )
+  return decided.result === 'already-decided' ? repeat(ctx, s, decided.decision.status) : Status.NotRegistered
 }
 
 /**

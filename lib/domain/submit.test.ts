@@ -130,12 +130,23 @@ describe('submit: refusals, in the issue order', () => {
 })
 
 describe('submit: deadline and failures', () => {
-  it('drops a job past its deadline: no verdict, no charge, no decision', async () => {
+  it('drops a job past its deadline: no verdict, no charge, the 0x0402 the node answered recorded', async () => {
     const job = submitJob({ deadline: T0.getTime() - 1 })
     expect(await submitMessage(deps, job)).toBeUndefined()
     expect(deps.queue.sent).toEqual([])
-    expect(await stores.ledger.decision(job.messageId)).toBeUndefined()
+    expect(await stores.ledger.decision(job.messageId)).toMatchObject({ status: Status.NotRegistered })
     expect(await balance()).toBe(1_000)
+  })
+
+  it('a job charged and answered by a run killed before its dispatch job, redelivered past its deadline: dispatched, charged once', async () => {
+    const job = submitJob({ deadline: T0.getTime() + 4_000 })
+    await submitMessage(deps, job)
+    expect(verdicts()).toEqual([{ type: 'verdict', messageId: job.messageId, status: 0 }])
+    deps.queue.sent.length = 0 // the kill: the dispatch job never left
+    now = new Date(T0.getTime() + 10_000) // SQS offers the job again after the visibility timeout, past the deadline
+    await submitMessage(deps, job)
+    expect(dispatched()).toMatchObject([{ messageId: job.messageId, attempt: 0 }])
+    expect(await balance()).toBe(1_000 - 7)
   })
 
   it('loses the race to the node: its 0x0402 decision stands and nothing is charged', async () => {

@@ -30,11 +30,8 @@ export async function submitBatch(deps: Deps, jobs: SubmitJob[]): Promise<Submit
   const first = new Map<string, number>() // a job SQS delivered twice in one batch is decided once
   const byAccount = new Map<string, number[]>()
   jobs.forEach((job, n) => {
-    if (isPastDeadline(job, deps.now().getTime())) {
-      // The node answered 0x0402 at its deadline; charging now would bill a message the client was told failed.
-      deps.log.warn('submit past its deadline dropped', { messageId: job.messageId, deadline: job.deadline })
-      return
-    }
+    // Past its deadline (decideAccount: a recorded decision is repeated, nothing new is charged).
+    if (isPastDeadline(job, deps.now().getTime())) deps.log.info('submit past its deadline', { messageId: job.messageId })
     if (first.has(job.messageId)) return
     first.set(job.messageId, n)
     byAccount.set(job.accountId, [...(byAccount.get(job.accountId) ?? []), n])
