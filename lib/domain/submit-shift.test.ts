@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { memoryStores } from '../adapters/memory'
+import { ShiftSamples } from '../encoding/shift-samples'
 import { ucs2Encode } from '../encoding/ucs2'
 import type { Stores } from '../ports'
 import { DispatchQueue, seed, submitJob, T0, type TestDeps, testDeps } from './fixtures'
@@ -7,9 +8,7 @@ import type { DispatchJob } from './jobs'
 import { submitMessage } from './submit'
 
 // Issue 17: a UCS2 text is billed at the parts its route's first upstream receives (lib/domain/shift-reencode.ts).
-const turkish =
-  'Sayın müşterimiz, siparişiniz bugün kargoya verildi. Teslimat için çağrı merkezimizi arayabilir, ' +
-  'ödemenizi şubelerimizden yapabilirsiniz. İyi günler dileriz!'
+const [[, , turkish]] = ShiftSamples
 const ucs2Job = () =>
   submitJob({
     dataCoding: 8,
