@@ -128,3 +128,25 @@ describe('UCS2 texts towards an upstream that accepts national shift tables (iss
     expect(await usageTotals(s.id)).toMatchObject({ messages: 3, parts: billed, partsSaved: 0 })
   })
 })
+
+describe('HTTP sends counted against the account speed (issue 17)', () => {
+  it('spends the minute window the SMPP node spends: HTTP over it gets 429 with 0x58, then SMPP gets 0x58 too', async () => {
+    const acct = await createAccount(stack, 'httpthr', { price: Price, settings: { speed: 1_000, throttle: { perMinute: 2 } } })
+    const send = () => stack.api('POST', `/accounts/${acct.id}/messages`, { from: 'E2E', to: dest(), text: 'hi' })
+    const minute = () => Math.floor(Date.now() / 60_000)
+    const first = minute()
+    expect((await send()).status).toBe(201)
+    expect((await send()).status).toBe(201)
+    const over = await send()
+    expect(over.status).toBe(429)
+    expect(over.body.error).toMatchObject({ code: 'ESME_RTHROTTLED', status: 0x58 })
+    const esme = await connectEsme(stack.ports.smpp)
+    open.push(esme)
+    expectStatus((await esme.bind('transceiver', acct.id, acct.password)).command_status, Status.Ok)
+    const before = minute()
+    const resp = await esme.call('submit_sm', { source_addr: 'E2E', destination_addr: dest(), short_message: 'hi' })
+    // The window HTTP spent is spent for SMPP too; only if the minute turned meanwhile does a new window let it pass.
+    if (before === first && minute() === first) expectStatus(resp.command_status, Status.Throttled)
+    else if (before !== first) expectStatus(resp.command_status, Status.Ok)
+  })
+})
