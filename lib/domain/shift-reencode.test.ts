@@ -99,4 +99,10 @@ describe('jobForUpstream (issue 17)', () => {
   it('gives an upstream without the flag (a failover) the job as the ESME sent it', () => {
     expect(jobForUpstream(job, http())).toBe(job)
   })
+
+  it('turns a re-encoded job the SMPP pool put back for failover into the UCS2 the ESME sent', () => {
+    const reencoded = jobForUpstream(job, http([L.Turkish]))
+    expect(jobForUpstream(reencoded, http())).toEqual(job)
+    expect(jobForUpstream(reencoded, http([L.Turkish]))).toEqual(reencoded)
+  })
 })

@@ -3,6 +3,7 @@
 // platform, and is billed at the parts it takes there. Pure: the submit (billing) and the dispatch (sending) ask the
 // same question of the same upstream row and get the same answer.
 import { DataCoding } from '../encoding/data-coding'
+import { decodeWith } from '../encoding/gsm7-tables'
 import type { Gsm7Tables } from '../encoding/national-language'
 import { planEncoding } from '../encoding/plan-encoding'
 import { countSegments, type Scheme } from '../encoding/segment-limits'
@@ -74,9 +75,28 @@ export function dispatchText(job: DispatchJob): string {
  * the flag therefore gets the UCS2 the ESME sent; the message stays billed at the first upstream's parts.
  */
 export function jobForUpstream(job: DispatchJob, upstream: Upstream): DispatchJob {
-  const r = reencodingFor({ ...job, text: dispatchText(job) }, upstream)
-  if (!r) return job
-  return { ...job, dataCoding: DataCoding.SmscDefault, shortMessage: '', messagePayload: r.septets.toString('base64'), shift: r.tables }
+  const submitted = asSubmitted(job)
+  const r = reencodingFor({ ...submitted, text: dispatchText(submitted) }, upstream)
+  if (!r) return submitted
+  return {
+    ...submitted,
+    dataCoding: DataCoding.SmscDefault,
+    shortMessage: '',
+    messagePayload: r.septets.toString('base64'),
+    shift: r.tables,
+  }
+}
+
+/**
+ * The UCS2 job the ESME sent, from a re-encoded one: the SMPP bind pool fails over by putting the job it was given
+ * back on the dispatch queue (smpp-node/upstream/job.ts), and the next upstream may not accept the tables. A text
+ * re-encoded was always longer than one UCS2 part, so it came in message_payload, with an empty short_message.
+ */
+function asSubmitted(job: DispatchJob): DispatchJob {
+  if (!job.shift) return job
+  const { shift, ...rest } = job
+  const text = decodeWith(Buffer.from(job.messagePayload ?? '', 'base64'), shift)
+  return { ...rest, dataCoding: DataCoding.Ucs2, shortMessage: '', messagePayload: ucs2Encode(text).toString('base64') }
 }
 
 /** What a record is billed: its parts as the first upstream receives them, and the UCS2 parts that saves. */
