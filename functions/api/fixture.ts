@@ -56,6 +56,7 @@ export interface SentMessage {
   country: string
   parts: number
   price: number
+  partsSaved?: number // issue 17: a UCS2 text billed at fewer parts thanks to shift tables
 }
 
 /** Charged messages of acme: three days, two destinations, prices that do not add up to round numbers. */
@@ -76,7 +77,7 @@ export const acmeTraffic: SentMessage[] = [
     parts: 1,
     price: 1_017,
   })),
-  { messageId: 'm-any-0', day: '2025-03-05', prefix: '', country: '', parts: 3, price: 7 },
+  { messageId: 'm-any-0', day: '2025-03-05', prefix: '', country: '', parts: 3, price: 7, partsSaved: 2 },
 ]
 export const refunded = ['m-de-1', 'm-uk-3']
 export const TopUp = 100_000
@@ -93,6 +94,7 @@ const record = (accountId: string, m: SentMessage, currency: string): MessageRec
   parts: m.parts,
   price: m.price,
   cost: m.parts * m.price,
+  ...(m.partsSaved ? { partsSaved: m.partsSaved } : {}),
   currency,
   tariffPrefix: m.prefix,
   ...(m.country ? { country: m.country } : {}),

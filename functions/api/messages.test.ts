@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { memoryStores } from '../../lib/adapters/memory'
 import { account, seed, T0, testDeps } from '../../lib/domain/fixtures'
 import type { SubmitJob } from '../../lib/domain/jobs'
+import type { Account } from '../../lib/domain/model'
 import { submitBatch } from '../../lib/domain/submit'
+import { ShiftSamples } from '../../lib/encoding/shift-samples'
 import type { QueueSender } from '../../lib/ports'
 import { createApi } from './app'
 import { hashKey } from './auth'
@@ -12,9 +14,9 @@ import { quietLog, type TestResponse } from './fixture'
  * The HTTP send route and the webhook settings over memory stores. The submit queue hands each job straight to the
  * real submit pipeline (lib/domain/submit.ts submitBatch), so the verdict the route answers is the one it decided.
  */
-async function setup(opts: { balance?: number } = {}) {
+async function setup(opts: { balance?: number; speed?: number; throttle?: Account['throttle'] } = {}) {
   const stores = memoryStores({ now: () => T0 })
-  await seed(stores, account({ balance: opts.balance ?? 1_000 }))
+  await seed(stores, account({ balance: opts.balance ?? 1_000, speed: opts.speed ?? 100, throttle: opts.throttle }))
   await stores.accounts.create(account({ accountId: 'beta', tariffPlan: 'beta' }))
   for (const [key, role, accountId] of [
     ['k-admin', 'admin', undefined],
@@ -58,6 +60,36 @@ describe('POST /accounts/{id}/messages', () => {
     expect(body).toEqual({ messageId: submitted[0].messageId, status: 0, parts: 1, dataCoding: 0 })
     expect(body.messageId).toMatch(/^[0-9A-Z]{24}$/)
     expect((await stores.messages.get(body.messageId))?.state).toBe('ACCEPTED')
+  })
+
+  // Issue 17: HTTP sends spend the account's speed and windows as SMPP does; over them, 0x58 as a JSON error with 429.
+  it.each([
+    ['speed', { speed: 3 }],
+    ['minute window', { speed: 100, throttle: { perMinute: 3 } }],
+  ])('answers 429 with 0x58 once the %s is spent, and queues nothing for it', async (_, limits) => {
+    const { call, submitted } = await setup(limits)
+    let n = 0 // a new number each time: the account's duplicate window would refuse the same text to the same one
+    const send = () => call('/accounts/acme/messages', 'k-acme', 'POST', { from: 'ACME', to: `44770090012${n++}`, text: 'hi' })
+    for (let i = 0; i < 3; i++) expect((await send()).status).toBe(201)
+    const res = await send()
+    expect(res.status).toBe(429)
+    expect((await res.json()).error).toMatchObject({ code: 'ESME_RTHROTTLED', status: 0x58, statusHex: '0x0058' })
+    expect(submitted).toHaveLength(3)
+  })
+
+  it('answers the parts billed, and those saved, for a UCS2 text its upstream takes in a shift table (issue 17)', async () => {
+    const { stores, call } = await setup()
+    await stores.reference.putUpstream({
+      upstreamId: 'up-a',
+      kind: 'http',
+      url: 'http://127.0.0.1:9/none',
+      timeoutMs: 500,
+      shiftTables: [1],
+    })
+    const [[, , turkish]] = ShiftSamples
+    const res = await call('/accounts/acme/messages', 'k-acme', 'POST', { from: 'ACME', to: '447700900123', text: turkish })
+    expect(res.status).toBe(201)
+    expect(await res.json()).toMatchObject({ status: 0, parts: 2, partsSaved: 1, dataCoding: 8 })
   })
 
   it('answers 422 with the command_status of a refusal: 0x0433 when the account cannot pay', async () => {

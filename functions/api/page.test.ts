@@ -107,9 +107,23 @@ describe('usage page', () => {
         (m) => m.parts * m.price,
       )
       const cost = sumBy(sent, (m) => m.parts * m.price)
-      return [label, String(sent.length), String(sumBy(sent, (m) => m.parts)), cents(cost), cents(refunds), cents(cost - refunds)]
+      const saved = String(sumBy(sent, (m) => m.partsSaved ?? 0)) // issue 17: parts saved by shift tables
+      return [label, String(sent.length), String(sumBy(sent, (m) => m.parts)), cents(cost), cents(refunds), cents(cost - refunds), saved]
     }
     expect(rows).toEqual([row('', '(any)'), row('4477', '4477'), row('4915', '4915')])
+    expect(await page.textContent('#totals')).toMatch(
+      new RegExp(`parts saved by shift tables ${sumBy(acmeTraffic, (m) => m.partsSaved ?? 0)}$`),
+    )
+    await page.selectOption('#metric', 'partsSaved')
+    const saved = await page.$$eval('#chart rect.bar', (rs) => rs.map((r) => Number(r.getAttribute('data-value'))))
+    expect(saved).toEqual(
+      days.map((d) =>
+        sumBy(
+          acmeTraffic.filter((m) => m.day === d),
+          (m) => m.partsSaved ?? 0,
+        ),
+      ),
+    )
 
     await page.selectOption('#metric', 'cost')
     const costs = await page.$$eval('#chart rect.bar', (rs) => rs.map((r) => Number(r.getAttribute('data-value'))))
@@ -133,7 +147,9 @@ describe('usage page', () => {
     const fromPage = readFileSync((await download.path())!, 'utf8')
     const fromApi = await (await call('/accounts/acme/usage?groupBy=prefix&from=2025-03-01&to=2025-03-07&format=csv', Keys.finance)).text()
     expect(fromPage).toBe(fromApi)
-    expect(fromPage.split('\r\n')[0]).toBe('prefix,messages,parts,cost,costDecimal,refunds,refundsDecimal,net,netDecimal,currency')
+    expect(fromPage.split('\r\n')[0]).toBe(
+      'prefix,messages,parts,cost,costDecimal,refunds,refundsDecimal,net,netDecimal,currency,partsSaved',
+    )
   })
 
   it('offers an account key its own account only, and says so when a key is refused', async () => {

@@ -113,7 +113,7 @@ function fillTable(report) {
   body.replaceChildren()
   report.items.forEach(function (i) {
     var tr = document.createElement('tr')
-    ;[i.key === '' ? '(any)' : i.key, i.messages, i.parts, i.costDecimal, i.refundsDecimal, i.netDecimal].forEach(function (v, n) {
+    ;[i.key === '' ? '(any)' : i.key, i.messages, i.parts, i.costDecimal, i.refundsDecimal, i.netDecimal, i.partsSaved].forEach(function (v, n) {
       var td = document.createElement('td')
       td.textContent = String(v)
       if (n > 0) td.className = 'num'
@@ -124,7 +124,7 @@ function fillTable(report) {
   })
   var t = report.totals
   $('totals').textContent = t.messages + ' messages, ' + t.parts + ' parts, cost ' + t.costDecimal + ' ' + report.currency +
-    ', refunds ' + t.refundsDecimal + ', net ' + t.netDecimal
+    ', refunds ' + t.refundsDecimal + ', net ' + t.netDecimal + ', parts saved by shift tables ' + t.partsSaved
 }
 
 var last
@@ -192,7 +192,7 @@ table{border-collapse:collapse;width:100%;margin-top:.5rem}th,td{border-bottom:1
 <form id="query">
 <label>Account<select id="account"></select></label>
 <label>From<input id="from" type="date"></label><label>To<input id="to" type="date"></label>
-<label>Chart<select id="metric"><option value="messages">messages</option><option value="parts">parts</option><option value="cost">cost</option></select></label>
+<label>Chart<select id="metric"><option value="messages">messages</option><option value="parts">parts</option><option value="cost">cost</option><option value="partsSaved">parts saved</option></select></label>
 <button type="submit" id="show">Show</button></form>
 <p id="status" role="status"></p>
 <div id="results" hidden>
@@ -200,7 +200,7 @@ table{border-collapse:collapse;width:100%;margin-top:.5rem}th,td{border-bottom:1
 <h2>Per day</h2>
 <svg id="chart" viewBox="0 0 900 260" role="img" aria-label="usage per day"></svg>
 <h2>Per destination</h2>
-<table id="destinations"><thead><tr><th>prefix</th><th class="num">messages</th><th class="num">parts</th><th class="num">cost</th><th class="num">refunds</th><th class="num">net</th></tr></thead><tbody></tbody></table>
+<table id="destinations"><thead><tr><th>prefix</th><th class="num">messages</th><th class="num">parts</th><th class="num">cost</th><th class="num">refunds</th><th class="num">net</th><th class="num" title="parts UCS2 would have cost minus the parts billed: national language shift tables (issue 17)">parts saved</th></tr></thead><tbody></tbody></table>
 <div class="downloads"><button type="button" id="csvDay">CSV per day</button><button type="button" id="csvPrefix">CSV per destination</button><button type="button" id="csvLedger">Ledger CSV</button></div>
 </div>
 <script>${script}</script>

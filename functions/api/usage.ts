@@ -20,6 +20,8 @@ export interface UsageFigures {
   cost: number // minor units billed
   refunds: number // minor units given back
   net: number // cost - refunds
+  /** Issue 17: parts the ESME's UCS2 would have cost minus the parts billed, by national shift tables (CHARGED rows). */
+  partsSaved: number
 }
 export interface UsageGroup extends UsageFigures {
   key: string
@@ -29,13 +31,14 @@ export const Charged = 'CHARGED'
 /** Longest period a report may span, so a day-grouped report stays a bounded number of rows. */
 export const MaxReportDays = 366
 
-const zero = (): UsageFigures => ({ messages: 0, parts: 0, cost: 0, refunds: 0, net: 0 })
+const zero = (): UsageFigures => ({ messages: 0, parts: 0, cost: 0, refunds: 0, net: 0, partsSaved: 0 })
 
 function add(into: UsageFigures, row: UsageRow, counted: boolean) {
   if (counted) {
     into.messages += row.messages
     into.parts += row.parts
     into.cost += row.cost
+    into.partsSaved += row.partsSaved ?? 0
   }
   into.refunds += row.refunds
   into.net = into.cost - into.refunds

@@ -145,7 +145,8 @@ export async function startCarrierSimulator(opts: SimulatorOptions): Promise<Car
   const received = new Map<string, HttpSubmitRequest>()
   // What reached the "handsets": every accepted submit, in order (GET /log; bounded). The fault suite counts
   // each message in it exactly once (issue 18).
-  const accepted: { messageId: string; to: string; from: string; shortMessage: string }[] = []
+  // Issue 17: with the data coding and, for a text the platform split with shift tables, each part's short_message.
+  const accepted: { messageId: string; to: string; from: string; shortMessage: string; dataCoding: number; segments?: string[] }[] = []
   const submit = (req: HttpSubmitRequest, res: ServerResponse) => {
     received.delete(req.messageId)
     received.set(req.messageId, req)
@@ -155,7 +156,8 @@ export async function startCarrierSimulator(opts: SimulatorOptions): Promise<Car
     if (outcome.http === 'unavailable') return reply(res, 503, { error: 'simulated carrier outage' })
     const id = `sim-${randomUUID()}`
     if (accepted.length >= MaxLog) accepted.shift()
-    accepted.push({ messageId: req.messageId, to: req.to, from: req.from, shortMessage: req.shortMessage })
+    const { messageId, to, from, shortMessage, dataCoding, segments } = req
+    accepted.push({ messageId, to, from, shortMessage, dataCoding, ...(segments && { segments }) })
     if (outcome.http === 'slow') return later(opts.slowMs ?? 30_000, () => reply(res, 200, { id }))
     for (const [i, r] of outcome.receipts.entries()) {
       later(delay * (i + 1), () =>

@@ -4,6 +4,7 @@ import type { Deps } from './deps'
 import { epochSec, GuardKey } from './ids'
 import type { DispatchJob } from './jobs'
 import { settle } from './settle'
+import { jobForUpstream } from './shift-reencode'
 
 /**
  * Retry policy, in process: the route's upstreams in priority order, the list twice at most and no
@@ -85,7 +86,8 @@ async function sendWithFailover(deps: Deps, job: DispatchJob) {
     try {
       const upstream = await deps.stores.reference.upstream(upstreamId)
       if (!upstream) throw new Error(`upstream ${upstreamId} is not configured`)
-      const result = await deps.connectorFor(upstream).send(upstream, job)
+      // Issue 17: each upstream gets the encoding it accepts (a UCS2 text as GSM 7-bit with its shift tables).
+      const result = await deps.connectorFor(upstream).send(upstream, jobForUpstream(job, upstream))
       return 'queued' in result ? { upstreamId, queued: true as const } : { upstreamId, upstreamMessageId: result.upstreamMessageId }
     } catch (err) {
       deps.log.warn('upstream send failed', { messageId: job.messageId, upstreamId, attempt: k, err })

@@ -34,6 +34,15 @@ export interface HttpSubmitRequest {
   messagePayload?: string // base64
   /** A part of a long message that the client sent with SAR TLVs (SMPP 3.4 5.3.2.22-24): where it belongs. */
   sar?: { ref: number; total: number; seq: number }
+  /**
+   * Issue 17, for an upstream configured with `shiftTables`: a UCS2 text the platform re-encoded as GSM 7-bit with
+   * national language shift tables and split itself. Each entry is one SMS's short_message (base64): a UDH with the
+   * concatenation IE and the shift IEs 0x24/0x25 (TS 23.040 9.2.3.24.15/16), then unpacked septets; dataCoding is 0
+   * and esmClass has UDHI (0x40). shortMessage is then empty and messagePayload absent.
+   */
+  segments?: string[]
+  /** The tables the segments' septets are written with (National Language Identifiers; 0 = the default alphabet). */
+  shiftTables?: { locking: number; single: number }
 }
 export interface HttpSubmitResponse {
   id: string

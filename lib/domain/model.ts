@@ -94,6 +94,11 @@ export interface Upstream {
   timeoutMs: number
   /** smpp connector settings (issue 9), kept as data. */
   smpp?: Record<string, unknown>
+  /**
+   * Issue 17: National Language Identifiers (TS 23.038 6.2.1.2.4) whose shift tables this carrier's handsets accept; a
+   * UCS2 text that fits one is re-encoded towards it (lib/domain/shift-reencode.ts). None by default.
+   */
+  shiftTables?: number[]
 }
 
 export interface UpstreamTariff {
@@ -123,6 +128,8 @@ export interface MessageRecord {
   parts: number
   price: number // per part, minor units
   cost: number // parts x price
+  /** Issue 17: UCS2 parts minus the parts billed, for a text re-encoded with national shift tables; absent = 0. */
+  partsSaved?: number
   currency: string
   tariffPrefix: string
   country?: string
@@ -205,6 +212,8 @@ export interface UsageRow {
   parts: number
   cost: number
   refunds: number
+  /** Issue 17: parts the ESME's UCS2 would have cost minus the parts billed (CHARGED rows); absent = 0. */
+  partsSaved?: number
 }
 
 /** account: its own data only; upstream: only the receipts webhook of its own upstream (a carrier's key). */

@@ -63,6 +63,9 @@ export const DispatchJobSchema = z.object({
   sar,
   upstreams: z.array(z.string()), // in route priority order; the next is the failover
   attempt: int.min(0),
+  // Issue 17: set only on the copy a connector gets (shift-reencode.ts jobForUpstream): the septets in messagePayload
+  // are written with these tables, and every part's UDH carries their IEs.
+  shift: z.object({ locking: int, single: int }).optional(),
 })
 
 /** receipts queue: what upstreams (connectors, the simulator, the webhook) report. */

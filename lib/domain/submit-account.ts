@@ -12,6 +12,7 @@ import type { DispatchJob, SubmitJob } from './jobs'
 import type { Account } from './model'
 import { type Quote, quote, upstreamsOf } from './pricing'
 import { upstreamsForAccount } from './sandbox'
+import { type Billing, billingFor, mayReencode } from './shift-reencode'
 
 /** The account is gone or disabled since the bind: the submit fails (ESME_RSUBMITFAIL), it is not retried. */
 export class AccountUnavailable extends SmppError {
@@ -104,7 +105,11 @@ async function decideRound(ctx: Ctx, slots: Slot[]): Promise<void> {
         const q = await check(ctx, s)
         // schedule_delivery_time and validity_period (issue 14): a bad one is refused like any rule.
         const times = messageTimes(ctx.account!, s.job, new Date(s.job.receivedAt), deps.now())
-        pending.push({ slot: s, q, charge: chargeFor(s.job, s.i, ctx.account!, q, deps.now(), deps.cfg.retentionDays, times) })
+        // Issue 17: billed at the parts the first upstream receives (a UCS2 text re-encoded with its shift tables).
+        const billing = await billed(ctx, s.job, q)
+        const charge = chargeFor({ ...s.job, parts: billing.parts }, s.i, ctx.account!, q, deps.now(), deps.cfg.retentionDays, times)
+        if (billing.partsSaved > 0) charge.message.partsSaved = billing.partsSaved
+        pending.push({ slot: s, q, charge })
       } catch (err) {
         set(s, await refusal(ctx, s, err))
       }
@@ -142,6 +147,14 @@ async function check(ctx: Ctx, { job, i }: Slot): Promise<Quote> {
   checkBlacklist(hits, job.sourceAddr, destination)
   const account = ctx.account
   return once(ctx, `q|${destination}`, () => quote(reference, account, destination))
+}
+
+/** The job's billing towards the route's first upstream; its row is read only for a job that may be re-encoded. */
+async function billed(ctx: Ctx, job: SubmitJob, q: Quote): Promise<Billing> {
+  if (!mayReencode(job)) return { parts: job.parts, partsSaved: 0 }
+  const first = q.upstreams[0]
+  const upstream = await once(ctx, `u|${first}`, () => ctx.deps.stores.reference.upstream(first))
+  return billingFor(job, upstream)
 }
 
 /** One read per key per batch; a rejection (a refusal) is shared by the records that asked the same. */

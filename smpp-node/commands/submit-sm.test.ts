@@ -94,6 +94,12 @@ describe('prepareSubmit (the cheap checks)', () => {
     expect(prepareSubmit(submitSm({ shortMessage: shortMessage.subarray(4) })).text).toBe('Kì¿')
   })
 
+  it('decodes GSM text with a single shift IE (0x24) and with both IEs (issue 17)', () => {
+    // 24 01 02: Spanish single shift table (A.2.2): ESC 0x61 is á; 25 01 01 with it: Turkish locking, 0x1d is ş.
+    expect(prepareSubmit(submitSm({ esmClass: 0x40, shortMessage: Buffer.from('032401021b61', 'hex') })).text).toBe('á')
+    expect(prepareSubmit(submitSm({ esmClass: 0x40, shortMessage: Buffer.from('062501012401021d1b61', 'hex') })).text).toBe('şá')
+  })
+
   it('counts the parts of a long message_payload', () => {
     const job = prepareSubmit(submitSm({ shortMessage: Buffer.alloc(0), messagePayload: Buffer.alloc(400, 0x41) }))
     expect(job.parts).toBe(3) // 400 GSM septets: 153 + 153 + 94

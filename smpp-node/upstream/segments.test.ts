@@ -102,3 +102,29 @@ describe('outgoingFor', () => {
     })
   })
 })
+
+describe('outgoingFor a text re-encoded with national shift tables (issue 17)', () => {
+  const reencoded = job({ shortMessage: '', messagePayload: b64(Buffer.alloc(200, 0x07)), shift: { locking: 1, single: 0 } })
+
+  it('repeats the locking shift IE after the concatenation IE in every UDH part', () => {
+    const out = outgoingFor(reencoded, settings())
+    expect(
+      out.map((o) => [
+        o.body.esmClass,
+        o.body.shortMessage.subarray(0, 3).toString('hex'),
+        o.body.shortMessage.subarray(4, 9).toString('hex'),
+      ]),
+    ).toEqual([
+      [0x40, '080003', '0201250101'],
+      [0x40, '080003', '0202250101'],
+    ])
+  })
+
+  it('puts the IE in each SAR part of its own UDH', () => {
+    const out = outgoingFor(reencoded, settings({ longMessages: 'sar' }))
+    expect(out.map((o) => [o.body.esmClass, o.body.shortMessage.subarray(0, 4).toString('hex'), o.body.sarSegmentSeqnum])).toEqual([
+      [0x40, '03250101', 1],
+      [0x40, '03250101', 2],
+    ])
+  })
+})

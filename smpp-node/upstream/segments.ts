@@ -3,7 +3,7 @@ import type { DispatchJob } from '../../lib/domain/jobs'
 import type { SmppUpstreamSettings } from '../../lib/domain/upstream-smpp'
 import { alphabetOf, countParts } from '../../lib/encoding/data-coding'
 import { splitBytes } from '../../lib/encoding/segments'
-import { concatUdh, parseUdh } from '../../lib/encoding/udh'
+import { concatUdh, parseUdh, shiftIes } from '../../lib/encoding/udh'
 import { EsmClass } from '../../lib/smpp/esm-class'
 import type { SubmitSm } from '../../lib/smpp/pdu'
 
@@ -65,6 +65,8 @@ function bodiesFor(job: DispatchJob, base: SubmitSm, s: SmppUpstreamSettings): O
       dataCoding: job.dataCoding,
       scheme: s.longMessages === 'sar' ? 'sar' : 'udh8',
       reference: referenceOf(job.messageId),
+      // Issue 17: a text re-encoded with national shift tables repeats their IEs in every part (TS 23.040 9.2.3.24.15/16).
+      ...(job.shift && { udhIes: shiftIes(job.shift) }),
     })
     return split.map((p) => ({
       body: {

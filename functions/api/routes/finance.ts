@@ -23,6 +23,9 @@ const figures = {
   refundsDecimal: DecimalString,
   net: Minor,
   netDecimal: DecimalString,
+  partsSaved: z.number().int().openapi({
+    description: 'parts the UCS2 texts would have cost minus the parts billed, saved by national language shift tables (issue 17)',
+  }),
 }
 const UsageReport = z
   .object({
@@ -117,8 +120,20 @@ async function usageReport(deps: ApiDeps, id: string, q: { from?: string; to?: s
 
 const usageCsv = (r: Awaited<ReturnType<typeof usageReport>>) =>
   toCsv(
-    [r.groupBy, 'messages', 'parts', 'cost', 'costDecimal', 'refunds', 'refundsDecimal', 'net', 'netDecimal', 'currency'],
-    r.items.map((i) => [i.key, i.messages, i.parts, i.cost, i.costDecimal, i.refunds, i.refundsDecimal, i.net, i.netDecimal, r.currency]),
+    [r.groupBy, 'messages', 'parts', 'cost', 'costDecimal', 'refunds', 'refundsDecimal', 'net', 'netDecimal', 'currency', 'partsSaved'],
+    r.items.map((i) => [
+      i.key,
+      i.messages,
+      i.parts,
+      i.cost,
+      i.costDecimal,
+      i.refunds,
+      i.refundsDecimal,
+      i.net,
+      i.netDecimal,
+      r.currency,
+      i.partsSaved,
+    ]),
   )
 
 const ledgerCsv = (currency: string, items: Awaited<ReturnType<typeof ledgerAll>>) =>

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import { SmppError } from '../../../lib/domain/errors'
 import { type HttpMessage, httpSubmitJob } from '../../../lib/domain/http-submit'
+import { takeHttpParts } from '../../../lib/domain/http-throttle'
 import { awaitVerdict } from '../../../lib/domain/http-verdict'
 import { Status, statusDescription, statusName } from '../../../lib/smpp/status'
 import type { ApiApp, ApiDeps } from '../context'
@@ -28,7 +29,16 @@ const SendMessage = z
   .refine((m) => m.udh === undefined || m.data !== undefined, { message: 'udh goes with data', path: ['udh'] })
   .openapi('SendMessage')
 
-const Accepted = z.object({ messageId: z.string(), status: z.literal(0), parts: z.number().int(), dataCoding: z.number().int() })
+const Accepted = z.object({
+  messageId: z.string(),
+  status: z.literal(0),
+  parts: z
+    .number()
+    .int()
+    .openapi({ description: 'parts billed (issue 17: fewer when the upstream takes a UCS2 text in its shift tables)' }),
+  dataCoding: z.number().int(),
+  partsSaved: z.number().int().optional().openapi({ description: 'UCS2 parts minus the parts billed, when shift tables saved any' }),
+})
 const Refused = z
   .object({
     error: z.object({
@@ -70,6 +80,7 @@ export function registerMessages(app: ApiApp, deps: ApiDeps) {
       responses: {
         201: json(Accepted, 'accepted and charged: the message is on its way'),
         422: json(Refused, 'refused by a rule, with the SMPP command_status (0x0400-0x045A)'),
+        429: json(Refused, "over the account's speed or a minute/hour/day window (0x58 ESME_RTHROTTLED): nothing queued"),
         503: json(Refused, 'no verdict in time (0x0402): not charged and not sent; retry is safe'),
       },
     }),
@@ -100,10 +111,19 @@ export function registerMessages(app: ApiApp, deps: ApiDeps) {
         if (err instanceof SmppError) return c.json(refused(err.status, err.message), 422)
         throw err
       }
+      // Issue 17: the same speed and windows as SMPP, counted in the parts the node would count (http-throttle.ts).
+      const account = await deps.stores.accounts.get(id)
+      if (account?.enabled && !(await takeHttpParts(deps.stores, account, job.parts, now.getTime())))
+        return c.json(refused(Status.Throttled, statusDescription(Status.Throttled)), 429)
       await queues.send(submitQueueUrl, job)
       const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
       const status = await awaitVerdict({ stores: deps.stores, now: deps.now, sleep }, messageId, deadline, deps.retentionDays ?? 30)
-      if (status === Status.Ok) return c.json({ messageId, status: 0 as const, parts: job.parts, dataCoding: job.dataCoding }, 201)
+      if (status === Status.Ok) {
+        // The parts billed may be fewer than the submitted text's (shift tables towards the upstream): the record says.
+        const billed = await deps.stores.messages.get(messageId)
+        const saved = billed?.partsSaved ? { partsSaved: billed.partsSaved } : {}
+        return c.json({ messageId, status: 0 as const, parts: billed?.parts ?? job.parts, dataCoding: job.dataCoding, ...saved }, 201)
+      }
       const body = refused(status, statusDescription(status), messageId)
       return status === Status.NotRegistered ? c.json(body, 503) : c.json(body, 422)
     },

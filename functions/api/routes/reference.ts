@@ -35,6 +35,11 @@ const Upstream = z
     secretRef: z.string().max(256).optional().openapi({ description: 'name of the secret holding credentials, never the secret' }),
     timeoutMs: z.number().int().min(100).max(DispatchRun.maxUpstreamTimeoutMs), // the dispatch timeout is derived from it
     smpp: z.record(z.string(), z.unknown()).optional(),
+    // Issue 17: the shift tables this carrier accepts; a UCS2 text that fits one goes to it as GSM 7-bit, billed so.
+    shiftTables: z.array(z.number().int().min(1).max(13)).max(13).optional().openapi({
+      description:
+        'National Language Identifiers (3GPP TS 23.038 6.2.1.2.4: 1 Turkish, 2 Spanish, 3 Portuguese, 4-13 Indian) whose shift tables the carrier accepts; none by default',
+    }),
   })
   .openapi('Upstream')
 const UpstreamTariff = z.object({ prefix: Prefix, cost: Minor.min(0), currency: Currency }).openapi('UpstreamTariff')

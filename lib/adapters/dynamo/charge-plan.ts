@@ -48,6 +48,7 @@ export function usageRows(charges: Charge[]) {
     row.messages += 1
     row.parts += m.parts
     row.cost += m.cost
+    if (m.partsSaved) row.partsSaved = (row.partsSaved ?? 0) + m.partsSaved // issue 17: summed in the same counter write
     rows.set(key, row)
   }
   return rows.values()

@@ -13,7 +13,7 @@ export const usageAdd = (table: string, row: UsageRow, shard = 0) => ({
   TableName: table,
   // Shard k > 0 adds `#<k>`: a busy account's charges spread over several counters (docs/PIPELINE.md), summed on read.
   Key: values({ accountId: row.accountId, sk: Sk.usage(row.day, row.prefix, row.status) + (shard > 0 ? `#${shard}` : '') }),
-  UpdateExpression: `SET #day = :day, #prefix = :prefix, #status = :status${row.country !== undefined ? ', #country = :country' : ''} ADD #messages :messages, #parts :parts, #cost :cost, #refunds :refunds`,
+  UpdateExpression: `SET #day = :day, #prefix = :prefix, #status = :status${row.country !== undefined ? ', #country = :country' : ''} ADD #messages :messages, #parts :parts, #cost :cost, #refunds :refunds${row.partsSaved ? ', #saved :saved' : ''}`,
   ExpressionAttributeNames: {
     '#day': 'day',
     '#prefix': 'prefix',
@@ -23,6 +23,7 @@ export const usageAdd = (table: string, row: UsageRow, shard = 0) => ({
     '#parts': 'parts',
     '#cost': 'cost',
     '#refunds': 'refunds',
+    ...(row.partsSaved ? { '#saved': 'partsSaved' } : {}), // issue 17: only rows that saved parts carry it
   },
   ExpressionAttributeValues: values({
     ':day': row.day,
@@ -33,6 +34,7 @@ export const usageAdd = (table: string, row: UsageRow, shard = 0) => ({
     ':parts': row.parts,
     ':cost': row.cost,
     ':refunds': row.refunds,
+    ':saved': row.partsSaved || undefined,
   }),
 })
 
@@ -58,6 +60,7 @@ export function dynamoUsage(db: DynamoDBClient, table: string): UsageStore {
           cur.parts += row.parts
           cur.cost += row.cost
           cur.refunds += row.refunds
+          if (row.partsSaved) cur.partsSaved = (cur.partsSaved ?? 0) + row.partsSaved
           if (row.country !== undefined) cur.country = row.country
         }
       }

@@ -93,6 +93,28 @@ describe('HTTP connector', () => {
     ])
   })
 
+  // Issue 17: a UCS2 text re-encoded for an upstream with shift tables travels split, the IEs in every part's UDH.
+  it('sends a re-encoded text as GSM 7-bit parts, each UDH with concatenation and the shift IEs', async () => {
+    requests.length = 0
+    const text = 'ı'.repeat(200) // Turkish locking table (A.3.1) only: 0x07 each, one 25 01 01 IE
+    const reencoded = {
+      ...job,
+      shortMessage: '',
+      messagePayload: Buffer.alloc(200, 0x07).toString('base64'),
+      shift: { locking: 1, single: 0 },
+    }
+    await connector.send(upstream('/ok'), reencoded)
+    const body = requests[0].body as { segments: string[]; dataCoding: number; esmClass: number; shortMessage: string }
+    expect(body).toMatchObject({ dataCoding: 0, esmClass: 0x40, shortMessage: '', shiftTables: { locking: 1, single: 0 } })
+    expect(body).not.toHaveProperty('messagePayload')
+    const parts = body.segments.map((b) => Buffer.from(b, 'base64'))
+    // UDHL 08: concat IE 00 03 <ref> 02 <seq>, then 25 01 01; (140 - 9) x 8 / 7 = 149 septets in the first part.
+    expect(parts.map((p) => [p.subarray(0, 3).toString('hex'), p.subarray(4, 9).toString('hex'), p.length - 9])).toEqual([
+      ['080003', '0201250101', 149],
+      ['080003', '0202250101', text.length - 149],
+    ])
+  })
+
   it('sends no Authorization header to an upstream without a secret', async () => {
     requests.length = 0
     await connector.send(upstream('/ok'), job)

@@ -2,6 +2,7 @@ import type { DispatchJob, HttpSubmitRequest } from '../../domain/jobs'
 import type { Upstream } from '../../domain/model'
 import type { Connector } from '../../ports'
 import type { SecretSource } from './secrets'
+import { shiftRequest } from './shift-request'
 
 /** Any failure to hand a message to an HTTP upstream; the dispatcher fails over, then gives up with 0x0446. */
 export class HttpUpstreamError extends Error {
@@ -27,17 +28,19 @@ export function httpConnector(secrets: SecretSource, fetchImpl: typeof fetch = f
         if (!secret) throw new HttpUpstreamError(upstream, `secret ${upstream.secretRef} not found`)
         headers.authorization = `Bearer ${secret}`
       }
-      const request: HttpSubmitRequest = {
-        messageId: job.messageId,
-        from: job.sourceAddr,
-        to: job.destinationAddr,
-        dataCoding: job.dataCoding,
-        esmClass: job.esmClass,
-        registeredDelivery: job.registeredDelivery,
-        shortMessage: job.shortMessage,
-        ...(job.messagePayload === undefined ? {} : { messagePayload: job.messagePayload }),
-        ...(job.sar === undefined ? {} : { sar: job.sar }), // without it a SAR part would reach the carrier as a lone SMS
-      }
+      const request: HttpSubmitRequest = job.shift
+        ? shiftRequest(job, job.shift)
+        : {
+            messageId: job.messageId,
+            from: job.sourceAddr,
+            to: job.destinationAddr,
+            dataCoding: job.dataCoding,
+            esmClass: job.esmClass,
+            registeredDelivery: job.registeredDelivery,
+            shortMessage: job.shortMessage,
+            ...(job.messagePayload === undefined ? {} : { messagePayload: job.messagePayload }),
+            ...(job.sar === undefined ? {} : { sar: job.sar }), // without it a SAR part would reach the carrier as a lone SMS
+          }
       let res: Response
       let body: unknown
       try {

@@ -7,12 +7,14 @@ import { copy, type MemoryState, nowSec, pageOf, partition } from './state'
 export function addUsage(state: MemoryState, row: UsageRow) {
   const rows = partition(state.usage, row.accountId)
   const sk = Sk.usage(row.day, row.prefix, row.status)
-  const cur = rows.get(sk) ?? { ...copy(row), messages: 0, parts: 0, cost: 0, refunds: 0 }
+  const { partsSaved: _, ...key } = row
+  const cur = rows.get(sk) ?? { ...copy(key), messages: 0, parts: 0, cost: 0, refunds: 0 }
   if (row.country !== undefined) cur.country = row.country
   cur.messages += row.messages
   cur.parts += row.parts
   cur.cost += row.cost
   cur.refunds += row.refunds
+  if (row.partsSaved) cur.partsSaved = (cur.partsSaved ?? 0) + row.partsSaved
   rows.set(sk, cur)
 }
 
@@ -39,8 +41,8 @@ function chargeOne(state: MemoryState, charge: Charge): ChargeResult {
     })
   account.balance -= message.cost
   state.messages.set(message.messageId, copy(message))
-  const { accountId, tariffPrefix: prefix, country, parts, cost } = message
-  addUsage(state, { accountId, day: charge.usageDay, prefix, country, status: 'CHARGED', messages: 1, parts, cost, refunds: 0 })
+  const { accountId, tariffPrefix: prefix, country, parts, cost, partsSaved } = message
+  addUsage(state, { accountId, day: charge.usageDay, prefix, country, status: 'CHARGED', messages: 1, parts, cost, refunds: 0, partsSaved })
   return { result: 'charged' }
 }
 

@@ -70,6 +70,24 @@ export function ledgerBatchContract(name: string, makeStores: MakeStores) {
       expect((await stores.accounts.get(id))?.balance).toBe(0)
     })
 
+    it('sums the parts saved by shift tables into the batch CHARGED counter, absent where none were (issue 17)', async () => {
+      const { clock, stores } = await setup()
+      const account = await fundedAccount(stores, clock, { balance: 1000 })
+      const id = account.accountId
+      const charges = [
+        aCharge(clock, aMessage(clock, id, { cost: 20, parts: 2, partsSaved: 2 })),
+        aCharge(clock, aMessage(clock, id, { cost: 30, parts: 3, partsSaved: 3 })),
+        aCharge(clock, aMessage(clock, id, { cost: 10, parts: 1 })),
+        aCharge(clock, aMessage(clock, id, { cost: 10, parts: 1, tariffPrefix: '44', country: 'GB' })),
+      ]
+      expect(results(await stores.ledger.chargeBatch(charges))).toEqual(['charged', 'charged', 'charged', 'charged'])
+      const usage = await stores.usage.query(id, charges[0].usageDay, charges[0].usageDay)
+      expect(usage.map((u) => [u.prefix, u.parts, u.partsSaved ?? 0]).sort()).toEqual([
+        ['44', 1, 0],
+        ['49', 6, 5],
+      ])
+    })
+
     it('answers a message listed twice in one batch once charged, once already decided', async () => {
       const { clock, stores } = await setup()
       const account = await fundedAccount(stores, clock, { balance: 100 })
