@@ -52,6 +52,32 @@ describe.each([0, 60])('adoption, duplicate window %i s', (window) => {
     expect(await balance()).toBe(1_000 - 7)
   })
 
+  // Issue 18, item 1: the dead node recorded that it answered the original; the same text again is the client's.
+  it('a re-send of a message the dead node recorded as answered is a new message (or a duplicate by the window)', async () => {
+    const original = submitJob({ incarnation: 'node-1#a' })
+    await submitMessage(deps, original)
+    await stores.nodes.answered('node-1#a', { atMs: T0.getTime() + 1, unsure: [] })
+    await stores.nodes.supersede('node-1', 'node-1#b', now.getTime())
+    now = new Date(T0.getTime() + 20_000)
+    const again = submitJob({ deadline: now.getTime() + 5_000, incarnation: 'node-1#b' })
+    await submitMessage(deps, again)
+    expect(verdicts().at(-1)).toEqual({ type: 'verdict', messageId: again.messageId, status: window > 0 ? Status.Duplicate : 0 })
+    expect(await balance()).toBe(1_000 - (window > 0 ? 7 : 14))
+    expect(dispatched().map((d) => d.messageId)).toEqual(window > 0 ? [original.messageId] : [original.messageId, again.messageId])
+  })
+
+  it('still adopts when the record lists the original as unsure (waiting, or answered in its last flush)', async () => {
+    const original = submitJob({ incarnation: 'node-1#a' })
+    await submitMessage(deps, original)
+    await stores.nodes.answered('node-1#a', { atMs: T0.getTime() + 1, unsure: [original.messageId] })
+    await stores.nodes.supersede('node-1', 'node-1#b', now.getTime())
+    now = new Date(T0.getTime() + 20_000)
+    const resend = submitJob({ deadline: now.getTime() + 5_000, incarnation: 'node-1#b' })
+    await submitMessage(deps, resend)
+    expect(verdicts().at(-1)).toEqual({ type: 'verdict', messageId: resend.messageId, status: 0, adoptedId: original.messageId })
+    expect(await balance()).toBe(1_000 - 7)
+  })
+
   it('does not adopt while the original node still beats', async () => {
     await submitMessage(deps, submitJob({ incarnation: 'node-1#a' }))
     now = new Date(T0.getTime() + 61_000) // past the duplicate window

@@ -11,15 +11,23 @@ export function memoryNodes(): NodeRegistry {
   }
   return {
     async beat(entry) {
-      if (entries.get(entry.incarnation)?.diedAtMs !== undefined) return
-      entries.set(entry.incarnation, copy(entry))
+      const known = entries.get(entry.incarnation)
+      if (known?.diedAtMs !== undefined) return
+      // As the Dynamo update: the beat keeps the answer record written between beats.
+      entries.set(entry.incarnation, { ...copy(entry), ...(known?.answers && { answers: known.answers }) })
+    },
+    async answered(incarnation, answers) {
+      const e = entries.get(incarnation)
+      if (e && e.diedAtMs === undefined) e.answers = copy(answers)
     },
     async supersede(nodeId, incarnation, atMs) {
       const older = [...entries.values()].filter((e) => e.nodeId === nodeId && e.incarnation !== incarnation && e.diedAtMs === undefined)
       for (const e of older) markDead(e.incarnation, atMs)
       return older.map(copy)
     },
-    async retire(incarnation, atMs) {
+    async retire(incarnation, atMs, answers) {
+      const e = entries.get(incarnation)
+      if (answers && e && e.diedAtMs === undefined) e.answers = copy(answers)
       markDead(incarnation, atMs)
     },
     async list() {

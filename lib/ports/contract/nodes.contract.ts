@@ -32,6 +32,22 @@ export function nodesContract(name: string, makeStores: MakeStores) {
       expect(mine.find((e) => e.incarnation === `${a}#1`)?.diedAtMs).toBe(t + 1)
     })
 
+    // Issue 18, item 1: the answer record rides on the entry; beats keep it, and a dead entry's record is final.
+    it('keeps the answer record across beats, takes the last one at retirement, and none after', async () => {
+      const clock = new TestClock()
+      const stores = await makeStores({ now: clock.now })
+      const t = clock.now().getTime()
+      const n = uid('node')
+      const mine = async () => (await stores.nodes.list()).find((e) => e.incarnation === `${n}#1`)
+      await stores.nodes.beat({ ...entry(n, `${n}#1`, t + 6_000), beatMs: 2_000 })
+      await stores.nodes.answered(`${n}#1`, { atMs: t, unsure: ['m1', 'm2'] })
+      await stores.nodes.beat({ ...entry(n, `${n}#1`, t + 8_000), beatMs: 2_000 })
+      expect(await mine()).toEqual({ ...entry(n, `${n}#1`, t + 8_000), beatMs: 2_000, answers: { atMs: t, unsure: ['m1', 'm2'] } })
+      await stores.nodes.retire(`${n}#1`, t + 10, { atMs: t + 10, unsure: ['m2'] })
+      await stores.nodes.answered(`${n}#1`, { atMs: t + 20, unsure: [] }) // a late flush of the dead process
+      expect(await mine()).toMatchObject({ diedAtMs: t + 10, answers: { atMs: t + 10, unsure: ['m2'] } })
+    })
+
     it('a charged message names its owner on its fingerprint, also without a duplicate window', async () => {
       const clock = new TestClock()
       const stores = await makeStores({ now: clock.now })
@@ -52,6 +68,7 @@ export function nodesContract(name: string, makeStores: MakeStores) {
             registeredDelivery: 1,
             incarnation: 'n1#x',
             chargedAt: expect.any(Number),
+            receivedAtMs: Date.parse(job.receivedAt), // the node's receive time, for its answer record
           },
         ],
       ])
