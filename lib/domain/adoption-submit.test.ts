@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { memoryStores } from '../adapters/memory'
-import type { Stores } from '../ports'
+import { QueueGone, type Stores } from '../ports'
 import { Status } from '../smpp/status'
 import { account, DispatchQueue, ReplyTo, seed, submitJob, T0, type TestDeps, testDeps } from './fixtures'
 import type { DispatchJob } from './jobs'
@@ -127,6 +127,25 @@ describe.each([0, 60])('adoption, duplicate window %i s', (window) => {
     const third = submitJob({ incarnation: 'node-1#b' })
     await submitMessage(deps, third)
     expect(verdicts().at(-1)).toEqual({ type: 'verdict', messageId: third.messageId, status: 0, adoptedId: original.messageId })
+    expect(await balance()).toBe(1_000 - 7)
+  })
+})
+
+// Issue 18, item 4: the node drained (or was scaled in) before the verdict came, and deleted its callback queue.
+describe('a verdict for a node whose callback queue is gone', () => {
+  beforeEach(() => setup(0))
+  it('is not retried into the DLQ: the message goes on to the carrier, and the re-send elsewhere adopts it', async () => {
+    const sendBatch = deps.queues.sendBatch
+    deps.queues.sendBatch = (url, bodies) => (url === ReplyTo ? Promise.reject(new QueueGone(url)) : sendBatch(url, bodies))
+    const original = submitJob({ incarnation: 'node-1#a' })
+    await submitMessage(deps, original) // does not throw: the record is done
+    expect(dispatched().map((d) => d.messageId)).toEqual([original.messageId])
+    await stores.nodes.retire('node-1#a', now.getTime(), { atMs: now.getTime() + 1, unsure: [original.messageId] })
+    deps.queues.sendBatch = sendBatch
+    now = new Date(T0.getTime() + 10_000)
+    const resend = submitJob({ deadline: now.getTime() + 5_000, incarnation: 'node-2#a' })
+    await submitMessage(deps, resend)
+    expect(verdicts().at(-1)).toEqual({ type: 'verdict', messageId: resend.messageId, status: 0, adoptedId: original.messageId })
     expect(await balance()).toBe(1_000 - 7)
   })
 })
