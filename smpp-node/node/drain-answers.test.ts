@@ -30,7 +30,10 @@ describe('drain with submits in flight', () => {
     h = await startNode({
       accounts: [testAccount('acme', 'pw')],
       // The pipeline answers the first text and never the second, so the drain runs out of time on it.
-      verdictOf: (job) => (jobs.push(job), job.text === 'answered' ? 0 : undefined),
+      verdictOf: (job) => {
+        jobs.push(job)
+        return job.text === 'answered' ? 0 : undefined
+      },
       smpp: { drainTimeoutMs: 300, verdictDeadlineMs: 30_000 },
     })
     s = await connectClient(h.port)
