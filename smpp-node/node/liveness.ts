@@ -28,6 +28,7 @@ export const AnswersFlushMs = 200
  */
 export class NodeLiveness {
   private dead: readonly string[] = []
+  private written?: { atMs: number; unsure: number }
   private timer?: TimerHandle
   private flushTimer?: TimerHandle
   private stopped = false
@@ -65,6 +66,11 @@ export class NodeLiveness {
       .catch((err) => this.deps.log.error('node retire failed', { err }))
   }
 
+  /** The last answer record written (its time and how many ids it left unsure), for the health endpoint. */
+  lastAnswerRecord(): { atMs: number; unsure: number } | undefined {
+    return this.written
+  }
+
   stop(): void {
     this.stopped = true
     this.deps.clock.clearTimeout(this.timer)
@@ -82,7 +88,11 @@ export class NodeLiveness {
     if (this.stopped || answers === undefined) return
     this.flushTimer = clock.setTimeout(() => {
       const record = answers.take(clock.now())
-      const written = record ? nodes.answered(incarnation, record) : Promise.resolve()
+      const written = record
+        ? nodes.answered(incarnation, record).then(() => {
+            this.written = { atMs: record.atMs, unsure: record.unsure.length }
+          })
+        : Promise.resolve()
       void written.catch((err) => log.error('answer record not written', { err })).finally(() => this.scheduleFlush())
     }, this.deps.answersMs ?? AnswersFlushMs)
   }

@@ -240,6 +240,8 @@ export class SmppNode {
       sessions: this.sessionCounts(),
       connections: this.connections.size,
       verdictsWaiting: this.verdicts.size,
+      // Issue 18: the last answer record in the node registry (a fault test waits on it, not on a sleep).
+      answerRecord: this.liveness.lastAnswerRecord(),
     }
   }
 }
