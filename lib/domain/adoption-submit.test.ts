@@ -150,6 +150,27 @@ describe('a verdict for a node whose callback queue is gone', () => {
   })
 })
 
+// Issue 18, item 3: the client rebinds to another node before the crashed one misses three beats (a task
+// replaced on AWS has a new node id, so nothing supersedes it).
+describe('a re-send before its node is known dead', () => {
+  beforeEach(() => setup(60))
+  it('is adopted once the node is silent for over a beat and the margin, not before', async () => {
+    await stores.nodes.beat({ ...node('node-1#a'), aliveUntilMs: T0.getTime() + 6_000, beatMs: 2_000 })
+    const original = submitJob({ incarnation: 'node-1#a' })
+    await submitMessage(deps, original)
+    now = new Date(T0.getTime() + 2_500) // one beat late: it may still answer, so this is the window's duplicate
+    await stores.nodes.beat({ ...node('node-2#a'), aliveUntilMs: now.getTime() + 6_000, beatMs: 2_000 })
+    const early = submitJob({ deadline: now.getTime() + 5_000, incarnation: 'node-2#a' })
+    await submitMessage(deps, early)
+    expect(verdicts().at(-1)).toEqual({ type: 'verdict', messageId: early.messageId, status: Status.Duplicate })
+    now = new Date(T0.getTime() + 3_001) // past one beat and the margin, still short of three missed beats
+    const resend = submitJob({ deadline: now.getTime() + 5_000, incarnation: 'node-2#a' })
+    await submitMessage(deps, resend)
+    expect(verdicts().at(-1)).toEqual({ type: 'verdict', messageId: resend.messageId, status: 0, adoptedId: original.messageId })
+    expect(await balance()).toBe(1_000 - 7)
+  })
+})
+
 describe('duplicate window without a crash', () => {
   beforeEach(() => setup(60))
   it('still refuses a copy 0x0453 while the node that answers the original is alive', async () => {
