@@ -32,10 +32,23 @@ export async function adoptions(
   const keyOf = (job: SubmitJob) =>
     duplicateKey(job.accountId, job.destinations[0].addr, job.text || job.shortMessage + (job.messagePayload ?? ''))
   const owners = await fingerprints.owners(candidates.map((n) => keyOf(jobs[n])))
+  // The answer records only of the processes that own a matched fingerprint and cannot answer: after a crash,
+  // one small BatchGetItem for the batches with a re-send in them (issue 18, item 1).
+  const unable = new Set(
+    [...owners.values()]
+      .filter((o) =>
+        cannotAnswer(
+          registry.find((e) => e.incarnation === o.incarnation),
+          now.getTime(),
+        ),
+      )
+      .map((o) => o.incarnation),
+  )
+  const records = unable.size > 0 ? await deps.stores.nodes.answerRecords([...unable]) : new Map()
   await Promise.all(
     candidates.map(async (n) => {
       const job = jobs[n]
-      const original = adoptedId(job, owners.get(keyOf(job)), registry, now.getTime())
+      const original = adoptedId(job, owners.get(keyOf(job)), registry, now.getTime(), records)
       if (original === undefined) return
       // The node's deadline races this decision as it races a charge (first writer wins): should its 0x0402
       // win, the job is left to the usual path, which repeats that refusal.

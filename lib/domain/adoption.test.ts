@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { AdoptionWindowSec, adoptedId, deadIncarnations, type FingerprintOwner, type NodeEntry, SilenceMarginMs } from './adoption'
+import {
+  AdoptionWindowSec,
+  type AnswerRecord,
+  adoptedId,
+  deadIncarnations,
+  type FingerprintOwner,
+  type NodeEntry,
+  SilenceMarginMs,
+} from './adoption'
 
 const now = Date.parse('2026-12-01T12:00:00Z')
 const sec = Math.floor(now / 1000)
@@ -51,17 +59,19 @@ describe('adoptedId (issue 18)', () => {
   // Issue 18, item 1: an answered message sent again is the client's new message, not a re-send.
   describe('with the answer record of the dead node', () => {
     const received = { ...owner, receivedAtMs: now - 5_000 }
-    const dead = (answers: NodeEntry['answers']) => [node('n1#a', { diedAtMs: now - 1_000, answers })]
+    const dead = [node('n1#a', { diedAtMs: now - 1_000 })]
+    const adopted = (o: FingerprintOwner, answers?: AnswerRecord) =>
+      adoptedId(job, o, dead, now, new Map(answers ? [['n1#a', answers]] : []))
     it('does not adopt a message the node recorded as answered', () => {
-      expect(adoptedId(job, received, dead({ atMs: now - 4_000, unsure: ['OTHER'] }), now)).toBeUndefined()
+      expect(adopted(received, { atMs: now - 4_000, unsure: ['OTHER'] })).toBeUndefined()
     })
     it('adopts one it still listed as unsure, or received after its last record', () => {
-      expect(adoptedId(job, received, dead({ atMs: now - 4_000, unsure: ['ORIG'] }), now)).toBe('ORIG')
-      expect(adoptedId(job, received, dead({ atMs: now - 5_000, unsure: [] }), now)).toBe('ORIG') // same ms: not before
+      expect(adopted(received, { atMs: now - 4_000, unsure: ['ORIG'] })).toBe('ORIG')
+      expect(adopted(received, { atMs: now - 5_000, unsure: [] })).toBe('ORIG') // same ms: not before
     })
     it('adopts when the owner predates answer records (no receive time) or the node wrote none', () => {
-      expect(adoptedId(job, owner, dead({ atMs: now, unsure: [] }), now)).toBe('ORIG')
-      expect(adoptedId(job, received, dead(undefined), now)).toBe('ORIG')
+      expect(adopted(owner, { atMs: now, unsure: [] })).toBe('ORIG')
+      expect(adopted(received)).toBe('ORIG')
     })
   })
 

@@ -69,11 +69,12 @@ export function adoptedId(
   owner: FingerprintOwner | undefined,
   nodes: readonly NodeEntry[],
   nowMs: number,
+  records: ReadonlyMap<string, AnswerRecord> = new Map(),
 ): string | undefined {
   if (!owner || !canAdopt(job) || owner.messageId === job.messageId) return undefined
   if (owner.sourceAddr !== job.sourceAddr || owner.registeredDelivery !== job.registeredDelivery) return undefined
   if (owner.chargedAt + AdoptionWindowSec < Math.floor(nowMs / 1000)) return undefined
   const entry = nodes.find((e) => e.incarnation === owner.incarnation)
-  if (!cannotAnswer(entry, nowMs) || wasAnswered(owner, entry?.answers)) return undefined
+  if (!cannotAnswer(entry, nowMs) || wasAnswered(owner, records.get(owner.incarnation))) return undefined
   return owner.messageId
 }

@@ -253,6 +253,4 @@ export interface NodeEntry {
   diedAtMs?: number
   /** The beat interval: a process silent for more than one beat (and a margin) can no longer answer in time. */
   beatMs?: number
-  /** Its latest answer record, written every flush while it takes submits, and at its retirement. */
-  answers?: AnswerRecord
 }

@@ -11,8 +11,10 @@ export interface NodeRegistry {
   supersede(nodeId: string, incarnation: string, atMs: number): Promise<NodeEntry[]>
   /** Marks it dead at `atMs`, with its last answer record when given (written first: a dead entry takes no more). */
   retire(incarnation: string, atMs: number, answers?: AnswerRecord): Promise<void>
-  /** Replaces the process's answer record (issue 18: what it proved answered); ignored once it is dead. */
+  /** Writes the process's answer record (issue 18: what it proved answered); an older one never replaces a newer. */
   answered(incarnation: string, answers: AnswerRecord): Promise<void>
+  /** The latest answer record of each process named that wrote one (kept apart from the entries `list` reads). */
+  answerRecords(incarnations: string[]): Promise<Map<string, AnswerRecord>>
   list(): Promise<NodeEntry[]>
 }
 

@@ -40,9 +40,9 @@ describe('drain with submits in flight', () => {
     s.on('unbind', (pdu: SmppPdu) => s!.send(pdu.response()))
     expect((await bindTrx(s, 'acme', 'pw')).command_status).toBe(Status.Ok)
     expect((await call(s, 'submit_sm', { destination_addr: '491', short_message: 'answered' })).command_status).toBe(Status.Ok)
-    const entry = async () => (await h.stores.nodes.list()).find((e) => e.incarnation === h.node.incarnation)
+    const record = async () => (await h.stores.nodes.answerRecords([h.node.incarnation])).get(h.node.incarnation)
     // The answer's flush: the record no longer lists the answered submit as unsure.
-    await until(async () => (await entry())?.answers?.unsure.length === 0, 3_000, 'answer recorded')
+    await until(async () => (await record())?.unsure.length === 0, 3_000, 'answer recorded')
     s.submit_sm({ destination_addr: '491', short_message: 'in flight' })
     await until(() => h.node.verdicts.size === 1, 2_000, 'waiting verdict')
     await h.listeners.close()
@@ -50,11 +50,13 @@ describe('drain with submits in flight', () => {
 
     const registry = await h.stores.nodes.list()
     const [answered, inFlight] = jobs
-    expect(await entry()).toMatchObject({ diedAtMs: expect.any(Number), answers: { unsure: [inFlight.messageId] } })
+    expect(registry.find((e) => e.incarnation === h.node.incarnation)?.diedAtMs).toEqual(expect.any(Number))
+    const records = new Map([[h.node.incarnation, (await record())!]])
+    expect(records.get(h.node.incarnation)?.unsure).toEqual([inFlight.messageId])
     // Dead at once (its claims are free to take), and the submit function's decisions on the client's re-sends:
     expect([...deadIncarnations(registry, Date.now())]).toContain(h.node.incarnation)
     const resend = (job: SubmitJob) => ({ ...job, messageId: 'RESEND' })
-    expect(adoptedId(resend(inFlight), ownerOf(inFlight), registry, Date.now())).toBe(inFlight.messageId)
-    expect(adoptedId(resend(answered), ownerOf(answered), registry, Date.now())).toBeUndefined()
+    expect(adoptedId(resend(inFlight), ownerOf(inFlight), registry, Date.now(), records)).toBe(inFlight.messageId)
+    expect(adoptedId(resend(answered), ownerOf(answered), registry, Date.now(), records)).toBeUndefined()
   })
 })

@@ -1,4 +1,4 @@
-import { type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb'
+import { type DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb'
 import { AdoptionWindowSec, type AnswerRecord, type FingerprintOwner, type NodeEntry } from '../../domain/adoption'
 import type { Fingerprints, NodeRegistry } from '../../ports'
 import { batchGet, fromItem, queryAll, toItem, values } from './item'
@@ -7,10 +7,15 @@ import { batchGet, fromItem, queryAll, toItem, values } from './item'
  * node items, in the sessions table under their own partition key (no account id starts with '#'):
  * { accountId '#nodes' (pk), sk <incarnation>, ...NodeEntry, expiresAt (TTL) }. Access pattern: the
  * submit function and the nodes Query the partition (one item per node process of the last minutes);
- * a node updates its own item each beat, and its answer record (`answers`) at most once per flush while it
- * takes submits. The TTL keeps a dead node's item for the adoption window.
+ * a node puts its own item each beat. The TTL keeps a dead node's item for the adoption window.
+ *
+ * answer records (issue 18), in a partition of their own so the registry's Query stays small (a Query is billed
+ * by the items' full size): { accountId '#answers' (pk), sk <incarnation>, answers, atMs, expiresAt (TTL) }.
+ * Access pattern: the node puts its own once per flush; the submit function reads those of nodes that cannot
+ * answer by key (BatchGetItem), only when a re-send matched one of their fingerprints.
  */
 const Partition = '#nodes'
+const Answers = '#answers'
 const ttlOf = (ms: number) => Math.floor(ms / 1000) + AdoptionWindowSec + 60
 
 export function dynamoNodes(db: DynamoDBClient, table: string): NodeRegistry {
@@ -24,17 +29,18 @@ export function dynamoNodes(db: DynamoDBClient, table: string): NodeRegistry {
         ExpressionAttributeValues: values({ ':at': atMs, ':ttl': ttlOf(atMs) }),
       }),
     )
-  const writeAnswers = (incarnation: string, answers: AnswerRecord) =>
-    db.send(
-      new UpdateItemCommand({
-        TableName: table,
-        Key: toItem({ accountId: Partition, sk: incarnation }),
-        UpdateExpression: 'SET answers = :a',
-        // Only on a live entry: a dead one's record is final (its successor or the submit function may read it).
-        ConditionExpression: 'attribute_exists(sk) AND attribute_not_exists(diedAtMs)',
-        ExpressionAttributeValues: values({ ':a': answers }),
-      }),
-    )
+  // A record is true whenever it was taken, so a late write must only never replace a newer one.
+  const putAnswers = (incarnation: string, answers: AnswerRecord) =>
+    db
+      .send(
+        new PutItemCommand({
+          TableName: table,
+          Item: toItem({ accountId: Answers, sk: incarnation, answers, atMs: answers.atMs, expiresAt: ttlOf(answers.atMs) }),
+          ConditionExpression: 'attribute_not_exists(atMs) OR atMs < :at',
+          ExpressionAttributeValues: values({ ':at': answers.atMs }),
+        }),
+      )
+      .then(() => undefined, unlessConditional)
   const list = async () =>
     (
       await queryAll(db, {
@@ -46,25 +52,16 @@ export function dynamoNodes(db: DynamoDBClient, table: string): NodeRegistry {
     ).map((i) => fromItem<NodeEntry>(i, ['accountId', 'sk', 'expiresAt']))
   return {
     async beat(entry) {
-      // An update, not a put: the beat must not erase the answer record written between beats.
-      const fields = { ...entry, expiresAt: ttlOf(entry.aliveUntilMs) }
-      const names = Object.keys(fields).filter((n) => fields[n as keyof typeof fields] !== undefined)
-      await ifAlive(
-        db.send(
-          new UpdateItemCommand({
+      await db
+        .send(
+          new PutItemCommand({
             TableName: table,
-            Key: toItem({ accountId: Partition, sk: entry.incarnation }),
-            UpdateExpression: `SET ${names.map((n) => `#${n} = :${n}`).join(', ')}`,
+            Item: toItem({ accountId: Partition, sk: entry.incarnation, ...entry, expiresAt: ttlOf(entry.aliveUntilMs) }),
             // A retired process never comes back to life: a late beat must not undo its death.
             ConditionExpression: 'attribute_not_exists(diedAtMs)',
-            ExpressionAttributeNames: Object.fromEntries(names.map((n) => [`#${n}`, n])),
-            ExpressionAttributeValues: values(Object.fromEntries(names.map((n) => [`:${n}`, fields[n as keyof typeof fields]]))),
           }),
-        ),
-      )
-    },
-    async answered(incarnation, answers) {
-      await ifAlive(writeAnswers(incarnation, answers))
+        )
+        .catch(unlessConditional)
     },
     async supersede(nodeId, incarnation, atMs) {
       const older = (await list()).filter((e) => e.nodeId === nodeId && e.incarnation !== incarnation && e.diedAtMs === undefined)
@@ -72,18 +69,24 @@ export function dynamoNodes(db: DynamoDBClient, table: string): NodeRegistry {
       return older.map((e) => ({ ...e, diedAtMs: atMs }))
     },
     async retire(incarnation, atMs, answers) {
-      if (answers) await ifAlive(writeAnswers(incarnation, answers))
-      await ifAlive(markDead(incarnation, atMs))
+      if (answers) await putAnswers(incarnation, answers)
+      await markDead(incarnation, atMs).catch(unlessConditional)
+    },
+    answered: putAnswers,
+    async answerRecords(incarnations) {
+      const found = new Map<string, AnswerRecord>()
+      if (incarnations.length === 0) return found
+      const keys = [...new Set(incarnations)].map((sk) => toItem({ accountId: Answers, sk }))
+      for (const i of await batchGet(db, table, keys, true)) found.set(i.sk.S!, fromItem<{ answers: AnswerRecord }>(i).answers)
+      return found
     },
     list,
   }
 }
 
-/** A conditional write that failed because the entry is dead (or gone) changes nothing: that is no error. */
-async function ifAlive(write: Promise<unknown>): Promise<void> {
-  await write.catch((err) => {
-    if ((err as Error).name !== 'ConditionalCheckFailedException') throw err
-  })
+/** A conditional write that lost changes nothing (a dead entry, a newer record): that is no error. */
+function unlessConditional(err: unknown): void {
+  if ((err as Error).name !== 'ConditionalCheckFailedException') throw err
 }
 
 /** Reads the owner attributes the charge transaction writes on a DUP# fingerprint (charge-batch.ts ownerItem). */
