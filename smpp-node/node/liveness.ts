@@ -49,8 +49,9 @@ export class NodeLiveness {
     } catch (err) {
       log.error('node registry supersede failed', { err })
     }
+    const first = clock.now()
     await this.beat()
-    this.schedule()
+    this.schedule(first)
     this.scheduleFlush()
   }
 
@@ -77,9 +78,20 @@ export class NodeLiveness {
     this.deps.clock.clearTimeout(this.flushTimer)
   }
 
-  private schedule(): void {
+  /**
+   * Beats start one `beatMs` apart, however long the last one's write and read took: other processes judge
+   * silence from the beat's start (isSilent, one beat and a margin), so a slow table must not stretch the gaps.
+   */
+  private schedule(lastStart = this.deps.clock.now()): void {
     if (this.stopped) return
-    this.timer = this.deps.clock.setTimeout(() => void this.beat().finally(() => this.schedule()), this.deps.beatMs)
+    const { clock, beatMs } = this.deps
+    this.timer = clock.setTimeout(
+      () => {
+        const start = clock.now()
+        void this.beat().finally(() => this.schedule(start))
+      },
+      Math.max(0, lastStart + beatMs - clock.now()),
+    )
   }
 
   /** One write per flush period, and only while answers change (an idle node writes nothing). */
