@@ -12,6 +12,9 @@ import { alive, eventually, type PartName, type Stack, StartTimeoutMs, sleep, st
  * Whatever happens, a message the client saw accepted is charged exactly once and gets its receipt; nothing
  * is charged twice, and every submit gets an answer.
  */
+// What a dead node can have had in flight on one session: the callback consumer's deliver window, and one
+// deliver_sm of a store-and-forward drain (smpp-node/bridge/pending-drain.ts), which that window does not count.
+const InFlightPerSession = SessionDeliverWindow + 1
 vi.setConfig({ testTimeout: 180_000 })
 const DeadlineMs = 4_000
 let stack: Stack
@@ -93,7 +96,7 @@ describe('faults under load', () => {
     // the kill only the dead process's deliveries in flight, at most its deliver window.
     const duplicates = [...receipts.values()].filter((n) => n > 1).length
     expect(accepted.filter((id) => [first, second].some((s) => s.delivered.filter(isReceiptOf(id)).length > 1))).toEqual([])
-    expect(duplicates).toBeLessThanOrEqual(SessionDeliverWindow)
+    expect(duplicates).toBeLessThanOrEqual(InFlightPerSession)
     console.info('node kill:', {
       before: summary(before),
       after: summary(after),
