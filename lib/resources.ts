@@ -119,6 +119,8 @@ export const Tables = {
     accessPatterns: [
       'registry: pk accountId, sk <nodeId>#<sessionId> -> bind type, callback queue; refreshed by heartbeat, expires by TTL',
       'dlr: Query by account -> nodes holding a receiver session; node: Query by account -> share of the speed limit',
+      'node registry (issue 18): pk #nodes, sk <incarnation> -> beat, death; Query by the submit function per batch and by each beat',
+      'answer records (issue 18): pk #answers, sk <incarnation> -> what the process answered; put per flush, BatchGetItem by key after a crash',
     ],
   },
   pending: {

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { memoryStores } from '../adapters/memory'
-import type { Stores } from '../ports'
+import { QueueGone, type Stores } from '../ports'
 import { Status } from '../smpp/status'
 import { account, DispatchQueue, ReplyTo, seed, submitJob, T0, type TestDeps, testDeps } from './fixtures'
 import type { DispatchJob } from './jobs'
@@ -47,6 +47,32 @@ describe.each([0, 60])('adoption, duplicate window %i s', (window) => {
     expect(dispatched().map((d) => d.messageId)).toEqual([original.messageId])
     expect(await stores.messages.get(resend.messageId)).toBeUndefined()
     // A redelivery of the re-send's job repeats the adoption.
+    await submitMessage(deps, resend)
+    expect(verdicts().at(-1)).toEqual({ type: 'verdict', messageId: resend.messageId, status: 0, adoptedId: original.messageId })
+    expect(await balance()).toBe(1_000 - 7)
+  })
+
+  // Issue 18, item 1: the dead node recorded that it answered the original; the same text again is the client's.
+  it('a re-send of a message the dead node recorded as answered is a new message (or a duplicate by the window)', async () => {
+    const original = submitJob({ incarnation: 'node-1#a' })
+    await submitMessage(deps, original)
+    await stores.nodes.answered('node-1#a', { atMs: T0.getTime() + 1, unsure: [] })
+    await stores.nodes.supersede('node-1', 'node-1#b', now.getTime())
+    now = new Date(T0.getTime() + 20_000)
+    const again = submitJob({ deadline: now.getTime() + 5_000, incarnation: 'node-1#b' })
+    await submitMessage(deps, again)
+    expect(verdicts().at(-1)).toEqual({ type: 'verdict', messageId: again.messageId, status: window > 0 ? Status.Duplicate : 0 })
+    expect(await balance()).toBe(1_000 - (window > 0 ? 7 : 14))
+    expect(dispatched().map((d) => d.messageId)).toEqual(window > 0 ? [original.messageId] : [original.messageId, again.messageId])
+  })
+
+  it('still adopts when the record lists the original as unsure (waiting, or answered in its last flush)', async () => {
+    const original = submitJob({ incarnation: 'node-1#a' })
+    await submitMessage(deps, original)
+    await stores.nodes.answered('node-1#a', { atMs: T0.getTime() + 1, unsure: [original.messageId] })
+    await stores.nodes.supersede('node-1', 'node-1#b', now.getTime())
+    now = new Date(T0.getTime() + 20_000)
+    const resend = submitJob({ deadline: now.getTime() + 5_000, incarnation: 'node-1#b' })
     await submitMessage(deps, resend)
     expect(verdicts().at(-1)).toEqual({ type: 'verdict', messageId: resend.messageId, status: 0, adoptedId: original.messageId })
     expect(await balance()).toBe(1_000 - 7)
@@ -101,6 +127,46 @@ describe.each([0, 60])('adoption, duplicate window %i s', (window) => {
     const third = submitJob({ incarnation: 'node-1#b' })
     await submitMessage(deps, third)
     expect(verdicts().at(-1)).toEqual({ type: 'verdict', messageId: third.messageId, status: 0, adoptedId: original.messageId })
+    expect(await balance()).toBe(1_000 - 7)
+  })
+})
+
+// Issue 18, item 4: the node drained (or was scaled in) before the verdict came, and deleted its callback queue.
+describe('a verdict for a node whose callback queue is gone', () => {
+  beforeEach(() => setup(0))
+  it('is not retried into the DLQ: the message goes on to the carrier, and the re-send elsewhere adopts it', async () => {
+    const sendBatch = deps.queues.sendBatch
+    deps.queues.sendBatch = (url, bodies) => (url === ReplyTo ? Promise.reject(new QueueGone(url)) : sendBatch(url, bodies))
+    const original = submitJob({ incarnation: 'node-1#a' })
+    await submitMessage(deps, original) // does not throw: the record is done
+    expect(dispatched().map((d) => d.messageId)).toEqual([original.messageId])
+    await stores.nodes.retire('node-1#a', now.getTime(), { atMs: now.getTime() + 1, unsure: [original.messageId] })
+    deps.queues.sendBatch = sendBatch
+    now = new Date(T0.getTime() + 10_000)
+    const resend = submitJob({ deadline: now.getTime() + 5_000, incarnation: 'node-2#a' })
+    await submitMessage(deps, resend)
+    expect(verdicts().at(-1)).toEqual({ type: 'verdict', messageId: resend.messageId, status: 0, adoptedId: original.messageId })
+    expect(await balance()).toBe(1_000 - 7)
+  })
+})
+
+// Issue 18, item 3: the client rebinds to another node before the crashed one misses three beats (a task
+// replaced on AWS has a new node id, so nothing supersedes it).
+describe('a re-send before its node is known dead', () => {
+  beforeEach(() => setup(60))
+  it('is adopted once the node is silent for over a beat and the margin, not before', async () => {
+    await stores.nodes.beat({ ...node('node-1#a'), aliveUntilMs: T0.getTime() + 6_000, beatMs: 2_000 })
+    const original = submitJob({ incarnation: 'node-1#a' })
+    await submitMessage(deps, original)
+    now = new Date(T0.getTime() + 2_500) // one beat late: it may still answer, so this is the window's duplicate
+    await stores.nodes.beat({ ...node('node-2#a'), aliveUntilMs: now.getTime() + 6_000, beatMs: 2_000 })
+    const early = submitJob({ deadline: now.getTime() + 5_000, incarnation: 'node-2#a' })
+    await submitMessage(deps, early)
+    expect(verdicts().at(-1)).toEqual({ type: 'verdict', messageId: early.messageId, status: Status.Duplicate })
+    now = new Date(T0.getTime() + 3_001) // past one beat and the margin, still short of three missed beats
+    const resend = submitJob({ deadline: now.getTime() + 5_000, incarnation: 'node-2#a' })
+    await submitMessage(deps, resend)
+    expect(verdicts().at(-1)).toEqual({ type: 'verdict', messageId: resend.messageId, status: 0, adoptedId: original.messageId })
     expect(await balance()).toBe(1_000 - 7)
   })
 })

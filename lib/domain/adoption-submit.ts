@@ -1,5 +1,5 @@
 import type { Decision } from '../ports'
-import { adoptedId, canAdopt, deadIncarnations, type NodeEntry } from './adoption'
+import { adoptedId, canAdopt, cannotAnswer, type NodeEntry } from './adoption'
 import { duplicateKey } from './content'
 import type { Deps } from './deps'
 import { addHours, epochSec } from './ids'
@@ -7,9 +7,9 @@ import type { SubmitJob } from './jobs'
 
 /**
  * The submit function's side of adoption (lib/domain/adoption.ts): which jobs of one account's batch are
- * re-sends of a message its dead node never answered. Returns, by the job's place in `jobs`, the message id
- * each adopts. Costs nothing while no node process died in the adoption window (one Query of the node
- * registry per batch); then one BatchGetItem of the jobs' fingerprints, and one decision write per adoption.
+ * re-sends of a message its dead (or silent) node never answered. Returns, by the job's place in `jobs`, the
+ * message id each adopts. Costs nothing while every node process in the registry answers (one Query of the
+ * node registry per batch); then one BatchGetItem of the jobs' fingerprints, and one decision write per adoption.
  */
 export async function adoptions(
   deps: Deps,
@@ -28,14 +28,27 @@ export async function adoptions(
   const { fingerprints, ledger } = deps.stores
   const now = deps.now()
   const registry = await nodeList
-  if (deadIncarnations(registry, now.getTime()).size === 0) return adopted
+  if (registry.every((e) => !cannotAnswer(e, now.getTime()))) return adopted
   const keyOf = (job: SubmitJob) =>
     duplicateKey(job.accountId, job.destinations[0].addr, job.text || job.shortMessage + (job.messagePayload ?? ''))
   const owners = await fingerprints.owners(candidates.map((n) => keyOf(jobs[n])))
+  // The answer records only of the processes that own a matched fingerprint and cannot answer: after a crash,
+  // one small BatchGetItem for the batches with a re-send in them (issue 18, item 1).
+  const unable = new Set(
+    [...owners.values()]
+      .filter((o) =>
+        cannotAnswer(
+          registry.find((e) => e.incarnation === o.incarnation),
+          now.getTime(),
+        ),
+      )
+      .map((o) => o.incarnation),
+  )
+  const records = unable.size > 0 ? await deps.stores.nodes.answerRecords([...unable]) : new Map()
   await Promise.all(
     candidates.map(async (n) => {
       const job = jobs[n]
-      const original = adoptedId(job, owners.get(keyOf(job)), registry, now.getTime())
+      const original = adoptedId(job, owners.get(keyOf(job)), registry, now.getTime(), records)
       if (original === undefined) return
       // The node's deadline races this decision as it races a charge (first writer wins): should its 0x0402
       // win, the job is left to the usual path, which repeats that refusal.

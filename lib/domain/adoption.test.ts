@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { AdoptionWindowSec, adoptedId, deadIncarnations, type FingerprintOwner, type NodeEntry } from './adoption'
+import {
+  AdoptionWindowSec,
+  type AnswerRecord,
+  adoptedId,
+  deadIncarnations,
+  type FingerprintOwner,
+  type NodeEntry,
+  SilenceMarginMs,
+} from './adoption'
 
 const now = Date.parse('2026-12-01T12:00:00Z')
 const sec = Math.floor(now / 1000)
@@ -48,6 +56,35 @@ describe('adoptedId (issue 18)', () => {
   it('no fingerprint, no adoption', () => {
     expect(adoptedId(job, undefined, [], now)).toBeUndefined()
   })
+  // Issue 18, item 1: an answered message sent again is the client's new message, not a re-send.
+  describe('with the answer record of the dead node', () => {
+    const received = { ...owner, receivedAtMs: now - 5_000 }
+    const dead = [node('n1#a', { diedAtMs: now - 1_000 })]
+    const adopted = (o: FingerprintOwner, answers?: AnswerRecord) =>
+      adoptedId(job, o, dead, now, new Map(answers ? [['n1#a', answers]] : []))
+    it('does not adopt a message the node recorded as answered', () => {
+      expect(adopted(received, { atMs: now - 4_000, unsure: ['OTHER'] })).toBeUndefined()
+    })
+    it('adopts one it still listed as unsure, or received after its last record', () => {
+      expect(adopted(received, { atMs: now - 4_000, unsure: ['ORIG'] })).toBe('ORIG')
+      expect(adopted(received, { atMs: now - 5_000, unsure: [] })).toBe('ORIG') // same ms: not before
+    })
+    it('adopts when the owner predates answer records (no receive time) or the node wrote none', () => {
+      expect(adopted(owner, { atMs: now, unsure: [] })).toBe('ORIG')
+      expect(adopted(received)).toBe('ORIG')
+    })
+  })
+
+  // Issue 18, item 3: a re-send that reaches another node before the crashed one is known dead.
+  it('adopts once the owner is silent for more than one beat and the margin, before it is dead', () => {
+    const beatMs = 2_000
+    const lastBeat = (ago: number) => [node('n1#a', { beatMs, aliveUntilMs: now - ago + 3 * beatMs })]
+    expect(adoptedId(job, owner, lastBeat(beatMs + SilenceMarginMs), now)).toBeUndefined()
+    expect(adoptedId(job, owner, lastBeat(beatMs + SilenceMarginMs + 1), now)).toBe('ORIG')
+    // Silent is not dead: its claims are not taken over before three missed beats.
+    expect([...deadIncarnations(lastBeat(beatMs + SilenceMarginMs + 1), now)]).toEqual([])
+  })
+
   it('lists the dead incarnations: drained, superseded or silent', () => {
     const entries = [node('a#1', { diedAtMs: now }), node('b#1', { aliveUntilMs: now - 1 }), node('c#1')]
     expect([...deadIncarnations(entries, now)]).toEqual(['a#1', 'b#1'])

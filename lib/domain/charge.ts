@@ -102,6 +102,8 @@ function fingerprint(job: SubmitJob, index: number, account: Account, now: Date,
     registeredDelivery: job.registeredDelivery,
     incarnation: job.incarnation!,
     chargedAt: at,
+    // Compared with the node's answer record (issue 18, adoption.ts wasAnswered); unreadable means unknown.
+    ...(Number.isFinite(Date.parse(job.receivedAt)) && { receivedAtMs: Date.parse(job.receivedAt) }),
   }
   // Without a window the fingerprint refuses nothing (dupUntil already past) and only serves adoption.
   const dupUntil = window > 0 ? at + window : at - 1

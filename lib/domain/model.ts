@@ -238,6 +238,17 @@ export interface FingerprintOwner {
   incarnation: string
   /** Epoch seconds of the acceptance. */
   chargedAt: number
+  /** Epoch ms the node received the submit (its clock, as its answer record's atMs); absent before the answer record. */
+  receivedAtMs?: number
+}
+
+/**
+ * What a node process proves it answered (issue 18): every submit it received before `atMs` was answered
+ * (its submit_sm_resp written at least one flush earlier), except the message ids in `unsure`.
+ */
+export interface AnswerRecord {
+  atMs: number
+  unsure: string[]
 }
 
 /** A node process in the node registry: alive while it beats; a drained, superseded or silent one is dead. */
@@ -249,4 +260,6 @@ export interface NodeEntry {
   aliveUntilMs: number
   /** Epoch ms it was known to stop: drained, or replaced by a new process with the same node id. */
   diedAtMs?: number
+  /** The beat interval: a process silent for more than one beat (and a margin) can no longer answer in time. */
+  beatMs?: number
 }

@@ -1,4 +1,5 @@
 import { queueUrl } from '../config'
+import { QueueGone } from '../ports'
 import { receiptText } from './charge'
 import { isPastDeadline, PollsDecision } from './decision'
 import { deliverToAccount } from './deliver'
@@ -71,10 +72,14 @@ export async function submitBatch(deps: Deps, jobs: SubmitJob[]): Promise<Submit
   await Promise.all(
     [...byReply].map(([url, verdicts]) =>
       deps.queues.sendBatch(url, verdicts).catch((err) =>
-        failIds(
-          verdicts.map((v) => v.messageId),
-          err,
-        ),
+        // Issue 18, item 4: the node drained and deleted its queue. Nobody can answer these; they stay unanswered
+        // (adoptable by the client's re-send) and go on to the carrier, rather than failing into the DLQ unsent.
+        err instanceof QueueGone
+          ? deps.log.warn('verdicts for a node that is gone', { queueUrl: url, messageIds: verdicts.map((v) => v.messageId) })
+          : failIds(
+              verdicts.map((v) => v.messageId),
+              err,
+            ),
       ),
     ),
   )

@@ -1,4 +1,4 @@
-import type { FingerprintOwner, NodeEntry } from '../domain/model'
+import type { AnswerRecord, FingerprintOwner, NodeEntry } from '../domain/model'
 
 /**
  * The node processes (issue 18): each beats while it runs, is marked dead when it drains or a new process
@@ -9,7 +9,12 @@ export interface NodeRegistry {
   beat(entry: NodeEntry): Promise<void>
   /** Every entry with this node id but another incarnation is marked dead at `atMs`; returns them. */
   supersede(nodeId: string, incarnation: string, atMs: number): Promise<NodeEntry[]>
-  retire(incarnation: string, atMs: number): Promise<void>
+  /** Marks it dead at `atMs`, with its last answer record when given (written first: a dead entry takes no more). */
+  retire(incarnation: string, atMs: number, answers?: AnswerRecord): Promise<void>
+  /** Writes the process's answer record (issue 18: what it proved answered); an older one never replaces a newer. */
+  answered(incarnation: string, answers: AnswerRecord): Promise<void>
+  /** The latest answer record of each process named that wrote one (kept apart from the entries `list` reads). */
+  answerRecords(incarnations: string[]): Promise<Map<string, AnswerRecord>>
   list(): Promise<NodeEntry[]>
 }
 

@@ -20,6 +20,20 @@ export class BatchSendFailure extends Error {
   }
 }
 
+/**
+ * Issue 18, item 4: the queue does not exist (a node's callback queue, deleted at the end of its drain). Nothing
+ * was queued, and retrying cannot help: whoever read that queue is gone.
+ */
+export class QueueGone extends Error {
+  constructor(
+    readonly queueUrl: string,
+    options?: ErrorOptions,
+  ) {
+    super(`queue ${queueUrl} does not exist`, options)
+    this.name = 'QueueGone'
+  }
+}
+
 export interface ReceivedMessage {
   messageId: string
   receiptHandle: string

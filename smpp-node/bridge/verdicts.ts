@@ -6,6 +6,7 @@ import { CommandId, type Pdu } from '../../lib/smpp/pdu'
 import { Status, type StatusCode } from '../../lib/smpp/status'
 import type { Clock, TimerHandle } from '../session/clock'
 import type { Session } from '../session/session'
+import type { AnswerLog } from './answer-log'
 
 /** How long the deadline's decision write may take before the peer is answered 0x0402 regardless. */
 export const DecideWaitMs = 2_000
@@ -56,6 +57,8 @@ export interface VerdictDeps {
   metrics: VerdictMetrics
   ledger: Ledger
   retentionDays: number
+  /** Issue 18: told of each wait and each answer, for the node's answer record (answer-log.ts). */
+  answers?: Pick<AnswerLog, 'opened' | 'answered'>
 }
 
 /**
@@ -80,6 +83,7 @@ export class VerdictBook {
 
   wait(messageId: string, conn: Replier, req: Pdu, deadline: number, startedAt: number): void {
     this.waiting.set(messageId, { conn, req, deadline, startedAt })
+    this.deps.answers?.opened(messageId)
     if (this.timer === undefined) this.arm()
   }
 
@@ -91,6 +95,7 @@ export class VerdictBook {
     this.deps.metrics.verdictLatency.record(this.deps.clock.now() - w.startedAt)
     // Issue 18: an adopted re-send is answered with the id of the message it re-sent, the one its receipt names.
     answer(w, adoptedId ?? messageId, status, unsuccess)
+    this.deps.answers?.answered(messageId)
     return true
   }
 
@@ -150,6 +155,7 @@ export class VerdictBook {
       log.error('deadline decision not recorded', { messageId, err })
     }
     answer(w, messageId, status)
+    this.deps.answers?.answered(messageId)
   }
 }
 

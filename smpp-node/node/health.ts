@@ -4,7 +4,7 @@ import type { SmppNode } from './node'
 
 /**
  * The load balancer's health check and the metrics, on their own HTTP port:
- *   GET /health  -> 200 {status:'ok', sessions, ...}, or 503 {status:'draining'} once SIGTERM arrived
+ *   GET /health  -> 200 {status:'ok', sessions, answerRecord, ...}, or 503 {status:'draining'} once SIGTERM arrived
  *   GET /metrics -> sessions, PDUs in/out per command and status, verdict latency, counters (JSON)
  */
 export async function serveHealth(node: SmppNode, port: number, host = '0.0.0.0'): Promise<{ port: number; close(): Promise<void> }> {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { memoryStores } from '../../lib/adapters/memory'
+import { AnswerLog } from '../bridge/answer-log'
 import { FakeClock } from '../testing/fake-clock'
-import { NodeLiveness } from './liveness'
+import { AnswersFlushMs, NodeLiveness } from './liveness'
 import { silentLog } from './log'
 
 /** Issue 18: the node process in the node registry, as the submit function and other nodes read it. */
@@ -54,5 +55,38 @@ describe('NodeLiveness', () => {
     expect(me.deadClaimants()).toEqual(['n2#x'])
     await me.retire()
     expect((await stores.nodes.list()).find((e) => e.incarnation === 'n1#a')?.diedAtMs).toBe(clock.now())
+  })
+
+  // Issue 18, items 1 and 4: the answer record is written each flush while it changes, and the last one at retirement.
+  it('writes the answer record each flush while it changes, and the final one when it retires', async () => {
+    const clock = new FakeClock()
+    const stores = memoryStores({ now: () => new Date(clock.now()) })
+    const answers = new AnswerLog()
+    const me = new NodeLiveness({
+      nodes: stores.nodes,
+      nodeId: 'n1',
+      incarnation: 'n1#a',
+      callbackQueueUrl: 'q',
+      beatMs: 2_000,
+      clock,
+      log: silentLog,
+      answers,
+    })
+    const record = async () => (await stores.nodes.answerRecords(['n1#a'])).get('n1#a')
+    await me.start()
+    answers.opened('A')
+    answers.opened('B')
+    await clock.advance(AnswersFlushMs)
+    const first = clock.now()
+    expect(await record()).toEqual({ atMs: first, unsure: ['A', 'B'] })
+    answers.answered('A')
+    await clock.advance(AnswersFlushMs)
+    await clock.advance(AnswersFlushMs)
+    expect(await record()).toEqual({ atMs: first + 2 * AnswersFlushMs, unsure: ['B'] })
+    await clock.advance(2_000) // nothing changed: no more writes, the record stays
+    expect(await record()).toEqual({ atMs: first + 2 * AnswersFlushMs, unsure: ['B'] })
+    await me.retire() // drained with B still waiting: B can be adopted, A not
+    expect((await stores.nodes.list()).find((e) => e.incarnation === 'n1#a')?.diedAtMs).toBe(clock.now())
+    expect(await record()).toEqual({ atMs: clock.now(), unsure: ['B'] })
   })
 })

@@ -1,5 +1,6 @@
 import { deadIncarnations, MissedBeats } from '../../lib/domain/adoption'
 import type { Log, Stores } from '../../lib/ports'
+import type { AnswerLog } from '../bridge/answer-log'
 import type { Clock, TimerHandle } from '../session/clock'
 
 export interface LivenessDeps {
@@ -11,7 +12,13 @@ export interface LivenessDeps {
   beatMs: number
   clock: Clock
   log: Log
+  /** Issue 18, item 1: what this process answered, written to its entry every `answersMs` while it changes. */
+  answers?: AnswerLog
+  answersMs?: number
 }
+
+/** The answer record's flush: a re-send of a message answered this long before a crash is a new message. */
+export const AnswersFlushMs = 200
 
 /**
  * This node process in the node registry (issue 18): at start it marks its predecessors with the same node id
@@ -21,7 +28,9 @@ export interface LivenessDeps {
  */
 export class NodeLiveness {
   private dead: readonly string[] = []
+  private written?: { atMs: number; unsure: number }
   private timer?: TimerHandle
+  private flushTimer?: TimerHandle
   private stopped = false
 
   constructor(private readonly deps: LivenessDeps) {}
@@ -40,33 +49,71 @@ export class NodeLiveness {
     } catch (err) {
       log.error('node registry supersede failed', { err })
     }
+    const first = clock.now()
     await this.beat()
-    this.schedule()
+    this.schedule(first)
+    this.scheduleFlush()
   }
 
-  /** Stops beating and marks this process dead: what it did not answer can now be adopted, its claims taken. */
+  /**
+   * Stops beating and marks this process dead, with its last answer record (issue 18, item 4: after a drain or
+   * scale-in, what it did not answer is listed unsure, and can be adopted); its claims can now be taken.
+   */
   async retire(): Promise<void> {
     this.stop()
+    const now = this.deps.clock.now()
     await this.deps.nodes
-      .retire(this.deps.incarnation, this.deps.clock.now())
+      .retire(this.deps.incarnation, now, this.deps.answers?.take(now, true))
       .catch((err) => this.deps.log.error('node retire failed', { err }))
+  }
+
+  /** The last answer record written (its time and how many ids it left unsure), for the health endpoint. */
+  lastAnswerRecord(): { atMs: number; unsure: number } | undefined {
+    return this.written
   }
 
   stop(): void {
     this.stopped = true
     this.deps.clock.clearTimeout(this.timer)
+    this.deps.clock.clearTimeout(this.flushTimer)
   }
 
-  private schedule(): void {
+  /**
+   * Beats start one `beatMs` apart, however long the last one's write and read took: other processes judge
+   * silence from the beat's start (isSilent, one beat and a margin), so a slow table must not stretch the gaps.
+   */
+  private schedule(lastStart = this.deps.clock.now()): void {
     if (this.stopped) return
-    this.timer = this.deps.clock.setTimeout(() => void this.beat().finally(() => this.schedule()), this.deps.beatMs)
+    const { clock, beatMs } = this.deps
+    this.timer = clock.setTimeout(
+      () => {
+        const start = clock.now()
+        void this.beat().finally(() => this.schedule(start))
+      },
+      Math.max(0, lastStart + beatMs - clock.now()),
+    )
+  }
+
+  /** One write per flush period, and only while answers change (an idle node writes nothing). */
+  private scheduleFlush(): void {
+    const { answers, clock, nodes, incarnation, log } = this.deps
+    if (this.stopped || answers === undefined) return
+    this.flushTimer = clock.setTimeout(() => {
+      const record = answers.take(clock.now())
+      const written = record
+        ? nodes.answered(incarnation, record).then(() => {
+            this.written = { atMs: record.atMs, unsure: record.unsure.length }
+          })
+        : Promise.resolve()
+      void written.catch((err) => log.error('answer record not written', { err })).finally(() => this.scheduleFlush())
+    }, this.deps.answersMs ?? AnswersFlushMs)
   }
 
   private async beat(): Promise<void> {
     const { nodes, nodeId, incarnation, callbackQueueUrl, beatMs, clock, log } = this.deps
     try {
       const now = clock.now()
-      await nodes.beat({ nodeId, incarnation, callbackQueueUrl, aliveUntilMs: now + MissedBeats * beatMs })
+      await nodes.beat({ nodeId, incarnation, callbackQueueUrl, aliveUntilMs: now + MissedBeats * beatMs, beatMs })
       this.dead = [...deadIncarnations(await nodes.list(), clock.now())].slice(0, 90) // an IN list holds 100 values
     } catch (err) {
       log.error('node beat failed', { err })

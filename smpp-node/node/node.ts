@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Duplex } from 'node:stream'
 import type { Log, QueueConsumer, QueueSender, Stores } from '../../lib/ports'
+import { AnswerLog } from '../bridge/answer-log'
 import { CallbackConsumer } from '../bridge/callback-consumer'
 import type { DeliveryDeps } from '../bridge/delivery'
 import { redrainPending } from '../bridge/pending-drain'
@@ -72,6 +73,7 @@ export class SmppNode {
     this.windows = new WindowGrants(stores.quotas)
     this.ids = new MessageIds(s.nodeId, nonce, () => clock.now(), stores.quotas)
     this.incarnation = `${s.nodeId}#${nonce}`
+    const answers = new AnswerLog() // issue 18: what this process answered, in its registry entry
     this.liveness = new NodeLiveness({
       nodes: stores.nodes,
       nodeId: s.nodeId,
@@ -80,8 +82,9 @@ export class SmppNode {
       beatMs: s.livenessMs ?? 2_000,
       clock,
       log,
+      answers,
     })
-    this.verdicts = new VerdictBook({ clock, log, metrics, ledger: stores.ledger, retentionDays: s.retentionDays })
+    this.verdicts = new VerdictBook({ clock, log, metrics, ledger: stores.ledger, retentionDays: s.retentionDays, answers })
     const claimMs = s.smpp.responseTimeoutMs + 5_000
     const liveness = this.liveness
     const delivery: DeliveryDeps = {
@@ -237,6 +240,8 @@ export class SmppNode {
       sessions: this.sessionCounts(),
       connections: this.connections.size,
       verdictsWaiting: this.verdicts.size,
+      // Issue 18: the last answer record in the node registry (a fault test waits on it, not on a sleep).
+      answerRecord: this.liveness.lastAnswerRecord(),
     }
   }
 }

@@ -61,9 +61,10 @@ async function goodTraffic(during: Promise<unknown>): Promise<Outcome[]> {
   e.close()
   return outcomes
 }
+// Status 0 is itself the bound: the node answers 0x0402 at its verdict deadline, so an accepted submit was answered
+// in time. How fast is a figure for the bench (bench/e2e.ts), not a wall-clock threshold here (issue 18).
 const expectAllAccepted = (o: Outcome[]) => {
   expect(o.filter((x) => x.status !== Status.Ok)).toEqual([])
-  expect(Math.max(...o.map((x) => x.ms))).toBeLessThan(10_000)
 }
 
 beforeAll(async () => {
@@ -125,17 +126,21 @@ describe('bad input at the socket', () => {
     expectStatus(resp.status, Status.Ok)
     sock.destroy()
 
+    // The drip takes about 40 bytes x 400 ms, ten times the bind timeout: the event that decides is the node closing
+    // the socket while bytes of the bind were still to come (no wall-clock threshold; the wait is only a bound).
     const slow = await raw('127.0.0.2')
-    const started = Date.now()
+    const pdu = bindPdu(good.id, good.password)
+    let sent = 0
     const drip = (async () => {
-      for (const byte of bindPdu(good.id, good.password)) {
+      for (const byte of pdu) {
         if (slow.sock.destroyed) return
         slow.sock.write(Buffer.of(byte))
-        await sleep(200)
+        sent++
+        await sleep(400)
       }
     })()
-    expect(await closedWithin(slow.sock, BindTimeoutMs + 3_000)).toBe(true)
-    expect(Date.now() - started).toBeLessThan(BindTimeoutMs + 3_000)
+    expect(await closedWithin(slow.sock, pdu.length * 400 + 5_000)).toBe(true)
+    expect(sent).toBeLessThan(pdu.length)
     await drip
   })
 

@@ -12,6 +12,9 @@ import { alive, eventually, type PartName, type Stack, StartTimeoutMs, sleep, st
  * Whatever happens, a message the client saw accepted is charged exactly once and gets its receipt; nothing
  * is charged twice, and every submit gets an answer.
  */
+// What a dead node can have had in flight on one session: the callback consumer's deliver window, and one
+// deliver_sm of a store-and-forward drain (smpp-node/bridge/pending-drain.ts), which that window does not count.
+const InFlightPerSession = SessionDeliverWindow + 1
 vi.setConfig({ testTimeout: 180_000 })
 const DeadlineMs = 4_000
 let stack: Stack
@@ -89,10 +92,11 @@ describe('faults under load', () => {
     expect(accepted.length).toBeGreaterThanOrEqual(150)
     const receipts = await receiptsFor([first, second], accepted, 90_000)
     const charges = await expectChargedOnce(stack, acct.id, accepted)
-    // At least once towards the ESME: a deliver_sm the client acknowledged just before the kill, whose pending
-    // item the dead node had not removed yet, comes again; at most the session's deliver window was in flight.
+    // Towards the ESME (issue 18; docs/PIPELINE.md "Receipts after a node crash"): never twice on one session; across
+    // the kill only the dead process's deliveries in flight, at most its deliver window.
     const duplicates = [...receipts.values()].filter((n) => n > 1).length
-    expect(duplicates).toBeLessThanOrEqual(SessionDeliverWindow)
+    expect(accepted.filter((id) => [first, second].some((s) => s.delivered.filter(isReceiptOf(id)).length > 1))).toEqual([])
+    expect(duplicates).toBeLessThanOrEqual(InFlightPerSession)
     console.info('node kill:', {
       before: summary(before),
       after: summary(after),

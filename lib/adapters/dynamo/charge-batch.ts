@@ -30,6 +30,7 @@ const ownerItem = (d: NonNullable<Charge['duplicate']>) =>
         ownerRd: d.owner.registeredDelivery,
         ownerNode: d.owner.incarnation,
         chargedAt: d.owner.chargedAt,
+        ownerAt: d.owner.receivedAtMs,
       }
     : {}
 

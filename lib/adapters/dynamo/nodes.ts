@@ -1,5 +1,5 @@
 import { type DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb'
-import { AdoptionWindowSec, type FingerprintOwner, type NodeEntry } from '../../domain/adoption'
+import { AdoptionWindowSec, type AnswerRecord, type FingerprintOwner, type NodeEntry } from '../../domain/adoption'
 import type { Fingerprints, NodeRegistry } from '../../ports'
 import { batchGet, fromItem, queryAll, toItem, values } from './item'
 
@@ -8,8 +8,14 @@ import { batchGet, fromItem, queryAll, toItem, values } from './item'
  * { accountId '#nodes' (pk), sk <incarnation>, ...NodeEntry, expiresAt (TTL) }. Access pattern: the
  * submit function and the nodes Query the partition (one item per node process of the last minutes);
  * a node puts its own item each beat. The TTL keeps a dead node's item for the adoption window.
+ *
+ * answer records (issue 18), in a partition of their own so the registry's Query stays small (a Query is billed
+ * by the items' full size): { accountId '#answers' (pk), sk <incarnation>, answers, atMs, expiresAt (TTL) }.
+ * Access pattern: the node puts its own once per flush; the submit function reads those of nodes that cannot
+ * answer by key (BatchGetItem), only when a re-send matched one of their fingerprints.
  */
 const Partition = '#nodes'
+const Answers = '#answers'
 const ttlOf = (ms: number) => Math.floor(ms / 1000) + AdoptionWindowSec + 60
 
 export function dynamoNodes(db: DynamoDBClient, table: string): NodeRegistry {
@@ -23,6 +29,18 @@ export function dynamoNodes(db: DynamoDBClient, table: string): NodeRegistry {
         ExpressionAttributeValues: values({ ':at': atMs, ':ttl': ttlOf(atMs) }),
       }),
     )
+  // A record is true whenever it was taken, so a late write must only never replace a newer one.
+  const putAnswers = (incarnation: string, answers: AnswerRecord) =>
+    db
+      .send(
+        new PutItemCommand({
+          TableName: table,
+          Item: toItem({ accountId: Answers, sk: incarnation, answers, atMs: answers.atMs, expiresAt: ttlOf(answers.atMs) }),
+          ConditionExpression: 'attribute_not_exists(atMs) OR atMs < :at',
+          ExpressionAttributeValues: values({ ':at': answers.atMs }),
+        }),
+      )
+      .then(() => undefined, unlessConditional)
   const list = async () =>
     (
       await queryAll(db, {
@@ -43,22 +61,32 @@ export function dynamoNodes(db: DynamoDBClient, table: string): NodeRegistry {
             ConditionExpression: 'attribute_not_exists(diedAtMs)',
           }),
         )
-        .catch((err) => {
-          if ((err as Error).name !== 'ConditionalCheckFailedException') throw err
-        })
+        .catch(unlessConditional)
     },
     async supersede(nodeId, incarnation, atMs) {
       const older = (await list()).filter((e) => e.nodeId === nodeId && e.incarnation !== incarnation && e.diedAtMs === undefined)
       await Promise.all(older.map((e) => markDead(e.incarnation, atMs)))
       return older.map((e) => ({ ...e, diedAtMs: atMs }))
     },
-    async retire(incarnation, atMs) {
-      await markDead(incarnation, atMs).catch((err) => {
-        if ((err as Error).name !== 'ConditionalCheckFailedException') throw err
-      })
+    async retire(incarnation, atMs, answers) {
+      if (answers) await putAnswers(incarnation, answers)
+      await markDead(incarnation, atMs).catch(unlessConditional)
+    },
+    answered: putAnswers,
+    async answerRecords(incarnations) {
+      const found = new Map<string, AnswerRecord>()
+      if (incarnations.length === 0) return found
+      const keys = [...new Set(incarnations)].map((sk) => toItem({ accountId: Answers, sk }))
+      for (const i of await batchGet(db, table, keys, true)) found.set(i.sk.S!, fromItem<{ answers: AnswerRecord }>(i).answers)
+      return found
     },
     list,
   }
+}
+
+/** A conditional write that lost changes nothing (a dead entry, a newer record): that is no error. */
+function unlessConditional(err: unknown): void {
+  if ((err as Error).name !== 'ConditionalCheckFailedException') throw err
 }
 
 /** Reads the owner attributes the charge transaction writes on a DUP# fingerprint (charge-batch.ts ownerItem). */
@@ -81,6 +109,7 @@ export function dynamoFingerprints(db: DynamoDBClient, guardsTable: string): Fin
           registeredDelivery: Number(i.ownerRd?.N ?? 0),
           incarnation: i.ownerNode?.S ?? '',
           chargedAt: Number(i.chargedAt?.N ?? 0),
+          ...(i.ownerAt?.N !== undefined && { receivedAtMs: Number(i.ownerAt.N) }),
         })
       }
       return found

@@ -1,6 +1,7 @@
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs'
+import { DeleteQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { localClients, tempQueue } from '../../../test/local-services'
+import { QueueGone } from '../../ports'
 import { emptyCounts, meterSqs } from '../aws/meter'
 import { chunkBodies, QueueError, sqsQueues } from './queues'
 
@@ -44,6 +45,13 @@ describe('sqsQueues', () => {
     expect(m.receiveCount).toBe(1)
     expect(m.messageId).not.toBe('')
     await queues.delete(url, m.receiptHandle)
+  })
+
+  // Issue 18, item 4: verdicts for a node that drained and deleted its callback queue.
+  it('a sendBatch to a queue that no longer exists rejects with QueueGone', async () => {
+    const { url: q } = await tempQueue(sqs)
+    await sqs.send(new DeleteQueueCommand({ QueueUrl: q }))
+    await expect(queues.sendBatch(q, [{ n: 1 }])).rejects.toBeInstanceOf(QueueGone)
   })
 
   it('sends 25 bodies in batches and every one arrives once', async () => {

@@ -1,13 +1,14 @@
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageBatchCommand,
+  QueueDoesNotExist,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   type SendMessageBatchRequestEntry,
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs'
-import { BatchSendFailure, type QueueConsumer, type QueueSender, type ReceivedMessage } from '../../ports/queue'
+import { BatchSendFailure, type QueueConsumer, QueueGone, type QueueSender, type ReceivedMessage } from '../../ports/queue'
 
 /** SendMessageBatch takes at most 10 entries and 256 KiB in all. */
 const MaxEntries = 10
@@ -50,7 +51,9 @@ export function sqsQueues(sqs: SQSClient): QueueSender & QueueConsumer {
     try {
       return await call()
     } catch (err) {
-      throw err instanceof QueueError || err instanceof BatchSendFailure ? err : new QueueError(op, queueUrl, err)
+      throw err instanceof QueueError || err instanceof BatchSendFailure || err instanceof QueueGone
+        ? err
+        : new QueueError(op, queueUrl, err)
     }
   }
 
@@ -138,6 +141,8 @@ export function sqsQueues(sqs: SQSClient): QueueSender & QueueConsumer {
           try {
             for (const i of await sendChunk(queueUrl, chunk)) failed.push(at + i)
           } catch (err) {
+            // A queue that does not exist takes nothing: the caller learns it by type (issue 18, a drained node's queue).
+            if (err instanceof QueueDoesNotExist) throw new QueueGone(queueUrl, { cause: err })
             // The request itself failed: none of this chunk is sure to be queued.
             first ??= err
             for (let i = 0; i < chunk.length; i++) failed.push(at + i)

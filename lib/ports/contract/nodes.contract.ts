@@ -32,6 +32,27 @@ export function nodesContract(name: string, makeStores: MakeStores) {
       expect(mine.find((e) => e.incarnation === `${a}#1`)?.diedAtMs).toBe(t + 1)
     })
 
+    // Issue 18, item 1: the answer record, kept apart from the entries the registry's Query reads.
+    it('keeps the latest answer record of each process, the last one at retirement; an older never replaces it', async () => {
+      const clock = new TestClock()
+      const stores = await makeStores({ now: clock.now })
+      const t = clock.now().getTime()
+      const [n, other] = [uid('node'), uid('node')]
+      const records = async () => Object.fromEntries(await stores.nodes.answerRecords([`${n}#1`, `${other}#1`]))
+      await stores.nodes.beat({ ...entry(n, `${n}#1`, t + 6_000), beatMs: 2_000 })
+      await stores.nodes.answered(`${n}#1`, { atMs: t, unsure: ['m1', 'm2'] })
+      await stores.nodes.beat({ ...entry(n, `${n}#1`, t + 8_000), beatMs: 2_000 })
+      expect((await stores.nodes.list()).find((e) => e.incarnation === `${n}#1`)).toEqual({
+        ...entry(n, `${n}#1`, t + 8_000),
+        beatMs: 2_000,
+      })
+      expect(await records()).toEqual({ [`${n}#1`]: { atMs: t, unsure: ['m1', 'm2'] } })
+      await stores.nodes.retire(`${n}#1`, t + 10, { atMs: t + 10, unsure: ['m2'] })
+      await stores.nodes.answered(`${n}#1`, { atMs: t + 5, unsure: ['m1', 'm2'] }) // a late flush, taken earlier
+      expect(await records()).toEqual({ [`${n}#1`]: { atMs: t + 10, unsure: ['m2'] } })
+      expect((await stores.nodes.list()).find((e) => e.incarnation === `${n}#1`)?.diedAtMs).toBe(t + 10)
+    })
+
     it('a charged message names its owner on its fingerprint, also without a duplicate window', async () => {
       const clock = new TestClock()
       const stores = await makeStores({ now: clock.now })
@@ -52,6 +73,7 @@ export function nodesContract(name: string, makeStores: MakeStores) {
             registeredDelivery: 1,
             incarnation: 'n1#x',
             chargedAt: expect.any(Number),
+            receivedAtMs: Date.parse(job.receivedAt), // the node's receive time, for its answer record
           },
         ],
       ])
