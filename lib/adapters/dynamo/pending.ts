@@ -28,18 +28,19 @@ function takeOverClause(takeOver: readonly string[] = []): { clause: string; val
   return { clause: ` OR claimedBy IN (${Object.keys(vals).join(', ')})`, vals }
 }
 
+/** The item `add` puts, also a transaction item (./effects.ts), and its sort key. */
+export function pendingPut(table: string, item: PendingDelivery) {
+  const sk = Sk.pending(item.createdAt, item.deliveryId)
+  const validUntilMs = Date.parse(item.validUntil)
+  return { sk, put: { TableName: table, Item: toItem({ ...item, sk, validUntilMs, expiresAt: epochSec(new Date(item.validUntil)) }) } }
+}
+
 export function dynamoPending(db: DynamoDBClient, table: string, now: () => Date): PendingStore {
   const key = (accountId: string, sk: string) => toItem({ accountId, sk })
   return {
     async add(item) {
-      const sk = Sk.pending(item.createdAt, item.deliveryId)
-      const validUntilMs = Date.parse(item.validUntil)
-      await db.send(
-        new PutItemCommand({
-          TableName: table,
-          Item: toItem({ ...item, sk, validUntilMs, expiresAt: epochSec(new Date(item.validUntil)) }),
-        }),
-      )
+      const { sk, put } = pendingPut(table, item)
+      await db.send(new PutItemCommand(put))
       return sk
     },
     async list(accountId, at, limit, takeOver) {

@@ -2,6 +2,7 @@ import type { Guards, PendingStore, SessionRegistry, Stores, UsageStore } from '
 import { Sk, upTo } from '../keys'
 import { memoryAccounts } from './accounts'
 import { memoryCompat } from './compat'
+import { memoryEffects } from './effects'
 import { addUsage, memoryLedger } from './ledger'
 import { memoryMessages } from './messages'
 import { memoryFingerprints, memoryNodes } from './nodes'
@@ -33,6 +34,7 @@ export function memoryStores(opts: MemoryOptions = {}): Stores {
     guards: memoryGuards(state),
     sessions: memorySessions(state),
     pending: memoryPending(state),
+    effects: memoryEffects(state),
     strikes: memoryStrikes(),
     quotas: memoryQuotas(),
     compat: memoryCompat(),
