@@ -116,17 +116,18 @@ describe('receipts', () => {
     expect(await balance()).toBe(1000)
   })
 
-  it('finishes the effects on redelivery when the first run crashed after the state moved', async () => {
+  it('finishes the refund on redelivery when the first run crashed after the state moved with its effects', async () => {
     const id = await accept()
-    const add = stores.pending.add
-    stores.pending.add = async () => {
+    const refundOnce = stores.ledger.refundOnce
+    stores.ledger.refundOnce = async () => {
       throw new Error('DynamoDB unavailable')
     }
-    await expect(handleUpstreamEvent(deps, receipt(id, 'DELIVRD'))).rejects.toThrow('unavailable')
-    stores.pending.add = add
-    await handleUpstreamEvent(deps, receipt(id, 'DELIVRD'))
+    await expect(handleUpstreamEvent(deps, receipt(id, 'UNDELIV', 0x0b))).rejects.toThrow('unavailable')
+    stores.ledger.refundOnce = refundOnce
+    await handleUpstreamEvent(deps, receipt(id, 'UNDELIV', 0x0b))
+    expect(await balance()).toBe(1_000)
     expect(await pendingTexts()).toHaveLength(1)
-    expect(await usage()).toEqual(['CHARGED:1:0', 'DELIVERED:1:0'])
+    expect(await usage()).toEqual(['CHARGED:1:0', 'REFUNDED:0:7', 'UNDELIVERABLE:1:0'])
   })
 
   it('a receipt for a destination of a submit_multi shows the id the client was given', async () => {
