@@ -124,4 +124,15 @@ const memoryPending = (state: MemoryState): PendingStore => ({
   async remove(accountId, sk) {
     state.pending.get(accountId)?.delete(sk)
   },
+  async dropExpired(accountId, at, limit) {
+    const items = state.pending.get(accountId) ?? new Map()
+    const atMs = at.getTime()
+    const dropped = [...items.keys()]
+      .sort()
+      .slice(0, limit)
+      .map((sk) => items.get(sk)!)
+      .filter((p) => Date.parse(p.validUntil) <= atMs && (p.claimUntil === undefined || p.claimUntil < atMs))
+    for (const p of dropped) items.delete(p.sk)
+    return dropped.map(({ claimedBy: _n, claimUntil: _u, ...p }) => copy(p))
+  },
 })
