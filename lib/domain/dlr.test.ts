@@ -130,6 +130,16 @@ describe('receipts', () => {
     expect(await usage()).toEqual(['CHARGED:1:0', 'REFUNDED:0:7', 'UNDELIVERABLE:1:0'])
   })
 
+  it("reads the record again briefly when the receipt overtook dispatch's ENROUTE write", async () => {
+    await submitMessage(deps, submitJob())
+    const [job] = deps.queue.bodies<DispatchJob>(DispatchQueue)
+    // Dispatch writes the upstream while the DLR waits for its first re-read.
+    const sleeping = { ...deps, sleep: async () => void (await stores.messages.setUpstream(job.messageId, 'up-a', 'u-1')) }
+    await handleUpstreamEvent(sleeping, receipt(job.messageId, 'DELIVRD'))
+    expect((await stores.messages.get(job.messageId))!.state).toBe('DELIVERED')
+    expect(await pendingTexts()).toHaveLength(1)
+  })
+
   it('a receipt for a destination of a submit_multi shows the id the client was given', async () => {
     await submitMessage(
       deps,

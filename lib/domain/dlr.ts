@@ -23,8 +23,20 @@ export async function handleUpstreamEvent(deps: Deps, event: UpstreamEvent): Pro
 /** A receipt for no message we know is an error: retried, then kept in the DLQ for an operator. */
 export class UnknownMessage extends Error {}
 
+/**
+ * A receipt can overtake dispatch's ENROUTE write (the carrier answers within ms of the send): the record is read
+ * again a few times, briefly, before the receipt fails to SQS, whose retry comes a visibility timeout later (40 to
+ * 60 s of receipt latency for the ESME). Seen in the bench after the DLR's commit got faster (docs/PERFORMANCE.md).
+ */
+export const UpstreamRereadMs = [100, 200, 400] as const
+
 async function onReceipt(deps: Deps, ev: ReceiptEvent): Promise<void> {
-  const record = await find(deps, ev)
+  let record = await find(deps, ev)
+  for (const ms of UpstreamRereadMs) {
+    if (!record || record.upstreamId !== undefined) break
+    await deps.sleep(ms)
+    record = await deps.stores.messages.get(record.messageId)
+  }
   if (!record) throw new UnknownMessage(`receipt from ${ev.upstreamId} for an unknown message ${ev.messageId ?? ev.upstreamMessageId}`)
   if (!fromItsUpstream(deps, record, ev)) return
   const to = targetState(ev.stat)
