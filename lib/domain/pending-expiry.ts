@@ -1,8 +1,12 @@
 import { MetricNames } from '../observability/names'
 import type { Deps } from './deps'
 
-/** Accounts one sweep reads per page, and items it drops per account per sweep (the next minute takes the rest). */
-export const ExpirySweep = { accountsPerPage: 100, maxPages: 50, itemsPerAccount: 100 } as const
+/**
+ * Accounts one sweep reads per page, items it drops per account per sweep (the next sweep takes the rest), and how
+ * often it runs: about once a minute (55 s, so AWS's minute schedule runs it every time despite jitter), whatever the
+ * due sweep's own cadence (every second locally), as its reads are per account.
+ */
+export const ExpirySweep = { accountsPerPage: 100, maxPages: 50, itemsPerAccount: 100, everyMs: 55_000 } as const
 
 /**
  * Issue 13 ("undeliverable callbacks are kept until their validity expires, with an alarm"): a receipt or MO stored
