@@ -48,7 +48,8 @@ export const Runtimes = {
   dlr: { tables: pipelineTables, send: ['webhook'], callback: 'send' },
   // The due-time sweep (issue 14, lib/domain/due.ts): releases scheduled messages to 'dispatch', settles expiries
   // and cancels (refund, usage, receipt) and a replace's price difference (a ledger entry), as the pipeline does.
-  due: { tables: pipelineTables, send: ['dispatch', 'webhook'], callback: 'send' },
+  // It also drops the stored receipts and MO whose validity ended undelivered, and counts them (issue 13).
+  due: { tables: { ...pipelineTables, pending: 'readwrite' }, send: ['dispatch', 'webhook'], callback: 'send' },
   // Operators and finance: accounts (a top-up is one transaction with a guard and a ledger entry),
   // reference data and API keys, read-only views of the rest; the receipt webhook posts to 'receipts'.
   api: {

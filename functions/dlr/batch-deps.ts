@@ -1,5 +1,7 @@
 import type { Deps } from '../../lib/domain/deps'
+import type { OnceEffect, OnceOutcome } from '../../lib/ports'
 import { readOnce } from '../read-once'
+import { batchGate } from './batch-gate'
 import { usageSum } from './usage-sum'
 
 /**
@@ -11,13 +13,17 @@ import { usageSum } from './usage-sum'
  *   SendMessageBatch requests of 10 once the batch's records are done, instead of one request each.
  * - The reads every receipt of an account repeats (the account's refund settings, its receiver sessions) are
  *   made once per batch: a batch lasts well under the session registry's heartbeat and an operator's change.
- * - Usage counters are added once per counter per batch (./usage-sum.ts): every record runs through `track`.
+ * - The records' commits (a state move or MO guard with its stored delivery and usage row, lib/ports/effects.ts)
+ *   share one EffectStore.commit per batch, so one transaction per batch (split at 100 items) carries the state
+ *   moves, the pending receipts and one summed ADD per usage counter (issue 13 item 9 with issue 12's cost). The
+ *   usage of a guarded settle is added once per counter per batch (./usage-sum.ts). Both wait at one gate
+ *   (./batch-gate.ts): every record runs through `track`.
  */
 export interface BatchDeps {
   deps: Deps
   /** Sends the gathered nudges; a failure is logged, as a failed nudge always was. */
   flush(): Promise<void>
-  /** Runs one of the batch's `records` records (./usage-sum.ts). */
+  /** Runs one of the batch's `records` records (./batch-gate.ts). */
   track<T>(run: () => Promise<T>): Promise<T>
 }
 
@@ -26,16 +32,22 @@ export function batchDeps(deps: Deps, records: number): BatchDeps {
   const { accounts, sessions } = deps.stores
   const account = readOnce<Awaited<ReturnType<typeof accounts.get>>>()
   const receivers = readOnce<Awaited<ReturnType<typeof sessions.list>>>()
-  const summed = usageSum(deps.stores.usage, records)
+  const gate = batchGate(records)
+  const { effects } = deps.stores
+  const commit = gate.gather<OnceEffect, OnceOutcome>((items) => {
+    const all = effects.commit(items)
+    return items.map((_, i) => all.then((outcomes) => outcomes[i]))
+  })
   return {
-    track: summed.track,
+    track: gate.track,
     deps: {
       ...deps,
       stores: {
         ...deps.stores,
         accounts: { ...accounts, get: (id) => account(id, () => accounts.get(id)) },
         sessions: { ...sessions, list: (id, nowSec) => receivers(id, () => sessions.list(id, nowSec)) },
-        usage: summed.usage,
+        usage: usageSum(deps.stores.usage, gate),
+        effects: { commit: (list) => Promise.all(list.map(commit)) },
       },
       queues: {
         ...deps.queues,

@@ -126,7 +126,9 @@ describe('DLR handler on DynamoDB Local and SQS', () => {
     expect(nudges.map((n) => n.pendingSk).sort()).toEqual(pending.map((p) => p.sk).sort())
   })
 
-  it("adds a batch's usage once per counter: three DELIVRD receipts, one usage write", async () => {
+  // Issue 13 item 9 with issue 12's cost: the state moves, their stored receipts and one summed usage ADD in one
+  // transaction per batch; the state move is the once-only guard, so no USAGE#/RECEIPT# lease or confirm is written.
+  it("commits a batch's state moves, receipts and summed usage in one transaction, with no guard writes", async () => {
     for (const [text, carrierId] of [
       ['usage one', 'c-501'],
       ['usage two', 'c-502'],
@@ -138,8 +140,13 @@ describe('DLR handler on DynamoDB Local and SQS', () => {
     const before = { count: await delivered(), units: { ...processMeter.ddbWriteByOp } }
     const res = await handler(sqsEvent(receipt('c-501', 'DELIVRD'), receipt('c-502', 'DELIVRD'), receipt('c-503', 'DELIVRD')))
     expect(res).toEqual({ batchItemFailures: [] })
-    const op = `UpdateItem ${svc.config.tables.usage}`
-    expect((processMeter.ddbWriteByOp[op] ?? 0) - (before.units[op] ?? 0)).toBe(1)
+    const units = (op: string) => (processMeter.ddbWriteByOp[op] ?? 0) - (before.units[op] ?? 0)
+    const { usage, guards, messages, pending } = svc.config.tables
+    expect(
+      [`UpdateItem ${usage}`, `PutItem ${guards}`, `UpdateItem ${guards}`, `UpdateItem ${messages}`, `PutItem ${pending}`].map(units),
+    ).toEqual([0, 0, 0, 0, 0])
+    // 2 WRU per transaction item (lib/adapters/aws/transact-units.ts): one usage counter for the three receipts.
+    expect([`TransactWriteItems ${usage}`, `TransactWriteItems ${messages}`, `TransactWriteItems ${pending}`].map(units)).toEqual([2, 6, 6])
     expect((await delivered()) - before.count).toBe(3)
     await drain(queues, receiverQueue, 3)
   })

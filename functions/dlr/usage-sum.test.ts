@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { UsageRow } from '../../lib/domain/model'
 import type { UsageStore } from '../../lib/ports'
+import { batchGate } from './batch-gate'
 import { usageSum } from './usage-sum'
 
 const row = (status: string, parts = 1): UsageRow => ({
@@ -29,12 +30,13 @@ function recording(failStatus?: string) {
 describe('usageSum', () => {
   it('adds one summed row per counter once every record of the batch has finished or is waiting', async () => {
     const { store, added } = recording()
-    const sum = usageSum(store, 4)
+    const sum = { gate: batchGate(4) }
+    const usage = usageSum(store, sum.gate)
     const results = await Promise.allSettled([
-      sum.track(() => sum.usage.add(row('DELIVERED'))),
-      sum.track(() => sum.usage.add(row('DELIVERED', 2))),
-      sum.track(() => sum.usage.add(row('UNDELIVERABLE'))),
-      sum.track(async () => {
+      sum.gate.track(() => usage.add(row('DELIVERED'))),
+      sum.gate.track(() => usage.add(row('DELIVERED', 2))),
+      sum.gate.track(() => usage.add(row('UNDELIVERABLE'))),
+      sum.gate.track(async () => {
         throw new Error('unknown message') // a record that never adds still lets the others go
       }),
     ])
@@ -47,11 +49,12 @@ describe('usageSum', () => {
 
   it('fails exactly the records of a counter whose ADD failed, so only their guards are given back', async () => {
     const { store, added } = recording('UNDELIVERABLE')
-    const sum = usageSum(store, 3)
+    const sum = { gate: batchGate(3) }
+    const usage = usageSum(store, sum.gate)
     const results = await Promise.allSettled([
-      sum.track(() => sum.usage.add(row('DELIVERED'))),
-      sum.track(() => sum.usage.add(row('UNDELIVERABLE'))),
-      sum.track(() => sum.usage.add(row('UNDELIVERABLE'))),
+      sum.gate.track(() => usage.add(row('DELIVERED'))),
+      sum.gate.track(() => usage.add(row('UNDELIVERABLE'))),
+      sum.gate.track(() => usage.add(row('UNDELIVERABLE'))),
     ])
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected'])
     expect(added).toEqual([row('DELIVERED')])
@@ -59,9 +62,24 @@ describe('usageSum', () => {
 
   it('nothing waits for a record that has not started adding yet once the others are done', async () => {
     const { store, added } = recording()
-    const sum = usageSum(store, 2)
-    await sum.track(async () => {})
-    await sum.track(() => sum.usage.add(row('DELIVERED')))
+    const sum = { gate: batchGate(2) }
+    const usage = usageSum(store, sum.gate)
+    await sum.gate.track(async () => {})
+    await sum.gate.track(() => usage.add(row('DELIVERED')))
     expect(added).toEqual([row('DELIVERED')])
+  })
+
+  it('waits for records parked at another gatherer of the gate: each gatherer flushes its own items', async () => {
+    const { store, added } = recording()
+    const gate = batchGate(2)
+    const usage = usageSum(store, gate)
+    const commits: string[][] = []
+    const commit = gate.gather<string, number>((items) => {
+      commits.push(items)
+      return items.map((_, i) => Promise.resolve(i))
+    })
+    const results = await Promise.all([gate.track(() => usage.add(row('DELIVERED'))), gate.track(() => commit('receipt'))])
+    expect(results).toEqual([undefined, 0])
+    expect([added, commits]).toEqual([[row('DELIVERED')], [['receipt']]])
   })
 })

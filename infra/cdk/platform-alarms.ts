@@ -71,6 +71,20 @@ export class PlatformAlarms extends Construct {
         'The node answered 0x0402: no verdict came before the deadline (submit function failing, throttled or backed up)',
       ),
     )
+    // Issue 13: a stored receipt or MO that reached the end of its validity undelivered is one the ESME never gets.
+    add(
+      alarmAbove(
+        this,
+        'CallbacksExpired',
+        platformMetric(MetricNames.CallbacksExpired, {
+          [MetricDimensions.Service]: MetricServices.functions,
+          [MetricDimensions.Function]: 'due',
+        }),
+        0,
+        p.topic,
+        'Stored receipts or MO reached the end of their validity undelivered (no receiver bound, or every delivery failed): the due sweep logs the accounts',
+      ),
+    )
     for (const fn of p.functions) {
       add(
         alarmAbove(

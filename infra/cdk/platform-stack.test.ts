@@ -399,6 +399,14 @@ describe('PlatformStack (dev)', () => {
     expect(platform(MetricNames.DeadlineMissed)[0].Dimensions).toEqual([{ Name: MetricDimensions.Service, Value: MetricServices.node }])
     const failed = platform(MetricNames.RecordsFailed).map((a) => a.Dimensions.find((d: { Name: string }) => d.Name === 'Function').Value)
     expect(failed.sort()).toEqual(['dispatch', 'dlr', 'submit', 'webhook'])
+    // Issue 13: stored receipts and MO that expired undelivered, counted by the due sweep (lib/domain/pending-expiry.ts).
+    expect(platform(MetricNames.CallbacksExpired)).toMatchObject([
+      {
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Dimensions: expect.arrayContaining([{ Name: MetricDimensions.Function, Value: 'due' }]),
+      },
+    ])
     const throttles = alarms.filter((a) => a.Metrics?.some((m: { Expression?: string }) => m.Expression === 'r + w'))
     expect(throttles).toHaveLength(tableNames.length)
     const callbackDlq = logicalIdWhere(t, 'AWS::SQS::Queue', 'QueueName', physicalName('smpp-dev', CallbackDlqName))

@@ -3,7 +3,7 @@ import { storedUntil } from './deferral'
 import type { Deps } from './deps'
 import { epochSec } from './ids'
 import type { DeliverMessage } from './jobs'
-import type { DeliverPayload } from './model'
+import type { Account, DeliverPayload, PendingDelivery } from './model'
 import { canReceive } from './sessions'
 import { deliverToWebhook } from './webhook-event'
 
@@ -19,19 +19,31 @@ export async function deliverToAccount(deps: Deps, accountId: string, deliveryId
   const account = await deps.stores.accounts.get(accountId)
   // An account with a webhook URL gets its receipts and MO there instead (docs/API.md "Webhooks").
   if (account?.webhookUrl) return (await deliverToWebhook(deps, accountId, deliveryId, deliver)) ?? ''
+  const sk = await deps.stores.pending.add(pendingItem(deps, accountId, account, deliveryId, deliver))
+  await nudge(deps, accountId, sk, deliver)
+  return sk
+}
+
+/** The pending item of a delivery, kept for the account's own validity (issue 14, ./deferral.ts storedUntil). */
+export function pendingItem(
+  deps: Deps,
+  accountId: string,
+  account: Account | undefined,
+  deliveryId: string,
+  deliver: DeliverPayload,
+): PendingDelivery {
   const now = deps.now()
-  const sk = await deps.stores.pending.add({
+  return {
     accountId,
     deliveryId,
     createdAt: now.toISOString(),
     validUntil: storedUntil(account, now, deps.cfg.pendingValidityHours).toISOString(),
     deliver,
-  })
-  await nudge(deps, accountId, sk, deliver)
-  return sk
+  }
 }
 
-async function nudge(deps: Deps, accountId: string, pendingSk: string, deliver: DeliverPayload): Promise<void> {
+/** Tells one node holding a receiver session that a stored delivery waits; the item, not this, is the truth. */
+export async function nudge(deps: Deps, accountId: string, pendingSk: string, deliver: DeliverPayload): Promise<void> {
   try {
     const receivers = (await deps.stores.sessions.list(accountId, epochSec(deps.now())))
       .filter((s) => canReceive(s.bindType))

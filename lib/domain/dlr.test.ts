@@ -116,17 +116,28 @@ describe('receipts', () => {
     expect(await balance()).toBe(1000)
   })
 
-  it('finishes the effects on redelivery when the first run crashed after the state moved', async () => {
+  it('finishes the refund on redelivery when the first run crashed after the state moved with its effects', async () => {
     const id = await accept()
-    const add = stores.pending.add
-    stores.pending.add = async () => {
+    const refundOnce = stores.ledger.refundOnce
+    stores.ledger.refundOnce = async () => {
       throw new Error('DynamoDB unavailable')
     }
-    await expect(handleUpstreamEvent(deps, receipt(id, 'DELIVRD'))).rejects.toThrow('unavailable')
-    stores.pending.add = add
-    await handleUpstreamEvent(deps, receipt(id, 'DELIVRD'))
+    await expect(handleUpstreamEvent(deps, receipt(id, 'UNDELIV', 0x0b))).rejects.toThrow('unavailable')
+    stores.ledger.refundOnce = refundOnce
+    await handleUpstreamEvent(deps, receipt(id, 'UNDELIV', 0x0b))
+    expect(await balance()).toBe(1_000)
     expect(await pendingTexts()).toHaveLength(1)
-    expect(await usage()).toEqual(['CHARGED:1:0', 'DELIVERED:1:0'])
+    expect(await usage()).toEqual(['CHARGED:1:0', 'REFUNDED:0:7', 'UNDELIVERABLE:1:0'])
+  })
+
+  it("reads the record again briefly when the receipt overtook dispatch's ENROUTE write", async () => {
+    await submitMessage(deps, submitJob())
+    const [job] = deps.queue.bodies<DispatchJob>(DispatchQueue)
+    // Dispatch writes the upstream while the DLR waits for its first re-read.
+    const sleeping = { ...deps, sleep: async () => void (await stores.messages.setUpstream(job.messageId, 'up-a', 'u-1')) }
+    await handleUpstreamEvent(sleeping, receipt(job.messageId, 'DELIVRD'))
+    expect((await stores.messages.get(job.messageId))!.state).toBe('DELIVERED')
+    expect(await pendingTexts()).toHaveLength(1)
   })
 
   it('a receipt for a destination of a submit_multi shows the id the client was given', async () => {

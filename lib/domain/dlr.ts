@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto'
 import { MetricNames } from '../observability/names'
 import { EsmClass } from '../smpp/esm-class'
-import { deliverToAccount } from './deliver'
+import { deliverToAccount, nudge, pendingItem } from './deliver'
 import type { Deps } from './deps'
-import { GuardKey } from './ids'
+import { addHours, epochSec, GuardKey } from './ids'
 import type { UpstreamEvent } from './jobs'
 import { moTarget } from './mo-routing'
-import { FinalStates, type MessageRecord } from './model'
-import { allowedFrom, targetState, tonNpiOf } from './receipts'
+import { type DeliverPayload, FinalStates, type MessageRecord } from './model'
+import { targetState, tonNpiOf } from './receipts'
 import { guarded, settle } from './settle'
+import { moveAndSettle } from './settle-once'
 
 type ReceiptEvent = Extract<UpstreamEvent, { type: 'receipt' }>
 type MoEvent = Extract<UpstreamEvent, { type: 'mo' }>
@@ -22,15 +23,28 @@ export async function handleUpstreamEvent(deps: Deps, event: UpstreamEvent): Pro
 /** A receipt for no message we know is an error: retried, then kept in the DLQ for an operator. */
 export class UnknownMessage extends Error {}
 
+/**
+ * A receipt can overtake dispatch's ENROUTE write (the carrier answers within ms of the send): the record is read
+ * again a few times, briefly, before the receipt fails to SQS, whose retry comes a visibility timeout later (40 to
+ * 60 s of receipt latency for the ESME). Seen in the bench after the DLR's commit got faster (docs/PERFORMANCE.md).
+ */
+export const UpstreamRereadMs = [100, 200, 400] as const
+
 async function onReceipt(deps: Deps, ev: ReceiptEvent): Promise<void> {
-  const record = await find(deps, ev)
+  let record = await find(deps, ev)
+  for (const ms of UpstreamRereadMs) {
+    if (!record || record.upstreamId !== undefined) break
+    await deps.sleep(ms)
+    record = await deps.stores.messages.get(record.messageId)
+  }
   if (!record) throw new UnknownMessage(`receipt from ${ev.upstreamId} for an unknown message ${ev.messageId ?? ev.upstreamMessageId}`)
   if (!fromItsUpstream(deps, record, ev)) return
   const to = targetState(ev.stat)
   const patch = FinalStates.has(to) ? { doneAt: ev.doneAt, errorCode: ev.err } : {}
-  const moved = await deps.stores.messages.transition(record.messageId, allowedFrom(to), to, patch)
-  // Not moved: a duplicate (already in that state: finish its effects, which are each guarded once,
-  // in case the first run crashed half way) or out of order (another state: nothing to do).
+  // The state move with its usage row and stored receipt in one commit (./settle-once.ts), then the refund.
+  const moved = await moveAndSettle(deps, record, to, patch, ev.networkErrorCode)
+  // Not moved: a duplicate (already in that state: finish what its first run may have left, ./settle.ts) or out of
+  // order (another state: nothing to do).
   const current = moved ?? (await deps.stores.messages.get(record.messageId))
   if (current?.state !== to) {
     deps.log.info('receipt ignored: out of order', { messageId: record.messageId, stat: ev.stat, state: current?.state })
@@ -38,7 +52,7 @@ async function onReceipt(deps: Deps, ev: ReceiptEvent): Promise<void> {
   }
   // Only the first time the state moves: a redelivered receipt would count the same latency twice.
   if (moved) deps.metrics?.millis(MetricNames.ReceiptLatency, deps.now().getTime() - Date.parse(current.createdAt))
-  await settle(deps, current, ev.networkErrorCode)
+  else await settle(deps, current, ev.networkErrorCode)
 }
 
 /**
@@ -87,21 +101,37 @@ async function onMo(deps: Deps, ev: MoEvent): Promise<void> {
   const key = GuardKey.mo(fingerprint)
   const from = tonNpiOf(ev.sourceAddr)
   const to = tonNpiOf(ev.destinationAddr)
-  await guarded(deps, key, () =>
-    deliverToAccount(deps, accountId, key, {
-      kind: 'mo',
-      sourceAddr: ev.sourceAddr,
-      sourceAddrTon: from.ton,
-      sourceAddrNpi: from.npi,
-      destinationAddr: ev.destinationAddr,
-      destAddrTon: to.ton,
-      destAddrNpi: to.npi,
-      esmClass: moEsmClass(ev.esmClass),
-      dataCoding: ev.dataCoding,
-      shortMessage: ev.shortMessage,
-      ...(ev.sar ? { sar: ev.sar } : {}),
-    }),
-  )
+  await deliverMoOnce(deps, accountId, key, {
+    kind: 'mo',
+    sourceAddr: ev.sourceAddr,
+    sourceAddrTon: from.ton,
+    sourceAddrNpi: from.npi,
+    destinationAddr: ev.destinationAddr,
+    destAddrTon: to.ton,
+    destAddrNpi: to.npi,
+    esmClass: moEsmClass(ev.esmClass),
+    dataCoding: ev.dataCoding,
+    shortMessage: ev.shortMessage,
+    ...(ev.sar ? { sar: ev.sar } : {}),
+  })
+}
+
+/**
+ * The MO stored with its guard written done in one commit (issue 13 item 9): exactly once, where a lease, the
+ * pending write and a confirm repeated the MO when a run died before the confirm. An account with a webhook keeps
+ * the guarded path: at least once towards the webhook queue, deduped by the receiver on the stable event id.
+ */
+async function deliverMoOnce(deps: Deps, accountId: string, key: string, deliver: DeliverPayload): Promise<void> {
+  const account = await deps.stores.accounts.get(accountId)
+  if (account?.webhookUrl) {
+    await guarded(deps, key, () => deliverToAccount(deps, accountId, key, deliver))
+    return
+  }
+  const expiresAt = epochSec(addHours(deps.now(), deps.cfg.retentionDays * 24))
+  const [result] = await deps.stores.effects.commit([
+    { once: { kind: 'guard', key, expiresAt }, pending: pendingItem(deps, accountId, account, key, deliver) },
+  ])
+  if (result.outcome === 'done' && result.pendingSk) await nudge(deps, accountId, result.pendingSk, deliver)
 }
 
 // Only when present, so a plain MO keeps the guard key it had before esm_class and SAR travelled.

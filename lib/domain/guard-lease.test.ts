@@ -9,12 +9,14 @@ import { submitMessage } from './submit'
 
 // Issue 13, item 9: a Lambda that died after taking a once-only guard and before the effect lost that
 // receipt for good. The guard is now a lease until the effect is done, and a held lease is retried, not skipped.
+// A receipt stored for an SMPP receiver needs no guard any more (./settle-once.test.ts); one for a webhook does.
 describe('guards taken by a run that died', () => {
-  it('lapse, so the redelivered receipt still reaches the account once', async () => {
+  it("lapse, so the redelivered receipt still reaches the account's webhook once", async () => {
     let now = T0
     const stores = memoryStores({ now: () => now })
     const deps = testDeps(stores, { now: () => now, connector: scriptedConnector({ 'up-a': 'ok' }) })
     await seed(stores)
+    await stores.accounts.update('acme', { webhookUrl: 'https://example.com/hook', webhookSecret: 'whsec_test' })
     await submitMessage(deps, submitJob({ registeredDelivery: 1 }))
     const [job] = deps.queue.bodies<DispatchJob>(DispatchQueue)
     await dispatchMessage(deps, job)
@@ -28,13 +30,13 @@ describe('guards taken by a run that died', () => {
     }
 
     // The first run, in another process (its own view of the guards), takes the receipt guard and dies in the
-    // effect: its pending write never returns.
-    const add = stores.pending.add
-    stores.pending.add = () => new Promise(() => {})
+    // effect: its webhook event write never returns.
+    const put = stores.webhooks.put
+    stores.webhooks.put = () => new Promise(() => {})
     void handleUpstreamEvent({ ...deps, stores: { ...stores, guards: { ...stores.guards } } }, receipt)
     await new Promise((r) => setTimeout(r, 50))
-    stores.pending.add = add
-    const pendingNow = async () => (await stores.pending.list('acme', now, 50)).length
+    stores.webhooks.put = put
+    const pendingNow = async () => deps.queue.bodies('queue://webhook').length
 
     // A redelivery within the lease (SQS offers a killed run's record after one visibility timeout, before the
     // lease lapses): the holder may be dead, so this is not done. The record fails and SQS offers it again; a

@@ -152,6 +152,11 @@ export interface MessageRecord {
   serviceType?: string
   /** replace_sm count: names each difference's ledger line once. */
   replaced?: number
+  /**
+   * Issue 13 item 9: the state whose usage row and stored receipt were committed with the state move itself
+   * (lib/domain/settle-once.ts); `receiptLeft`: the receipt went to a webhook, guarded apart (lib/domain/settle.ts).
+   */
+  settledOnce?: { state: MessageStateName; receiptLeft?: boolean }
 }
 
 /**

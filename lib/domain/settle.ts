@@ -1,34 +1,26 @@
 import { deliverToAccount } from './deliver'
 import type { Deps } from './deps'
-import { addHours, clientMessageId, epochSec, GuardKey, utcDay } from './ids'
+import { receiptOf, usageRowOf } from './final-effects'
+import { addHours, epochSec, GuardKey, utcDay } from './ids'
 import { FinalStates, type MessageRecord } from './model'
-import { receiptDeliver, receiptWanted, refundDue } from './receipts'
+import { receiptWanted, refundDue } from './receipts'
 
 /**
  * The effects of a message having reached `record.state`, each exactly once, so running this again
  * after a crash or for a duplicate receipt changes nothing: the refund (the ledger's own guard), the
  * usage row of the final status (USAGE# guard) and the receipt the client asked for (RECEIPT# guard).
- * Shared by dispatch (UNDELIVERABLE after failover) and the DLR path (upstream receipts).
+ * Shared by dispatch (UNDELIVERABLE after failover) and the DLR path (upstream receipts). A state the DLR moved
+ * with its usage row and stored receipt in one commit (`settledOnce`, ./settle-once.ts) has only the refund left,
+ * and the receipt when it went to a webhook.
  */
 export async function settle(deps: Deps, record: MessageRecord, networkErrorCode?: string): Promise<void> {
+  const once = record.settledOnce?.state === record.state ? record.settledOnce : undefined
   if (FinalStates.has(record.state)) {
     const account = await deps.stores.accounts.get(record.accountId)
     if (account && record.cost > 0 && refundDue(account, record.state, record)) await refund(deps, record)
-    await guarded(deps, GuardKey.usage(record.messageId, record.state), () =>
-      deps.stores.usage.add({
-        accountId: record.accountId,
-        day: utcDay(record.createdAt), // the charge's day, so a message's rows sit together
-        prefix: record.tariffPrefix,
-        country: record.country,
-        status: record.state,
-        messages: 1,
-        parts: record.parts,
-        cost: record.cost,
-        refunds: 0,
-      }),
-    )
+    if (!once) await guarded(deps, GuardKey.usage(record.messageId, record.state), () => deps.stores.usage.add(usageRowOf(record)))
   }
-  if (!receiptWanted(record.registeredDelivery, record.state)) return
+  if (!receiptWanted(record.registeredDelivery, record.state) || (once && !once.receiptLeft)) return
   await sendReceipt(deps, record, networkErrorCode)
 }
 
@@ -57,17 +49,7 @@ async function refund(deps: Deps, record: MessageRecord): Promise<void> {
 }
 
 async function sendReceipt(deps: Deps, record: MessageRecord, networkErrorCode?: string): Promise<void> {
-  const deliver = receiptDeliver({
-    messageId: clientMessageId(record.messageId),
-    sourceAddr: record.sourceAddr,
-    destinationAddr: record.destinationAddr,
-    submitDate: new Date(record.createdAt),
-    doneDate: record.doneAt ? new Date(record.doneAt) : deps.now(),
-    state: record.state,
-    err: record.errorCode,
-    text: record.text,
-    networkErrorCode,
-  })
+  const deliver = receiptOf(record, deps.now(), networkErrorCode)
   const key = GuardKey.receipt(record.messageId, record.state)
   await guarded(deps, key, () => deliverToAccount(deps, record.accountId, key, deliver))
 }

@@ -24,6 +24,8 @@ export const MetricNames = {
   ReceiptLatency: 'ReceiptLatency',
   /** deliver_sm (receipts, MO) the peer did not acknowledge with status 0. */
   DeliveriesFailed: 'DeliveriesFailed',
+  /** Stored receipts and MO that reached the end of their validity undelivered (issue 13; lib/domain/pending-expiry.ts). */
+  CallbacksExpired: 'CallbacksExpired',
   /** Bound sessions on one node at the flush. */
   Sessions: 'Sessions',
 } as const

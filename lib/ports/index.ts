@@ -1,5 +1,6 @@
 import type { AccountStore } from './accounts'
 import type { CompatStore } from './compat'
+import type { EffectStore } from './effects'
 import type { Guards } from './guards'
 import type { Ledger } from './ledger'
 import type { MessageStore } from './messages'
@@ -15,6 +16,7 @@ import type { WebhookStore } from './webhooks'
 export type { AccountStore, Page } from './accounts'
 export type { CompatStore } from './compat'
 export type { Connector, SendResult } from './connector'
+export type { EffectStore, OnceEffect, OnceMarker, OnceOutcome } from './effects'
 export type { GuardClaim, Guards } from './guards'
 export type { Charge, ChargeResult, Decision, Ledger, Refund } from './ledger'
 export { chargeLine } from './ledger'
@@ -44,6 +46,8 @@ export interface Stores {
   guards: Guards
   sessions: SessionRegistry
   pending: PendingStore
+  /** Effects committed with their once-only marker (issue 13 item 9: exactly once, lib/ports/effects.ts). */
+  effects: EffectStore
   /** Failed-bind counters shared by every node (guards table, pk STRIKE#...). */
   strikes: Strikes
   /** Throttle windows and message id blocks shared by every node (guards table, pk QUOTA#... / SEQ#...). */

@@ -14,4 +14,10 @@ export interface PendingStore {
   /** Release a claim without delivering (the session went away). */
   unclaim(accountId: string, sk: string): Promise<void>
   remove(accountId: string, sk: string): Promise<void>
+  /**
+   * Issue 13: removes up to `limit` of the account's oldest items whose validity ended by `at` and that no node holds
+   * a live claim on, and returns those THIS call removed (a conditional delete: two sweeps count each item once).
+   * Items are kept past their validity (TTL a day later) so that this, not TTL, ends them and they are counted.
+   */
+  dropExpired(accountId: string, at: Date, limit: number): Promise<Array<PendingDelivery & { sk: string }>>
 }

@@ -4,6 +4,7 @@ import { type TableName, Tables } from '../../resources'
 import { dynamoAccounts } from './accounts'
 import { DefaultShards } from './balance'
 import { dynamoCompat } from './compat'
+import { dynamoEffects } from './effects'
 import { dynamoGuards } from './guards'
 import { dynamoLedger } from './ledger'
 import { dynamoMessages } from './messages'
@@ -52,6 +53,7 @@ export function dynamoStores(db: DynamoDBClient, configured: Partial<Record<Tabl
     guards: dynamoGuards(db, tables.guards, clock.now),
     sessions: dynamoSessions(db, tables.sessions),
     pending: dynamoPending(db, tables.pending, clock.now),
+    effects: dynamoEffects(db, tables, clock),
     strikes: dynamoStrikes(db, tables.guards),
     quotas: dynamoQuotas(db, tables.guards),
     compat: dynamoCompat(db, tables.compat, clock.retentionDays),

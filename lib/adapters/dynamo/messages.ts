@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, type DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb'
 import { epochSec } from '../../domain/ids'
-import { FinalStates, type MessageRecord } from '../../domain/model'
+import { FinalStates, type MessageRecord, type MessageStateName } from '../../domain/model'
 import type { MessageStore } from '../../ports'
 import { Day } from '../keys'
 import { amendItem, dueAttrs, queryDue } from './due'
@@ -29,28 +29,47 @@ export const messageItem = (m: MessageRecord, retentionDays: number): Item =>
 
 export const toMessage = (item: Item) => fromItem<MessageRecord>(item, ['upstreamKey', 'expiresAt', 'dueShard'])
 
+/** SET each patch field (aliased: `state` and friends are reserved words), optionally under a condition. */
+function updateInput(
+  table: string,
+  messageId: string,
+  fields: Record<string, unknown>,
+  condition: string,
+  extra: Record<string, unknown> = {},
+  remove: readonly string[] = [],
+) {
+  const set = Object.entries(fields).filter(([, v]) => v !== undefined)
+  return {
+    TableName: table,
+    Key: toItem({ messageId }),
+    UpdateExpression: `SET ${set.map((_, i) => `#f${i} = :v${i}`).join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+    ConditionExpression: condition,
+    ExpressionAttributeNames: { ...Object.fromEntries(set.map(([k], i) => [`#f${i}`, k])), '#state': 'state' },
+    ExpressionAttributeValues: values({ ...Object.fromEntries(set.map(([, v], i) => [`:v${i}`, v])), ...extra }),
+  }
+}
+
+/** The conditional state move of MessageStore.transition, also a transaction item (./effects.ts). */
+export function transitionInput(
+  table: string,
+  messageId: string,
+  from: readonly MessageStateName[],
+  to: MessageStateName,
+  patch: Record<string, unknown> & Partial<Pick<MessageRecord, 'upstreamId' | 'upstreamMessageId' | 'dueAt'>>,
+) {
+  const fields: Record<string, unknown> = { ...patch, state: to }
+  if (patch.upstreamId && patch.upstreamMessageId) fields.upstreamKey = upstreamKey(patch.upstreamId, patch.upstreamMessageId)
+  if (patch.dueAt) Object.assign(fields, dueAttrs({ messageId, dueAt: patch.dueAt }))
+  // A final state leaves the due index, unless the caller keeps a dueAt for the settle still to run.
+  const leave = FinalStates.has(to) && !patch.dueAt ? ['dueAt', 'dueShard'] : []
+  const from_ = Object.fromEntries(from.map((s, i) => [`:from${i}`, s]))
+  return updateInput(table, messageId, fields, `#state IN (${Object.keys(from_).join(', ')})`, from_, leave)
+}
+
 export function dynamoMessages(db: DynamoDBClient, table: string): MessageStore {
-  /** SET each patch field (aliased: `state` and friends are reserved words), optionally under a condition. */
-  const update = async (
-    messageId: string,
-    fields: Record<string, unknown>,
-    condition: string,
-    extra: Record<string, unknown> = {},
-    remove: readonly string[] = [],
-  ) => {
-    const set = Object.entries(fields).filter(([, v]) => v !== undefined)
+  const send = async (input: ReturnType<typeof updateInput>) => {
     try {
-      const out = await db.send(
-        new UpdateItemCommand({
-          TableName: table,
-          Key: toItem({ messageId }),
-          UpdateExpression: `SET ${set.map((_, i) => `#f${i} = :v${i}`).join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: { ...Object.fromEntries(set.map(([k], i) => [`#f${i}`, k])), '#state': 'state' },
-          ExpressionAttributeValues: values({ ...Object.fromEntries(set.map(([, v], i) => [`:v${i}`, v])), ...extra }),
-          ReturnValues: 'ALL_NEW',
-        }),
-      )
+      const out = await db.send(new UpdateItemCommand({ ...input, ReturnValues: 'ALL_NEW' }))
       return out.Attributes && toMessage(out.Attributes)
     } catch (err) {
       // Duplicate or out-of-order receipt, or an unknown id: nothing to apply.
@@ -58,6 +77,8 @@ export function dynamoMessages(db: DynamoDBClient, table: string): MessageStore 
       throw err
     }
   }
+  const update = (messageId: string, fields: Record<string, unknown>, condition: string) =>
+    send(updateInput(table, messageId, fields, condition))
 
   return {
     async get(messageId) {
@@ -83,13 +104,7 @@ export function dynamoMessages(db: DynamoDBClient, table: string): MessageStore 
     },
     async transition(messageId, from, to, patch = {}) {
       if (from.length === 0) return undefined
-      const fields: Record<string, unknown> = { ...patch, state: to }
-      if (patch.upstreamId && patch.upstreamMessageId) fields.upstreamKey = upstreamKey(patch.upstreamId, patch.upstreamMessageId)
-      if (patch.dueAt) Object.assign(fields, dueAttrs({ messageId, dueAt: patch.dueAt }))
-      // A final state leaves the due index, unless the caller keeps a dueAt for the settle still to run.
-      const leave = FinalStates.has(to) && !patch.dueAt ? ['dueAt', 'dueShard'] : []
-      const from_ = Object.fromEntries(from.map((s, i) => [`:from${i}`, s]))
-      return update(messageId, fields, `#state IN (${Object.keys(from_).join(', ')})`, from_, leave)
+      return send(transitionInput(table, messageId, from, to, patch))
     },
     async setUpstream(messageId, upstreamId, upstreamMessageId) {
       // Conditional so an unknown id does not create a stray item holding only these fields.

@@ -28,18 +28,24 @@ function takeOverClause(takeOver: readonly string[] = []): { clause: string; val
   return { clause: ` OR claimedBy IN (${Object.keys(vals).join(', ')})`, vals }
 }
 
+/** The item `add` puts, also a transaction item (./effects.ts), and its sort key. */
+export function pendingPut(table: string, item: PendingDelivery) {
+  const sk = Sk.pending(item.createdAt, item.deliveryId)
+  const validUntilMs = Date.parse(item.validUntil)
+  // TTL a day after the validity: the expiry sweep (dropExpired) ends the item first and counts it (issue 13).
+  const expiresAt = epochSec(new Date(item.validUntil)) + ExpiredGraceSec
+  return { sk, put: { TableName: table, Item: toItem({ ...item, sk, validUntilMs, expiresAt }) } }
+}
+
+/** How long an expired item waits for the sweep before TTL deletes it uncounted (the sweep runs every minute). */
+export const ExpiredGraceSec = 86_400
+
 export function dynamoPending(db: DynamoDBClient, table: string, now: () => Date): PendingStore {
   const key = (accountId: string, sk: string) => toItem({ accountId, sk })
   return {
     async add(item) {
-      const sk = Sk.pending(item.createdAt, item.deliveryId)
-      const validUntilMs = Date.parse(item.validUntil)
-      await db.send(
-        new PutItemCommand({
-          TableName: table,
-          Item: toItem({ ...item, sk, validUntilMs, expiresAt: epochSec(new Date(item.validUntil)) }),
-        }),
-      )
+      const { sk, put } = pendingPut(table, item)
+      await db.send(new PutItemCommand(put))
       return sk
     },
     async list(accountId, at, limit, takeOver) {
@@ -100,6 +106,38 @@ export function dynamoPending(db: DynamoDBClient, table: string, now: () => Date
     },
     async remove(accountId, sk) {
       await db.send(new DeleteItemCommand({ TableName: table, Key: key(accountId, sk) }))
+    },
+    async dropExpired(accountId, at, limit) {
+      // Oldest first: an account's items expire roughly in their arrival order, so its expired ones lead its partition.
+      const out = await db.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'accountId = :a',
+          FilterExpression: 'validUntilMs <= :now',
+          ExpressionAttributeValues: values({ ':a': accountId, ':now': at.getTime() }),
+          ScanIndexForward: true,
+          Limit: limit,
+          ConsistentRead: true,
+        }),
+      )
+      const dropped: Array<PendingDelivery & { sk: string }> = []
+      for (const i of out.Items ?? []) {
+        try {
+          await db.send(
+            new DeleteItemCommand({
+              TableName: table,
+              Key: key(accountId, i.sk.S!),
+              ConditionExpression: 'validUntilMs <= :now AND (attribute_not_exists(claimUntil) OR claimUntil < :now)',
+              ExpressionAttributeValues: values({ ':now': at.getTime() }),
+            }),
+          )
+          dropped.push({ ...fromItem<PendingDelivery>(i, Bookkeeping), sk: i.sk.S! })
+        } catch (err) {
+          // Delivered, claimed by a node delivering it now, or dropped by another sweep: not ours to count.
+          if (!(err instanceof ConditionalCheckFailedException)) throw err
+        }
+      }
+      return dropped
     },
   }
 }

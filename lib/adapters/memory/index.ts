@@ -2,6 +2,7 @@ import type { Guards, PendingStore, SessionRegistry, Stores, UsageStore } from '
 import { Sk, upTo } from '../keys'
 import { memoryAccounts } from './accounts'
 import { memoryCompat } from './compat'
+import { memoryEffects } from './effects'
 import { addUsage, memoryLedger } from './ledger'
 import { memoryMessages } from './messages'
 import { memoryFingerprints, memoryNodes } from './nodes'
@@ -33,6 +34,7 @@ export function memoryStores(opts: MemoryOptions = {}): Stores {
     guards: memoryGuards(state),
     sessions: memorySessions(state),
     pending: memoryPending(state),
+    effects: memoryEffects(state),
     strikes: memoryStrikes(),
     quotas: memoryQuotas(),
     compat: memoryCompat(),
@@ -121,5 +123,16 @@ const memoryPending = (state: MemoryState): PendingStore => ({
   },
   async remove(accountId, sk) {
     state.pending.get(accountId)?.delete(sk)
+  },
+  async dropExpired(accountId, at, limit) {
+    const items = state.pending.get(accountId) ?? new Map()
+    const atMs = at.getTime()
+    const dropped = [...items.keys()]
+      .sort()
+      .slice(0, limit)
+      .map((sk) => items.get(sk)!)
+      .filter((p) => Date.parse(p.validUntil) <= atMs && (p.claimUntil === undefined || p.claimUntil < atMs))
+    for (const p of dropped) items.delete(p.sk)
+    return dropped.map(({ claimedBy: _n, claimUntil: _u, ...p }) => copy(p))
   },
 })

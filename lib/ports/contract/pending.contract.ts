@@ -85,5 +85,19 @@ export function pendingContract(name: string, makeStores: MakeStores) {
       expect(await stores.pending.list(accountId, clock.now(), 10)).toEqual([])
       expect(await stores.pending.claim(accountId, sk, 'n3', clock.now().getTime() + 60_000)).toBe(false)
     })
+
+    it('issue 13: drops only expired items no live claim holds, each counted by one sweep, and keeps the rest', async () => {
+      const { clock, stores, accountId, item } = await setup()
+      const [expired, claimed, valid] = [item(0, 1_000), item(1, 1_000), item(2, 600_000)]
+      const sks = [] as string[]
+      for (const i of [expired, claimed, valid]) sks.push(await stores.pending.add(i))
+      expect(await stores.pending.claim(accountId, sks[1], 'n1', clock.now().getTime() + 5_000)).toBe(true)
+      const at = new Date(clock.now().getTime() + 1_000) // both short ones end now; `claimed` is in flight on n1
+      const sweeps = await Promise.all([stores.pending.dropExpired(accountId, at, 10), stores.pending.dropExpired(accountId, at, 10)])
+      expect(sweeps.flat()).toEqual([{ ...expired, sk: sks[0] }])
+      clock.advance(5_001)
+      expect((await stores.pending.dropExpired(accountId, clock.now(), 10)).map((i) => i.sk)).toEqual([sks[1]]) // its claim lapsed
+      expect((await stores.pending.list(accountId, clock.now(), 10)).map((i) => i.sk)).toEqual([sks[2]])
+    })
   })
 }
