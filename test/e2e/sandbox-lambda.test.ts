@@ -24,7 +24,8 @@ let acct: { id: string; password: string }
 
 beforeAll(async () => {
   // The dispatch function reads the sandbox row's secretRef 'sandbox' as SECRET_SANDBOX (lib/adapters/http/secrets.ts).
-  stack = await startStack({ [EnvKeys.secret('sandbox')]: Secret })
+  // SECRET_WRONG: a secret the dispatcher can send, which is not the sandbox's.
+  stack = await startStack({ [EnvKeys.secret('sandbox')]: Secret, [EnvKeys.secret('wrong')]: 'not-the-sandbox-secret' })
   const line = /SQS (\S+)\s+prefix (\S+)/.exec(stack.output())
   if (!line) throw new Error('the stack did not print its SQS endpoint')
   const [, sqsEndpoint, prefix] = line
@@ -86,10 +87,12 @@ describe('the AWS sandbox handler as the sandbox upstream of a local stack (issu
     expect(host.paths.filter((p) => p === '/sms').length).toBeGreaterThanOrEqual(cases.length)
   })
 
-  it('the dispatcher without the secret is refused: a wrong bearer is a transport error, not a receipt from the sandbox', async () => {
-    await putUpstream(stack, { upstreamId: 'sandbox', kind: 'http', url: `${host.url}/sms`, secretRef: 'nosuch', timeoutMs: 5_000 })
+  it('a submit with another bearer reaches the handler and is refused: a transport error, not a receipt from the sandbox', async () => {
+    await putUpstream(stack, { upstreamId: 'sandbox', kind: 'http', url: `${host.url}/sms`, secretRef: 'wrong', timeoutMs: 5_000 })
+    const before = host.paths.length
     const id = await send('447700900777')
     const r = await esme.deliverSm(isReceiptOf(id), 90_000)
     expect(receiptFields(r)).toMatchObject({ stat: 'UNDELIV', err: '446' })
+    expect(host.paths.length).toBeGreaterThan(before) // the handler answered it (401), the dispatcher gave up
   })
 })
