@@ -14,6 +14,9 @@ const Format = z.enum(['json', 'csv']).default('json')
 const dayMs = 86_400_000
 const today = (deps: ApiDeps) => deps.now().toISOString().slice(0, 10)
 
+// Issue 19: a sandbox account's money is test credit, not revenue; every finance view says which kind it shows.
+const SandboxLabel = z.boolean().openapi({ description: 'a sandbox account: test credit and test traffic, never revenue' })
+
 const figures = {
   messages: z.number().int(),
   parts: z.number().int(),
@@ -27,6 +30,7 @@ const figures = {
 const UsageReport = z
   .object({
     accountId: z.string(),
+    sandbox: SandboxLabel,
     currency: Currency,
     from: Day,
     to: Day,
@@ -43,6 +47,7 @@ const UsageQuery = z.object({
 const Balance = z
   .object({
     accountId: z.string(),
+    sandbox: SandboxLabel,
     currency: Currency,
     balance: Minor,
     balanceDecimal: DecimalString,
@@ -101,11 +106,12 @@ async function usageReport(deps: ApiDeps, id: string, q: { from?: string; to?: s
   if (from > to) throw new ApiError(400, 'invalid_period', '`from` is after `to`')
   if (daysBetween(from, to).length > MaxReportDays)
     throw new ApiError(400, 'invalid_period', `a report spans at most ${MaxReportDays} days`)
-  const { currency } = await accountOf(deps, id)
+  const { currency, sandbox } = await accountOf(deps, id)
   const { items, totals } = groupUsage(await deps.stores.usage.query(id, from, to), q.groupBy, from, to)
   const money = (f: UsageFigures) => withDecimals(f, ['cost', 'refunds', 'net'], currency)
   return {
     accountId: id,
+    sandbox: sandbox === true,
     currency,
     from,
     to,
@@ -164,6 +170,7 @@ export function registerFinance(app: ApiApp, deps: ApiDeps & { cursorKey: string
       const a = await accountOf(deps, c.req.valid('param').id)
       const view = {
         accountId: a.accountId,
+        sandbox: a.sandbox === true,
         currency: a.currency,
         balance: a.balance,
         creditLimit: a.creditLimit,
@@ -207,7 +214,13 @@ export function registerFinance(app: ApiApp, deps: ApiDeps & { cursorKey: string
         request: { params: AccountParam, query: csvOnly ? Period : Period.extend(PageQuery.shape).extend({ format: Format }) },
         responses: {
           200: csvOrJson(
-            pageOf(LedgerItem).extend({ accountId: z.string(), currency: Currency, balance: Minor, balanceDecimal: DecimalString }),
+            pageOf(LedgerItem).extend({
+              accountId: z.string(),
+              sandbox: SandboxLabel,
+              currency: Currency,
+              balance: Minor,
+              balanceDecimal: DecimalString,
+            }),
             'one page',
           ),
         },
@@ -226,6 +239,7 @@ export function registerFinance(app: ApiApp, deps: ApiDeps & { cursorKey: string
         return c.json(
           {
             accountId: id,
+            sandbox: a.sandbox === true,
             currency: a.currency,
             balance: a.balance,
             balanceDecimal: decimal(a.balance, a.currency),
