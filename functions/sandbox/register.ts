@@ -27,7 +27,10 @@ export async function handler(event: CfnEvent): Promise<void> {
   try {
     if (event.RequestType !== 'Delete') {
       const p = event.ResourceProperties
-      await registerSandboxUpstream(reference, { url: p.Url, timeoutMs: Number(p.TimeoutMs), secretRef: p.SecretRef })
+      const timeoutMs = Number(p.TimeoutMs)
+      if (!p.Url?.startsWith('https://') || !Number.isInteger(timeoutMs) || timeoutMs <= 0)
+        throw new Error('Custom::SandboxUpstream needs an https Url and a positive integer TimeoutMs')
+      await registerSandboxUpstream(reference, { url: p.Url, timeoutMs, secretRef: p.SecretRef })
     }
     answer = { Status: 'SUCCESS' }
   } catch (err) {
