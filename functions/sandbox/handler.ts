@@ -41,12 +41,8 @@ export async function handler(event: FunctionUrlEvent): Promise<FunctionUrlResul
   } catch {
     return reply(400, { error: 'not JSON' })
   }
-  try {
-    const { status, body: answer } = await sandboxSubmit(deps, event.headers?.authorization, body)
-    return reply(status, answer)
-  } catch (err) {
-    // The receipts could not be queued: a 500 is a transport error for the dispatcher, which retries or fails over.
-    console.error(JSON.stringify({ level: 'error', msg: 'sandbox submit failed', err: String(err) }))
-    return reply(500, { error: 'internal' })
-  }
+  // A failure to queue the receipts throws: the invocation counts in the function's Errors alarm, and the Function
+  // URL answers 502, a transport error for the dispatcher (which retries, then gives up with 0x0446).
+  const { status, body: answer } = await sandboxSubmit(deps, event.headers?.authorization, body)
+  return reply(status, answer)
 }

@@ -380,8 +380,8 @@ describe('PlatformStack (dev)', () => {
         ComparisonOperator: 'GreaterThanThreshold',
       })
     }
-    expect(alarms.filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda')).toHaveLength(6) // submit, dispatch, dlr, webhook, api, due
-    expect(alarms.filter((a) => a.MetricName === 'Throttles' && a.Namespace === 'AWS/Lambda')).toHaveLength(6)
+    expect(alarms.filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda')).toHaveLength(7) // submit, dispatch, dlr, webhook, api, due, sandbox
+    expect(alarms.filter((a) => a.MetricName === 'Throttles' && a.Namespace === 'AWS/Lambda')).toHaveLength(7)
     expect(alarms.filter((a) => a.MetricName === 'HealthyHostCount')).toHaveLength(2) // both target groups
     expect(alarms.find((a) => a.MetricName === 'HealthyHostCount')).toMatchObject({ ComparisonOperator: 'LessThanThreshold', Threshold: 1 })
     expect(alarms.filter((a) => a.MetricName === 'UnHealthyHostCount')).toHaveLength(2)

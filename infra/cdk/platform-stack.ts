@@ -171,6 +171,7 @@ export class PlatformStack extends Stack {
       ...plain.map((p) => p.alarm),
       ...api.alarms,
       ...due.alarms,
+      ...sandbox.alarms,
       ...platformAlarms.alarms,
     ]
     const pipeline = [...Object.values(workers), ...plain]

@@ -32,6 +32,15 @@ describe('the sandbox upstream on AWS (issue 19)', () => {
     expect(cfg.queues.receipts).toBeDefined()
   })
 
+  it('alarms on its errors and throttles, to the stack topic', () => {
+    const fnId = functionId(t, 'SandboxFunction')
+    const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm'))
+      .map((a) => a.Properties)
+      .filter((a) => a.Dimensions?.some((d: { Value?: { Ref?: string } }) => d.Value?.Ref === fnId))
+    expect(alarms.map((a) => a.MetricName).sort()).toEqual(['Errors', 'Throttles'])
+    for (const a of alarms) expect(a.AlarmActions).toHaveLength(1)
+  })
+
   it('serves it on a Function URL that anyone may call, authenticated by the contract bearer secret in the handler', () => {
     const fnId = functionId(t, 'SandboxFunction')
     t.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE', TargetFunctionArn: { 'Fn::GetAtt': [fnId, 'Arn'] } })

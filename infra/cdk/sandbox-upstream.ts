@@ -1,16 +1,20 @@
 import { CustomResource, Duration, type RemovalPolicy } from 'aws-cdk-lib'
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch'
 import { type FunctionUrl, FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda'
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs'
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager'
+import type { ITopic } from 'aws-cdk-lib/aws-sns'
 import { Construct } from 'constructs'
 import { EnvKeys } from '../../lib/config'
 import { SandboxUpstream as SandboxId } from '../../lib/domain/sandbox'
+import { functionAlarms } from './alarms'
 import { platformFunction } from './platform-function'
 
 export interface SandboxUpstreamProps {
   prefix: string
   logRetentionDays: number
   removalPolicy: RemovalPolicy
+  alarmTopic: ITopic
 }
 
 /** The dispatcher's timeout for the sandbox: a Function URL answers in well under a second once warm, a cold start in about one. */
@@ -30,6 +34,7 @@ export class SandboxUpstream extends Construct {
   readonly url: FunctionUrl
   readonly secret: Secret
   readonly registration: CustomResource
+  readonly alarms: Alarm[]
 
   constructor(scope: Construct, id: string, props: SandboxUpstreamProps) {
     super(scope, id)
@@ -45,6 +50,9 @@ export class SandboxUpstream extends Construct {
     this.fn.addEnvironment(EnvKeys.upstreamSecretPrefix, `${props.prefix}/upstream/`)
     this.secret.grantRead(this.fn)
     this.url = this.fn.addFunctionUrl({ authType: FunctionUrlAuthType.NONE })
+    // Errors: a cold start that cannot load its config, or receipts that could not be queued (the handler throws).
+    // Refusals and the simulated outages (401, 503, 504) are answers, not errors, so customers' tests do not page anyone.
+    this.alarms = functionAlarms(this, this.fn, props.alarmTopic)
 
     this.setupFn = platformFunction(this, 'Setup', { ...base, entry: 'sandboxSetup', timeout: Duration.minutes(1) })
     this.registration = new CustomResource(this, 'Registration', {

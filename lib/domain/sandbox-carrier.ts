@@ -55,8 +55,8 @@ export async function sandboxSubmit(deps: SandboxCarrierDeps, authorization: str
     submittedAt: deps.now(),
     delayMs: deps.receiptDelayMs,
   })
-  // Queued before the 200: an accepted message always has its receipts on the way. If this throws, the caller
-  // answers 500 and the dispatcher retries or fails over; a receipt queued twice is settled once (the DLR's guard).
+  // Queued before the 200: an accepted message always has its receipts on the way. If this throws, the submit
+  // fails as a transport error and the dispatcher retries it; a receipt queued twice is settled once (the DLR's guard).
   if (plan.length)
     await deps.receipts.sendDelayed(
       deps.receiptsQueueUrl,
