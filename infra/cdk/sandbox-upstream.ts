@@ -23,7 +23,7 @@ export const SandboxTimeoutMs = 5_000
 /**
  * Test access on AWS (issue 19): the sandbox upstream, a function behind a Function URL that serves the HTTP upstream
  * contract (functions/sandbox/handler.ts) and never reaches a network, and a custom resource that registers it as
- * upstream `sandbox` at every deploy, so a new stage's sandbox accounts can send at once (docs/DEPLOY.md).
+ * upstream `sandbox` at the first deploy (and whenever its URL, timeout or secretRef change), so a new stage's sandbox accounts can send at once (docs/DEPLOY.md).
  * The URL is public like any carrier's endpoint; the contract's bearer secret authenticates each submit. The secret
  * is generated here under `<prefix>/upstream/sandbox`, the name the dispatch function already reads upstream
  * secrets from (platform-stack.ts), so the row's secretRef `sandbox` finds it on both sides.

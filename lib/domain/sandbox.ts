@@ -17,7 +17,7 @@ export const upstreamsForAccount = (account: Pick<Account, 'sandbox'> | undefine
 /**
  * Registers the sandbox upstream: an HTTP upstream at `url`, its bearer secret named `secretRef` (none locally),
  * with a catch-all upstream tariff of cost 0, so a sandbox message is priced for the account and costs nothing real.
- * Run by `npm start` (infra/local/seed.ts) and, on AWS, by a custom resource at every deploy (functions/sandbox/register.ts).
+ * Run by `npm start` (infra/local/seed.ts) and, on AWS, by a custom resource at deploy (functions/sandbox/register.ts).
  */
 export async function registerSandboxUpstream(
   reference: Pick<ReferenceStore, 'putUpstream' | 'putUpstreamTariff'>,
