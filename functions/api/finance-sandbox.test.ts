@@ -50,6 +50,15 @@ describe.each(backends)('sandbox apart in finance views, on %s', (_name, makeSto
       expect((await get(`/accounts/${id}/balance`)).sandbox, id).toBe(sandbox)
     }
     expect((await get(`/accounts/trial/usage?${period}`)).totals).toMatchObject({ messages: 2, parts: 3, cost: trialCost })
+    // A download keeps the label in its name, so a sandbox file is told apart once saved.
+    const disposition = async (path: string) => (await call(path, Keys.finance)).headers.get('content-disposition')
+    expect(await disposition(`/accounts/trial/usage.csv?${period}`)).toBe(
+      'attachment; filename="usage-trial-sandbox-2025-03-01-2025-03-10-day.csv"',
+    )
+    expect(await disposition('/accounts/trial/ledger.csv?from=2025-02-01&to=2025-03-10')).toBe(
+      'attachment; filename="ledger-trial-sandbox-2025-02-01-2025-03-10.csv"',
+    )
+    expect(await disposition(`/accounts/acme/usage.csv?${period}`)).toBe('attachment; filename="usage-acme-2025-03-01-2025-03-10-day.csv"')
   })
 
   it('totals every account with live revenue and sandbox test credit apart, per currency', async () => {

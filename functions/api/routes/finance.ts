@@ -196,7 +196,11 @@ export function registerFinance(app: ApiApp, deps: ApiDeps & { cursorKey: string
         const q = c.req.valid('query') as z.infer<typeof UsageQuery> & { format?: 'json' | 'csv' }
         const report = await usageReport(deps, c.req.valid('param').id, q)
         if (csvOnly || q.format === 'csv')
-          return c.body(usageCsv(report), 200, csvHeaders(`usage-${report.accountId}-${report.from}-${report.to}-${report.groupBy}.csv`))
+          return c.body(
+            usageCsv(report),
+            200,
+            csvHeaders(`usage-${report.accountId}${report.sandbox ? '-sandbox' : ''}-${report.from}-${report.to}-${report.groupBy}.csv`),
+          )
         return c.json(report, 200)
       },
     )
@@ -232,7 +236,11 @@ export function registerFinance(app: ApiApp, deps: ApiDeps & { cursorKey: string
         const { from, to } = period(deps, q)
         if (csvOnly || q.format === 'csv') {
           const items = await ledgerAll(deps.stores, deps.cursorKey, id, from, to)
-          return c.body(ledgerCsv(a.currency, items), 200, csvHeaders(`ledger-${id}-${from.slice(0, 10)}-${to.slice(0, 10)}.csv`))
+          return c.body(
+            ledgerCsv(a.currency, items),
+            200,
+            csvHeaders(`ledger-${id}${a.sandbox ? '-sandbox' : ''}-${from.slice(0, 10)}-${to.slice(0, 10)}.csv`),
+          )
         }
         const page = await ledgerPage(deps.stores, deps.cursorKey, id, from, to, q.limit ?? 100, q.cursor)
         const items = page.items.map((e) => withDecimals(e, ['amount', 'balanceAfter'], a.currency))
