@@ -45,8 +45,8 @@ export class SandboxUpstream extends Construct {
       generateSecretString: { passwordLength: 40, excludePunctuation: true },
       removalPolicy: props.removalPolicy,
     })
-    // Its work is one SendMessageBatch per submit; the dispatcher stops waiting after SandboxTimeoutMs anyway, so 10 s
-    // only ends an invocation whose SQS call hangs (the SDK retries inside it) instead of paying for the 15 min default.
+    // Its work is one SendMessageBatch per submit. 10 s, not Lambda's 3 s default: room for a cold start's first secret
+    // read and an SDK retry; past SandboxTimeoutMs the dispatcher has stopped waiting anyway.
     this.fn = platformFunction(this, 'Function', { ...base, entry: 'sandbox', timeout: Duration.seconds(10), secretsExtension: true })
     this.fn.addEnvironment(EnvKeys.upstreamSecretPrefix, `${props.prefix}/upstream/`)
     this.secret.grantRead(this.fn)
