@@ -1,16 +1,21 @@
+import { randomUUID } from 'node:crypto'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { SQSClient } from '@aws-sdk/client-sqs'
 import { meterFromEnv } from '../lib/adapters/aws/meter'
 import { extensionSecrets } from '../lib/adapters/aws/secrets'
 import { dynamoStores } from '../lib/adapters/dynamo'
+import { dynamoReference } from '../lib/adapters/dynamo/reference'
 import { httpConnector } from '../lib/adapters/http/connector'
 import { envSecrets, firstOf, type SecretSource } from '../lib/adapters/http/secrets'
 import { fetchWebhookPoster } from '../lib/adapters/http/webhook-poster'
 import { sqsQueues } from '../lib/adapters/sqs'
+import { sqsDelayedSender } from '../lib/adapters/sqs/delayed-sender'
 import { smppQueueConnector } from '../lib/adapters/sqs/upstream-connector'
 import { type Config, EnvKeys } from '../lib/config'
 import type { Deps } from '../lib/domain/deps'
 import type { UpstreamKind } from '../lib/domain/model'
+import { SandboxUpstream } from '../lib/domain/sandbox'
+import type { SandboxCarrierDeps } from '../lib/domain/sandbox-carrier'
 import type { WebhookSendDeps } from '../lib/domain/webhook-send'
 import { MetricServices } from '../lib/observability/names'
 import { emfMetrics, emfSink } from '../lib/observability/powertools'
@@ -70,6 +75,27 @@ export function buildWebhookDeps(cfg: Config<'webhook'>, opts: WiringOptions = {
   }
   return { ...send, queues: sqsQueues(sqs), metrics: opts.metrics ?? emfSink(emfMetrics(MetricServices.functions)), cfg }
 }
+
+/**
+ * The AWS sandbox upstream (issue 19): receipts to the receipts queue with DelaySeconds, and its bearer secret read
+ * by the upstream's own secretRef ('sandbox'), from the same source the dispatch function reads it from.
+ */
+export function buildSandboxCarrierDeps(cfg: Config<'sandbox'>, secrets = upstreamSecrets(process.env)): SandboxCarrierDeps {
+  const sqs = new SQSClient({ region: cfg.region, endpoint: cfg.endpoints.sqs })
+  return {
+    receipts: sqsDelayedSender(sqs),
+    receiptsQueueUrl: cfg.queues.receipts,
+    secret: () => secrets.get(SandboxUpstream),
+    upstreamId: SandboxUpstream,
+    receiptDelayMs: cfg.sandbox.receiptDelayMs,
+    now: () => new Date(),
+    newId: randomUUID,
+  }
+}
+
+/** The sandbox registration's one store: the reference table, where upstreams and their tariffs live. */
+export const buildSandboxSetupReference = (cfg: Config<'sandboxSetup'>) =>
+  dynamoReference(new DynamoDBClient({ region: cfg.region, endpoint: cfg.endpoints.dynamo }), cfg.tables.reference)
 
 /**
  * On AWS (CDK sets UPSTREAM_SECRET_PREFIX on the dispatch function, with the Parameters and Secrets extension):

@@ -19,6 +19,8 @@ export const Entries = {
   due: 'functions/due/handler.ts',
   api: 'functions/api/handler.ts',
   webhook: 'functions/webhook/handler.ts',
+  sandbox: 'functions/sandbox/handler.ts', // the AWS sandbox upstream (issue 19)
+  sandboxSetup: 'functions/sandbox/register.ts', // registers it at deploy (a custom resource)
   node: 'smpp-node/main.ts',
 } as const
 export type EntryName = keyof typeof Entries

@@ -116,6 +116,8 @@ export interface Config<S extends Scope = 'stack'> {
   upstreamPool: boolean
   /** The webhook sender (lib/domain/webhook-send.ts): first retry after retryBaseSec, doubling; each POST's timeout. */
   webhook: { retryBaseSec: number; timeoutMs: number }
+  /** The AWS sandbox upstream (issue 19): the delay before a receipt, and between receipts (SQS DelaySeconds, whole seconds). */
+  sandbox: { receiptDelayMs: number }
 }
 
 const fail = (msg: string): never => {
@@ -187,5 +189,6 @@ export function loadConfig<S extends Scope>(scope: S, env: Record<string, string
     api: { port: int('API_PORT', 8080), host: env.API_HOST?.trim() || '127.0.0.1', cursorSecret: opt('API_CURSOR_SECRET') },
     upstreamPool: bool(EnvKeys.upstreamPool, true),
     webhook: { retryBaseSec: Math.max(1, int('WEBHOOK_RETRY_BASE_SEC', 2)), timeoutMs: int('WEBHOOK_TIMEOUT_MS', 5_000) },
+    sandbox: { receiptDelayMs: int('SANDBOX_RECEIPT_DELAY_MS', 1_000) },
   })
 }

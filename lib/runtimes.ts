@@ -19,7 +19,7 @@ export interface RuntimeAccess {
   callback?: 'owner' | 'send'
 }
 
-export type Runtime = 'submit' | 'dispatch' | 'dlr' | 'api' | 'node' | 'due' | 'webhook'
+export type Runtime = 'submit' | 'dispatch' | 'dlr' | 'api' | 'node' | 'due' | 'webhook' | 'sandbox' | 'sandboxSetup'
 
 // The pipeline's three functions charge, settle and deliver through the same stores (lib/domain/settle.ts):
 // accounts, messages, usage, ledger and guards in one transaction; an async refusal's or a receipt's deliver
@@ -97,6 +97,11 @@ export const Runtimes = {
     consume: ['upstream'],
     callback: 'owner',
   },
+  // The sandbox upstream on AWS (issue 19, functions/sandbox/handler.ts): answers the HTTP upstream contract and
+  // reports its receipts on 'receipts', as the local simulator does. It reads no table.
+  sandbox: { tables: {}, send: ['receipts'] },
+  // The deploy-time custom resource that registers upstream 'sandbox' and its zero-cost tariff (functions/sandbox/register.ts).
+  sandboxSetup: { tables: { reference: 'write' }, send: [] },
 } as const satisfies Record<Runtime, RuntimeAccess>
 
 type Decl = typeof Runtimes

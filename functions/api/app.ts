@@ -8,6 +8,7 @@ import { usagePage } from './page'
 import { registerAccounts } from './routes/accounts'
 import { registerCompat } from './routes/compat'
 import { registerFinance } from './routes/finance'
+import { registerFinanceTotals } from './routes/finance-totals'
 import { registerMessages } from './routes/messages'
 import { registerOperations } from './routes/operations'
 import { registerReference } from './routes/reference'
@@ -44,6 +45,7 @@ export function createApi(given: ApiDeps): ApiApp {
 
   registerAccounts(app, deps)
   registerFinance(app, deps)
+  registerFinanceTotals(app, deps)
   registerReference(app, deps)
   registerOperations(app, deps)
   registerCompat(app, deps)

@@ -140,6 +140,7 @@ describe.each(backends)('finance API on %s', (_name, makeStores) => {
   it('formats money in the currency of the account (JPY has no minor digits)', async () => {
     expect(await (await get('/accounts/beta/balance')).json()).toEqual({
       accountId: 'beta',
+      sandbox: false,
       currency: 'JPY',
       balance: 4_988,
       balanceDecimal: '4988',

@@ -8,7 +8,7 @@ import { type ServerType, serve } from '@hono/node-server'
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { memoryStores } from '../../lib/adapters/memory'
-import { acmeTraffic, api, Keys, Now, refunded, seed, sumBy } from './fixture'
+import { account, acmeTraffic, api, charge, Keys, Now, refunded, seed, sumBy } from './fixture'
 
 /** The usage page in headless Chromium (Debian's package), against the app on a loopback port. */
 
@@ -37,6 +37,15 @@ describe('usage page', () => {
     await ensureChromium()
     const stores = memoryStores({ now: () => Now })
     await seed(stores)
+    await stores.accounts.create(account('trial', { sandbox: true })) // issue 19: labelled as test credit
+    await stores.accounts.credit({
+      accountId: 'trial',
+      entryId: 'topup-trial',
+      at: '2025-02-28T09:00:00.000Z',
+      kind: 'topup',
+      amount: 1_000,
+    })
+    await charge(stores, 'trial', { messageId: 't-1', day: '2025-03-02', prefix: '', country: '', parts: 1, price: 50 })
     const built = api(stores)
     call = built.call
     server = await new Promise<ServerType>((resolve) => {
@@ -76,7 +85,7 @@ describe('usage page', () => {
     await page.goto(`${base}/`)
     await useKey(Keys.finance)
     await page.locator('#account option').nth(1).waitFor({ state: 'attached' })
-    expect(await page.$$eval('#account option', (os) => os.map((o) => o.textContent))).toEqual(['acme', 'beta'])
+    expect(await page.$$eval('#account option', (os) => os.map((o) => o.textContent))).toEqual(['acme', 'beta', 'trial (sandbox)'])
     expect(await page.evaluate("sessionStorage.getItem('smppApiKey')")).toBe(Keys.finance)
 
     await page.selectOption('#account', 'acme')
@@ -139,6 +148,18 @@ describe('usage page', () => {
     mkdirSync(dirname(screenshot), { recursive: true })
     await page.screenshot({ path: screenshot, fullPage: true })
     expect(errors).toEqual([])
+  })
+
+  it('says a sandbox account shows test credit, not revenue (issue 19)', async () => {
+    await page.selectOption('#account', 'trial')
+    await page.click('#show')
+    await page.locator('#totals', { hasText: 'Sandbox account' }).waitFor()
+    expect(await page.textContent('#totals')).toBe(
+      'Sandbox account: test credit, not revenue. 1 messages, 1 parts, cost 0.50 EUR, refunds 0.00, net 0.50',
+    )
+    await page.selectOption('#account', 'acme')
+    await page.click('#show')
+    await page.locator('#totals', { hasText: /^\d+ messages/ }).waitFor()
   })
 
   it('downloads the same CSV the API serves', async () => {

@@ -36,10 +36,10 @@ function api(path, asText) {
   })
 }
 
-function option(value) {
+function option(value, label) {
   var o = document.createElement('option')
   o.value = value
-  o.textContent = value
+  o.textContent = label || value
   return o
 }
 
@@ -55,7 +55,7 @@ function loadAccounts() {
     // Bounded: at most 50 pages of 1000 accounts.
     var page = function (cursor, n) {
       return api('/accounts?limit=1000' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : '')).then(function (res) {
-        res.items.forEach(function (a) { select.appendChild(option(a.accountId)) })
+        res.items.forEach(function (a) { select.appendChild(option(a.accountId, a.sandbox ? a.accountId + ' (sandbox)' : a.accountId)) })
         if (res.cursor && n < 50) return page(res.cursor, n + 1)
       })
     }
@@ -123,7 +123,8 @@ function fillTable(report) {
     body.appendChild(tr)
   })
   var t = report.totals
-  $('totals').textContent = t.messages + ' messages, ' + t.parts + ' parts, cost ' + t.costDecimal + ' ' + report.currency +
+  // Issue 19: a sandbox account's figures are test credit; the page says so before any number.
+  $('totals').textContent = (report.sandbox ? 'Sandbox account: test credit, not revenue. ' : '') + t.messages + ' messages, ' + t.parts + ' parts, cost ' + t.costDecimal + ' ' + report.currency +
     ', refunds ' + t.refundsDecimal + ', net ' + t.netDecimal + ', parts saved by shift tables ' + t.partsSaved
 }
 

@@ -72,7 +72,8 @@ export function acknowledgeNagFindings(stack: Stack, p: NagParts) {
   )
   because(
     'SMG4',
-    'The API cursor key signs paging cursors only (infra/cdk/http-api.ts): rotating it would only void cursors in flight, so it is not rotated',
+    'The API cursor key signs paging cursors only (infra/cdk/http-api.ts): rotating it would only void cursors in flight, so it is not rotated. ' +
+      'The sandbox upstream secret guards test traffic that reaches no network (infra/cdk/sandbox-upstream.ts); it is rotated by replacing its value',
   )
   because(
     'APIG4',

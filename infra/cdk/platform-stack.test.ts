@@ -380,8 +380,8 @@ describe('PlatformStack (dev)', () => {
         ComparisonOperator: 'GreaterThanThreshold',
       })
     }
-    expect(alarms.filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda')).toHaveLength(6) // submit, dispatch, dlr, webhook, api, due
-    expect(alarms.filter((a) => a.MetricName === 'Throttles' && a.Namespace === 'AWS/Lambda')).toHaveLength(6)
+    expect(alarms.filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda')).toHaveLength(7) // submit, dispatch, dlr, webhook, api, due, sandbox
+    expect(alarms.filter((a) => a.MetricName === 'Throttles' && a.Namespace === 'AWS/Lambda')).toHaveLength(7)
     expect(alarms.filter((a) => a.MetricName === 'HealthyHostCount')).toHaveLength(2) // both target groups
     expect(alarms.find((a) => a.MetricName === 'HealthyHostCount')).toMatchObject({ ComparisonOperator: 'LessThanThreshold', Threshold: 1 })
     expect(alarms.filter((a) => a.MetricName === 'UnHealthyHostCount')).toHaveLength(2)
@@ -414,10 +414,14 @@ describe('PlatformStack (dev)', () => {
   })
 
   it('keeps upstream secrets out of the template: only what talks to upstreams reads them, by name prefix', () => {
-    // The only secret the stack creates is the API's cursor key, generated at deploy (never in the template).
+    // The secrets the stack creates are generated at deploy (never in the template): the API's cursor key and the
+    // sandbox upstream's bearer secret (issue 19, infra/cdk/sandbox-upstream.test.ts), no carrier's.
     const secrets = Object.values(t.findResources('AWS::SecretsManager::Secret'))
-    expect(secrets.map((r) => r.Properties.Description)).toEqual(['HMAC key of the API ledger cursors'])
-    expect(secrets[0].Properties.GenerateSecretString).toBeDefined()
+    expect(secrets.map((r) => r.Properties.Description)).toEqual([
+      'HMAC key of the API ledger cursors',
+      expect.stringMatching(/^Bearer secret of the sandbox upstream/),
+    ])
+    for (const s of secrets) expect(s.Properties.GenerateSecretString).toBeDefined()
     const readers = Object.keys(t.findResources('AWS::IAM::Role')).filter((role) =>
       grantsOf(t, role).some((g) => g.action === 'secretsmanager:GetSecretValue' && g.resource.includes('/upstream/')),
     )

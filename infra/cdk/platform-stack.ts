@@ -19,6 +19,7 @@ import { acknowledgeNagFindings } from './nag'
 import { PipelineQueue } from './pipeline-queue'
 import { PlatformAlarms } from './platform-alarms'
 import { QueueWorker } from './queue-worker'
+import { SandboxUpstream } from './sandbox-upstream'
 import { SmppService } from './smpp-service'
 import type { StageConfig } from './stage'
 import { PlatformTables } from './tables'
@@ -78,6 +79,8 @@ export class PlatformStack extends Stack {
     ]) as Record<QueueName, Queue>
     const api = new PlatformApi(this, 'Api', { ...common, throttle: cfg.api })
     const due = new DueSweep(this, 'DueSweep', common)
+    // Test access out of the box (issue 19): the sandbox upstream and its registration as upstream 'sandbox'.
+    const sandbox = new SandboxUpstream(this, 'Sandbox', common)
     const vpc = this.vpc(cfg)
     const smpp = new SmppService(this, 'Smpp', { vpc, cfg, removalPolicy })
 
@@ -101,6 +104,8 @@ export class PlatformStack extends Stack {
       api: api.fn,
       due: due.fn,
       webhook: workers.webhook.fn,
+      sandbox: sandbox.fn,
+      sandboxSetup: sandbox.setupFn,
       node: { grantPrincipal: smpp.taskDefinition.taskRole, addEnvironment: (k, v) => container.addEnvironment(k, v) },
     }
     for (const [runtime, target] of Object.entries(targets) as [Runtime, EnvTarget][]) {
@@ -166,6 +171,7 @@ export class PlatformStack extends Stack {
       ...plain.map((p) => p.alarm),
       ...api.alarms,
       ...due.alarms,
+      ...sandbox.alarms,
       ...platformAlarms.alarms,
     ]
     const pipeline = [...Object.values(workers), ...plain]
@@ -190,6 +196,7 @@ export class PlatformStack extends Stack {
     if (bootstrap.tlsSecret) new CfnOutput(this, 'TlsSecretName', { value: `${cfg.prefix}/smpp-tls` })
     new CfnOutput(this, 'Prefix', { value: cfg.prefix, description: 'npm run admin -- --prefix <this>: the first admin API key' })
     new CfnOutput(this, 'ApiUrl', { value: api.stage.url })
+    new CfnOutput(this, 'SandboxUrl', { value: sandbox.url.url, description: 'the sandbox upstream (registered as upstream sandbox)' })
     new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn })
   }
 

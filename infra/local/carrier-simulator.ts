@@ -2,57 +2,17 @@ import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { HttpSubmitRequest, UpstreamEvent } from '../../lib/domain/jobs'
+import { outcomeFor, plannedReceipts } from '../../lib/domain/test-destinations'
 import { chooseEncoding } from '../../lib/encoding/data-coding'
 import { splitText } from '../../lib/encoding/segments'
 import type { QueueSender } from '../../lib/ports/queue'
 
 /**
  * The upstream carrier network, locally: serves the HTTP upstream contract (lib/domain/jobs.ts) and reports
- * receipts on the receipts queue the way a connector would. The destination number picks the outcome.
+ * receipts on the receipts queue the way a connector would. The destination number picks the outcome, by the
+ * rules the AWS sandbox upstream answers from too (lib/domain/test-destinations.ts).
  */
-export const TestPrefixes = {
-  Undeliverable: '999001', // UNDELIV, err 001, network_error_code GSM 0x0001
-  Expired: '999002', // EXPIRED
-  Rejected: '999003', // REJECTD
-  EnrouteThenDelivered: '999004', // ENROUTE, then DELIVRD one delay later
-  NoReceipt: '999005', // accepted, never a receipt
-  TransportError: '999006', // HTTP 503: a transport error (failover, then 0x0446)
-  Slow: '999007', // answers only after slowMs, beyond any sane upstream timeout; no receipt
-} as const
-
-export interface ReceiptPlan {
-  stat: string
-  err: number
-  networkErrorCode?: string
-}
-export interface Outcome {
-  http: 'accept' | 'unavailable' | 'slow'
-  receipts: ReceiptPlan[] // sent one receipt delay apart
-}
-
-/** What the simulated network does with a message to `to` (a leading '+' is ignored). */
-export function outcomeFor(to: string): Outcome {
-  const n = to.replace(/^\+/, '')
-  const one = (stat: string, err = 0, networkErrorCode?: string): Outcome => ({
-    http: 'accept',
-    receipts: [{ stat, err, networkErrorCode }],
-  })
-  if (n.startsWith(TestPrefixes.Undeliverable)) return one('UNDELIV', 1, '030001') // SMPP 3.4 5.3.2.31: type 3 = GSM, then the error
-  if (n.startsWith(TestPrefixes.Expired)) return one('EXPIRED')
-  if (n.startsWith(TestPrefixes.Rejected)) return one('REJECTD', 2)
-  if (n.startsWith(TestPrefixes.EnrouteThenDelivered))
-    return {
-      http: 'accept',
-      receipts: [
-        { stat: 'ENROUTE', err: 0 },
-        { stat: 'DELIVRD', err: 0 },
-      ],
-    }
-  if (n.startsWith(TestPrefixes.NoReceipt)) return { http: 'accept', receipts: [] }
-  if (n.startsWith(TestPrefixes.TransportError)) return { http: 'unavailable', receipts: [] }
-  if (n.startsWith(TestPrefixes.Slow)) return { http: 'slow', receipts: [] }
-  return one('DELIVRD')
-}
+export { type Outcome, outcomeFor, type ReceiptPlan, TestPrefixes } from '../../lib/domain/test-destinations'
 
 export interface SimulatorOptions {
   receipts: QueueSender
@@ -159,11 +119,14 @@ export async function startCarrierSimulator(opts: SimulatorOptions): Promise<Car
     const { messageId, to, from, shortMessage, dataCoding, segments } = req
     accepted.push({ messageId, to, from, shortMessage, dataCoding, ...(segments && { segments }) })
     if (outcome.http === 'slow') return later(opts.slowMs ?? 30_000, () => reply(res, 200, { id }))
-    for (const [i, r] of outcome.receipts.entries()) {
-      later(delay * (i + 1), () =>
-        post({ type: 'receipt', upstreamId, messageId: req.messageId, upstreamMessageId: id, ...r, doneAt: now().toISOString() }),
-      )
-    }
+    const plan = plannedReceipts(outcome, {
+      upstreamId,
+      messageId: req.messageId,
+      upstreamMessageId: id,
+      submittedAt: now(),
+      delayMs: delay,
+    })
+    for (const { afterMs, event } of plan) later(afterMs, () => post(event))
     reply(res, 200, { id })
   }
 

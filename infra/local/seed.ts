@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { hashPassword } from '../../lib/domain/password'
-import { SandboxUpstream } from '../../lib/domain/sandbox'
+import { registerSandboxUpstream } from '../../lib/domain/sandbox'
 import type { Stores } from '../../lib/ports'
 import { DispatchRun } from '../../lib/resources'
 
@@ -59,6 +59,5 @@ export async function seedDemo(stores: Stores, o: SeedOptions): Promise<void> {
  * destinations and never reaches a handset; its cost is 0, so a sandbox message earns and costs nothing real.
  */
 export async function seedSandbox(stores: Stores, url: string): Promise<void> {
-  await stores.reference.putUpstream({ upstreamId: SandboxUpstream, kind: 'http', url, timeoutMs: DispatchRun.localMaxUpstreamTimeoutMs })
-  await stores.reference.putUpstreamTariff({ upstreamId: SandboxUpstream, prefix: '', cost: 0, currency: 'EUR' })
+  await registerSandboxUpstream(stores.reference, { url, timeoutMs: DispatchRun.localMaxUpstreamTimeoutMs })
 }

@@ -14,6 +14,9 @@ const Format = z.enum(['json', 'csv']).default('json')
 const dayMs = 86_400_000
 const today = (deps: ApiDeps) => deps.now().toISOString().slice(0, 10)
 
+// Issue 19: a sandbox account's money is test credit, not revenue; every finance view says which kind it shows.
+const SandboxLabel = z.boolean().openapi({ description: 'a sandbox account: test credit and test traffic, never revenue' })
+
 const figures = {
   messages: z.number().int(),
   parts: z.number().int(),
@@ -30,6 +33,7 @@ const figures = {
 const UsageReport = z
   .object({
     accountId: z.string(),
+    sandbox: SandboxLabel,
     currency: Currency,
     from: Day,
     to: Day,
@@ -46,6 +50,7 @@ const UsageQuery = z.object({
 const Balance = z
   .object({
     accountId: z.string(),
+    sandbox: SandboxLabel,
     currency: Currency,
     balance: Minor,
     balanceDecimal: DecimalString,
@@ -104,11 +109,12 @@ async function usageReport(deps: ApiDeps, id: string, q: { from?: string; to?: s
   if (from > to) throw new ApiError(400, 'invalid_period', '`from` is after `to`')
   if (daysBetween(from, to).length > MaxReportDays)
     throw new ApiError(400, 'invalid_period', `a report spans at most ${MaxReportDays} days`)
-  const { currency } = await accountOf(deps, id)
+  const { currency, sandbox } = await accountOf(deps, id)
   const { items, totals } = groupUsage(await deps.stores.usage.query(id, from, to), q.groupBy, from, to)
   const money = (f: UsageFigures) => withDecimals(f, ['cost', 'refunds', 'net'], currency)
   return {
     accountId: id,
+    sandbox: sandbox === true,
     currency,
     from,
     to,
@@ -179,6 +185,7 @@ export function registerFinance(app: ApiApp, deps: ApiDeps & { cursorKey: string
       const a = await accountOf(deps, c.req.valid('param').id)
       const view = {
         accountId: a.accountId,
+        sandbox: a.sandbox === true,
         currency: a.currency,
         balance: a.balance,
         creditLimit: a.creditLimit,
@@ -204,7 +211,11 @@ export function registerFinance(app: ApiApp, deps: ApiDeps & { cursorKey: string
         const q = c.req.valid('query') as z.infer<typeof UsageQuery> & { format?: 'json' | 'csv' }
         const report = await usageReport(deps, c.req.valid('param').id, q)
         if (csvOnly || q.format === 'csv')
-          return c.body(usageCsv(report), 200, csvHeaders(`usage-${report.accountId}-${report.from}-${report.to}-${report.groupBy}.csv`))
+          return c.body(
+            usageCsv(report),
+            200,
+            csvHeaders(`usage-${report.accountId}${report.sandbox ? '-sandbox' : ''}-${report.from}-${report.to}-${report.groupBy}.csv`),
+          )
         return c.json(report, 200)
       },
     )
@@ -222,7 +233,13 @@ export function registerFinance(app: ApiApp, deps: ApiDeps & { cursorKey: string
         request: { params: AccountParam, query: csvOnly ? Period : Period.extend(PageQuery.shape).extend({ format: Format }) },
         responses: {
           200: csvOrJson(
-            pageOf(LedgerItem).extend({ accountId: z.string(), currency: Currency, balance: Minor, balanceDecimal: DecimalString }),
+            pageOf(LedgerItem).extend({
+              accountId: z.string(),
+              sandbox: SandboxLabel,
+              currency: Currency,
+              balance: Minor,
+              balanceDecimal: DecimalString,
+            }),
             'one page',
           ),
         },
@@ -234,13 +251,18 @@ export function registerFinance(app: ApiApp, deps: ApiDeps & { cursorKey: string
         const { from, to } = period(deps, q)
         if (csvOnly || q.format === 'csv') {
           const items = await ledgerAll(deps.stores, deps.cursorKey, id, from, to)
-          return c.body(ledgerCsv(a.currency, items), 200, csvHeaders(`ledger-${id}-${from.slice(0, 10)}-${to.slice(0, 10)}.csv`))
+          return c.body(
+            ledgerCsv(a.currency, items),
+            200,
+            csvHeaders(`ledger-${id}${a.sandbox ? '-sandbox' : ''}-${from.slice(0, 10)}-${to.slice(0, 10)}.csv`),
+          )
         }
         const page = await ledgerPage(deps.stores, deps.cursorKey, id, from, to, q.limit ?? 100, q.cursor)
         const items = page.items.map((e) => withDecimals(e, ['amount', 'balanceAfter'], a.currency))
         return c.json(
           {
             accountId: id,
+            sandbox: a.sandbox === true,
             currency: a.currency,
             balance: a.balance,
             balanceDecimal: decimal(a.balance, a.currency),
