@@ -155,7 +155,7 @@ describe('usage page', () => {
     await page.click('#show')
     await page.locator('#totals', { hasText: 'Sandbox account' }).waitFor()
     expect(await page.textContent('#totals')).toBe(
-      'Sandbox account: test credit, not revenue. 1 messages, 1 parts, cost 0.50 EUR, refunds 0.00, net 0.50',
+      'Sandbox account: test credit, not revenue. 1 messages, 1 parts, cost 0.50 EUR, refunds 0.00, net 0.50, parts saved by shift tables 0',
     )
     await page.selectOption('#account', 'acme')
     await page.click('#show')

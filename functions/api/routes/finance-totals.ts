@@ -25,6 +25,7 @@ const figures = {
   refundsDecimal: DecimalString,
   net: Minor,
   netDecimal: DecimalString,
+  partsSaved: z.number().int().openapi({ description: 'parts saved by national shift tables (issue 17)' }),
 }
 const ByCurrency = z.array(z.object({ currency: Currency, accounts: z.number().int(), ...figures }))
 const UsageTotals = z
@@ -46,7 +47,7 @@ const Query = z.object({
   cursor: z.string().max(4096).optional(),
 })
 
-const zero = (): UsageFigures => ({ messages: 0, parts: 0, cost: 0, refunds: 0, net: 0 })
+const zero = (): UsageFigures => ({ messages: 0, parts: 0, cost: 0, refunds: 0, net: 0, partsSaved: 0 })
 
 /** Sums per currency: minor units of different currencies never add up. */
 function byCurrency(rows: readonly (UsageFigures & { currency: string })[]) {
@@ -58,6 +59,7 @@ function byCurrency(rows: readonly (UsageFigures & { currency: string })[]) {
     s.parts += r.parts
     s.cost += r.cost
     s.refunds += r.refunds
+    s.partsSaved += r.partsSaved
     s.net = s.cost - s.refunds
     sums.set(r.currency, s)
   }
