@@ -98,6 +98,30 @@ describe('dispatch', () => {
     expect(await receiptText(deps)).toHaveLength(1)
   })
 
+  it('exhausted, and the run dies after its effects: the redelivery counts and stores nothing twice (issue 13 item 9)', async () => {
+    let now = T0
+    stores = memoryStores({ now: () => now })
+    await seed(stores)
+    const connector = scriptedConnector({})
+    const deps = testDeps(stores, { now: () => now, connector })
+    await submitMessage(deps, submitJob())
+    const [dispatch] = deps.queue.bodies<DispatchJob>(DispatchQueue)
+    // A guarded effect's confirm that never lands (the run dies after the effect): its lease lapses, the redelivery
+    // retakes it and does the effect again. Give-up commits its effects with the state move instead.
+    const confirm = stores.guards.confirm
+    stores.guards.confirm = async () => {
+      throw new Error('killed before the confirm')
+    }
+    await dispatchMessage(deps, dispatch).catch(() => {})
+    stores.guards.confirm = confirm
+    now = new Date(T0.getTime() + 3_600_000) // past every lease
+    await dispatchMessage(deps, dispatch)
+    const usage = await stores.usage.query('acme', '2025-03-01', '2025-03-01')
+    expect(usage.filter((u) => u.status === 'UNDELIVERABLE').map((u) => u.messages)).toEqual([1])
+    expect((await stores.pending.list('acme', now, 10)).length).toBe(1)
+    expect(await balance()).toBe(1_000) // refunded once
+  })
+
   it('keeps the charge when the account does not refund, and sends no receipt unless asked', async () => {
     await stores.accounts.update('acme', { refundOnFailure: false })
     const { deps, dispatch } = await accepted({}, { registeredDelivery: 0 })

@@ -3,7 +3,9 @@ import { Status } from '../smpp/status'
 import type { Deps } from './deps'
 import { epochSec, GuardKey } from './ids'
 import type { DispatchJob } from './jobs'
+import type { MessageRecord } from './model'
 import { settle } from './settle'
+import { moveAndSettle } from './settle-once'
 import { jobForUpstream } from './shift-reencode'
 
 /**
@@ -53,7 +55,7 @@ export async function dispatchMessage(deps: Deps, job: DispatchJob): Promise<voi
       return
     }
     sent = await sendWithFailover(deps, job)
-    if (!sent) return await giveUp(deps, job)
+    if (!sent) return await giveUp(deps, job, record)
   } catch (err) {
     await guards.release(key)
     throw err
@@ -96,12 +98,12 @@ async function sendWithFailover(deps: Deps, job: DispatchJob) {
   return undefined
 }
 
-async function giveUp(deps: Deps, job: DispatchJob): Promise<void> {
-  const doneAt = deps.now().toISOString()
-  const moved = await deps.stores.messages.transition(job.messageId, ['ACCEPTED'], 'UNDELIVERABLE', {
-    errorCode: Status.TransportError,
-    doneAt,
-  })
+/**
+ * Every attempt failed: UNDELIVERABLE with 0x0446, its usage row and stored receipt committed with the state move
+ * (./settle-once.ts, exactly once), then the refund. A run that dies after that commit leaves the record
+ * UNDELIVERABLE, and the redelivered job's settle (above) finds only the refund left.
+ */
+async function giveUp(deps: Deps, job: DispatchJob, record: MessageRecord): Promise<void> {
   deps.log.warn('undeliverable: every upstream failed', { messageId: job.messageId, upstreams: job.upstreams })
-  if (moved) await settle(deps, moved)
+  await moveAndSettle(deps, record, 'UNDELIVERABLE', { errorCode: Status.TransportError, doneAt: deps.now().toISOString() })
 }

@@ -5,6 +5,7 @@ import { GuardKey, utcDay } from './ids'
 import type { DispatchJob } from './jobs'
 import type { MessageRecord } from './model'
 import { guarded, settle } from './settle'
+import { moveAndSettle } from './settle-once'
 
 /** Records one sweep takes at most (per shard of the byDue index); the next pass takes the rest. */
 export const SweepLimit = 100
@@ -55,17 +56,11 @@ async function run(deps: Deps, m: MessageRecord, action: DueAction, now: Date): 
       await settle(deps, m)
       await messages.amend(m.messageId, { dueAt: undefined }, { states: [m.state] })
       return undefined
-    case 'expire': {
-      // The dueAt stays through the move, so a crash before settle leaves the record due (action settle next pass).
-      const moved = await messages.transition(m.messageId, ['SCHEDULED', 'ACCEPTED', 'ENROUTE'], 'EXPIRED', {
-        doneAt: now.toISOString(),
-        dueAt: m.dueAt,
-      })
-      if (!moved) return undefined // a receipt or a cancel won the race; it settles its own state
-      await settle(deps, moved)
-      await messages.amend(m.messageId, { dueAt: undefined }, { states: ['EXPIRED'] })
+    case 'expire':
+      // The move leaves the due index and commits its usage row and stored receipt with it (./settle-once.ts,
+      // exactly once); then the refund. Not moved: a receipt or a cancel won the race and settles its own state.
+      await moveAndSettle(deps, m, 'EXPIRED', { doneAt: now.toISOString() })
       return undefined
-    }
     case 'release': {
       const moved = await messages.transition(m.messageId, ['SCHEDULED'], 'ACCEPTED', { dueAt: next })
       return moved?.deferred
