@@ -4,8 +4,9 @@ import { scopedPage, storeCursor } from '../cursor'
 import { ApiError } from '../errors'
 import { withDecimals } from '../money'
 import { secured } from '../route'
-import { Currency, Day, DecimalString, json, Minor } from '../schemas'
+import { Currency, Day, json } from '../schemas'
 import { daysBetween, groupUsage, MaxReportDays, type UsageFigures } from '../usage'
+import { figures } from './finance'
 
 /**
  * Operator totals across accounts (issue 19): revenue must not include test traffic, so each account's row says
@@ -16,17 +17,6 @@ const MaxAccountsPerPage = 200
 const Concurrency = 8
 const dayMs = 86_400_000
 
-const figures = {
-  messages: z.number().int(),
-  parts: z.number().int(),
-  cost: Minor,
-  costDecimal: DecimalString,
-  refunds: Minor,
-  refundsDecimal: DecimalString,
-  net: Minor,
-  netDecimal: DecimalString,
-  partsSaved: z.number().int().openapi({ description: 'parts saved by national shift tables (issue 17)' }),
-}
 const ByCurrency = z.array(z.object({ currency: Currency, accounts: z.number().int(), ...figures }))
 const UsageTotals = z
   .object({

@@ -17,7 +17,8 @@ const today = (deps: ApiDeps) => deps.now().toISOString().slice(0, 10)
 // Issue 19: a sandbox account's money is test credit, not revenue; every finance view says which kind it shows.
 const SandboxLabel = z.boolean().openapi({ description: 'a sandbox account: test credit and test traffic, never revenue' })
 
-const figures = {
+/** One usage figure set, as the usage report and the cross-account totals (./finance-totals.ts) both answer it. */
+export const figures = {
   messages: z.number().int(),
   parts: z.number().int(),
   cost: Minor,
