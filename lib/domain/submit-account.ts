@@ -3,48 +3,24 @@ import { Status } from '../smpp/status'
 import { adoptions } from './adoption-submit'
 import { chargeFor, dispatchJobFor } from './charge'
 import { checkBlacklist, checkStopWords } from './content'
-import { decideOnce, isPastDeadline } from './decision'
+import { isPastDeadline } from './decision'
 import { messageTimes } from './deferral'
 import type { Deps } from './deps'
 import { Duplicate, InsufficientFunds, SmppError } from './errors'
 import { recordId } from './ids'
-import type { DispatchJob, SubmitJob } from './jobs'
+import type { SubmitJob } from './jobs'
 import type { Account } from './model'
-import { type Quote, quote, upstreamsOf } from './pricing'
-import { upstreamsForAccount } from './sandbox'
+import { type Quote, quote } from './pricing'
 import { type Billing, billingFor, mayReencode } from './shift-reencode'
+import { type AccountResult, type Ctx, late, once, refusal, repeat, type Slot } from './submit-recorded'
+
+export type { Slot } from './submit-recorded'
 
 /** The account is gone or disabled since the bind: the submit fails (ESME_RSUBMITFAIL), it is not retried. */
 export class AccountUnavailable extends SmppError {
   constructor(accountId: string) {
     super(Status.SubmitFail, `account ${accountId} is missing or disabled`)
   }
-}
-
-/** Destination `i` of a job: one record, one decision. */
-export interface Slot {
-  job: SubmitJob
-  i: number
-  n: number // the job's place in the group
-}
-
-export interface AccountResult {
-  /** Per job, a status per destination; undefined when the node's 0x0402 holds destination 0 (drop the job). */
-  statuses: (number[] | undefined)[]
-  dispatch: DispatchJob[]
-  /** Async refusals, sent as REJECTD receipts after the verdicts (not a decision: they may wait). */
-  rejects: (Slot & { status: number })[]
-  /** Issue 18: jobs adopted as an earlier, unanswered message (by place in the group): answered with its id. */
-  adopted: Map<number, string>
-}
-
-interface Ctx {
-  deps: Deps
-  account?: Account
-  earlier: Map<string, { status: number }>
-  stopWords: string[]
-  memo: Map<string, Promise<unknown>>
-  out: AccountResult
 }
 
 /**
@@ -157,13 +133,6 @@ async function billed(ctx: Ctx, job: SubmitJob, q: Quote): Promise<Billing> {
   return billingFor(job, upstream)
 }
 
-/** One read per key per batch; a rejection (a refusal) is shared by the records that asked the same. */
-function once<T>(ctx: Pick<Ctx, 'memo'>, key: string, read: () => Promise<T>): Promise<T> {
-  let p = ctx.memo.get(key) as Promise<T> | undefined
-  if (!p) ctx.memo.set(key, (p = read()))
-  return p
-}
-
 /**
  * Issue 12 (one DynamoDB round trip less per batch): the blacklist and price reads of every destination
  * start as soon as the account is read, beside the decisions and stop words, instead of after them. `check`
@@ -181,58 +150,4 @@ function prefetch(deps: Deps, memo: Ctx['memo'], account: Account | undefined, j
   // A refusal (a rejected read) is awaited by `check`; until then it must not count as unhandled.
   for (const p of memo.values()) p.catch(() => {})
   return account
-}
-
-/** A rule's refusal is recorded once (first writer wins) and answered; anything else propagates. */
-async function refusal(ctx: Ctx, s: Slot, err: unknown): Promise<number> {
-  if (!(err instanceof SmppError)) throw err
-  const { deps } = ctx
-  const messageId = recordId(s.job.messageId, s.i)
-  deps.log.info('submit refused', { messageId, status: err.status, reason: err.message })
-  const now = deps.now()
-  const decided = await decideOnce(deps.stores.ledger, messageId, err.status, now, deps.cfg.retentionDays)
-  if (decided.result === 'already-decided') return repeat(ctx, s, decided.decision.status)
-  if (s.job.async) ctx.out.rejects.push({ ...s, status: err.status })
-  return err.status
-}
-
-/**
- * A job past its deadline with no decision read: the node answered 0x0402 at the deadline and recorded it, so
- * this finds that record (or writes it, if the node could not) and repeats it; nothing is charged. Dropping such a
- * job unread lost the dispatch job of a message an earlier run had charged and answered 0 just before it was
- * killed: SQS offers the killed run's jobs after the visibility timeout, always past the deadline (issue 18).
- */
-async function late(ctx: Ctx, s: Slot): Promise<number> {
-  const { deps } = ctx
-  const decided = await decideOnce(
-    deps.stores.ledger,
-    recordId(s.job.messageId, s.i),
-    Status.NotRegistered,
-    deps.now(),
-    deps.cfg.retentionDays,
-  )
-  return decided.result === 'already-decided' ? repeat(ctx, s, decided.decision.status) : Status.NotRegistered
-}
-
-/**
- * A redelivered or raced record: repeat the recorded verdict, with no second charge. An accepted
- * record still ACCEPTED and without an upstream may have lost its dispatch job in a crash, so it is
- * sent again; the dispatch guard (DISPATCH#<id>#0) makes a second copy harmless.
- */
-async function repeat(ctx: Ctx, s: Slot, status: number): Promise<number> {
-  if (status !== Status.Ok) {
-    if (s.job.async) ctx.out.rejects.push({ ...s, status })
-    return status
-  }
-  const { messages, reference } = ctx.deps.stores
-  const record = await messages.get(recordId(s.job.messageId, s.i))
-  if (record?.state === 'ACCEPTED' && !record.upstreamId) {
-    const plan = ctx.account?.tariffPlan
-    const route =
-      plan === undefined
-        ? undefined
-        : await once(ctx, `r|${record.destinationAddr}`, () => reference.routeFor(plan, record.destinationAddr))
-    ctx.out.dispatch.push(dispatchJobFor(s.job, s.i, upstreamsForAccount(ctx.account, upstreamsOf(route))))
-  }
-  return status
 }
