@@ -45,6 +45,7 @@ async function nodeSection(): Promise<Figures> {
     [`${prefix}P99Ms`]: l.p99Ms,
     [`${prefix}ServerUsPerSubmit`]: l.serverUsPerSubmit,
     [`${prefix}ServerCpuUsPerSubmit`]: l.serverCpuUsPerSubmit,
+    [`${prefix}GeneratorCpuUsPerSubmit`]: l.generatorCpuUsPerSubmit,
     [`${prefix}Errors`]: l.errors,
   })
   return {

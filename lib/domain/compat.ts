@@ -33,9 +33,15 @@ export function encodingFault(dataCoding: number, message: Uint8Array, udhi: boo
   if (!isKnownDataCoding(dataCoding)) return `data_coding ${dataCoding} not recognised`
   const body = udhi && message.length > 0 ? message.subarray(Math.min(message.length, message[0] + 1)) : message
   // Unpacked GSM 03.38 septets are 0x00..0x7F: an octet above is Latin-1 or UTF-8 sent as data_coding 0.
-  if (dataCoding === 0 && body.some((b) => b > 0x7f)) return 'data_coding 0 carrying bytes outside GSM 03.38'
+  if (dataCoding === 0 && !septetsOnly(body)) return 'data_coding 0 carrying bytes outside GSM 03.38'
   if (dataCoding === 8 && body.length % 2 === 1) return 'data_coding 8 (UCS2) with an odd number of octets'
   return undefined
+}
+
+// A loop, not body.some(callback): this runs on every submit_sm the node receives (the compatibility tally, issue 19).
+function septetsOnly(octets: Uint8Array): boolean {
+  for (let i = 0; i < octets.length; i++) if (octets[i] > 0x7f) return false
+  return true
 }
 
 const addCounts = (a: Record<string, number>, b: Record<string, number>) => {

@@ -49,6 +49,8 @@ interface Waiting {
   req: Pdu
   deadline: number
   startedAt: number
+  /** Called just before the answer (the submit's in-flight slot, edge/in-flight.ts): no closure per submit to wrap the reply. */
+  release?: () => void
 }
 
 export interface VerdictDeps {
@@ -81,8 +83,8 @@ export class VerdictBook {
     return this.waiting.size
   }
 
-  wait(messageId: string, conn: Replier, req: Pdu, deadline: number, startedAt: number): void {
-    this.waiting.set(messageId, { conn, req, deadline, startedAt })
+  wait(messageId: string, conn: Replier, req: Pdu, deadline: number, startedAt: number, release?: () => void): void {
+    this.waiting.set(messageId, { conn, req, deadline, startedAt, release })
     this.deps.answers?.opened(messageId)
     if (this.timer === undefined) this.arm()
   }
@@ -159,5 +161,7 @@ export class VerdictBook {
   }
 }
 
-const answer = (w: Waiting, messageId: string, status: StatusCode, unsuccess?: Unsuccess): void =>
+function answer(w: Waiting, messageId: string, status: StatusCode, unsuccess?: Unsuccess): void {
+  w.release?.()
   w.conn.reply(w.req, status, status === Status.Ok ? submitRespBody(w.req.commandId, messageId, unsuccess) : {})
+}

@@ -1,10 +1,10 @@
 import { encodingFault, LatencyEdgesMs, latencyBucket, type SessionObservation, TimelineMax } from '../../lib/domain/compat'
 import type { BindType } from '../../lib/domain/model'
-import { CommandId, isPdu, type Pdu } from '../../lib/smpp/pdu'
+import { CommandId, type Pdu } from '../../lib/smpp/pdu'
 import { Status } from '../../lib/smpp/status'
 
-const SubmitIds = [CommandId.SubmitSm, CommandId.DataSm, CommandId.SubmitMulti] as const
-const SubmitRespIds: number[] = [CommandId.SubmitSmResp, CommandId.DataSmResp, CommandId.SubmitMultiResp]
+const isSubmit = (id: number) => id === CommandId.SubmitSm || id === CommandId.DataSm || id === CommandId.SubmitMulti
+const isSubmitResp = (id: number) => id === CommandId.SubmitSmResp || id === CommandId.DataSmResp || id === CommandId.SubmitMultiResp
 const UdhiBit = 0x40 // esm_class bit 6, SMPP 3.4 section 5.2.12
 
 export interface TallyStart {
@@ -73,8 +73,9 @@ export class CompatTally {
       else o.nacksOut++
       return
     }
-    if (direction === 'in' && pdu && isPdu(pdu, ...SubmitIds)) this.submitted(pdu, now)
-    else if (direction === 'out' && SubmitRespIds.includes(commandId) && pdu) this.answered(pdu.sequence, status, now)
+    // Plain compares rather than isPdu(pdu, ...ids) / includes: this runs for every PDU in and out of every session.
+    if (direction === 'in' && pdu && isSubmit(commandId)) this.submitted(pdu as Pdu & { body: Record<string, unknown> }, now)
+    else if (direction === 'out' && pdu && isSubmitResp(commandId)) this.answered(pdu.sequence, status, now)
     else if (direction === 'out' && commandId === CommandId.DeliverSm && pdu) {
       o.delivers++
       this.delivers.set(pdu.sequence, now)
