@@ -86,6 +86,14 @@ export function pendingContract(name: string, makeStores: MakeStores) {
       expect(await stores.pending.claim(accountId, sk, 'n3', clock.now().getTime() + 60_000)).toBe(false)
     })
 
+    it('removes many items at once, each removal answered (the DynamoDB adapter shares BatchWriteItem requests)', async () => {
+      const { clock, stores, accountId, item } = await setup()
+      const sks: string[] = []
+      for (let k = 0; k < 30; k++) sks.push(await stores.pending.add(item(k, 600_000)))
+      await Promise.all([...sks, sks[0]].map((sk) => stores.pending.remove(accountId, sk)))
+      expect(await stores.pending.list(accountId, clock.now(), 50)).toEqual([])
+    })
+
     it('issue 13: drops only expired items no live claim holds, each counted by one sweep, and keeps the rest', async () => {
       const { clock, stores, accountId, item } = await setup()
       const [expired, claimed, valid] = [item(0, 1_000), item(1, 1_000), item(2, 600_000)]
