@@ -71,16 +71,28 @@ export type Receiver = Pick<Session, 'request'>
 export async function claimAndSend(
   deps: DeliveryDeps,
   to: Receiver,
-  item: { accountId: string; sk: string; deliver: DeliverPayload },
+  item: { accountId: string; sk: string; deliver: DeliverPayload; claimedUntil?: number },
 ): Promise<'sent' | 'taken' | 'failed'> {
-  const { pending, clock } = deps
-  if (!(await pending.claim(item.accountId, item.sk, deps.nodeId, clock.now() + deps.claimMs, deps.deadClaimants?.()))) return 'taken'
+  const { pending } = deps
+  if (!(await holds(deps, item))) return 'taken'
   if (await deliverTo(deps, to, item.deliver)) {
     await pending.remove(item.accountId, item.sk)
     return 'sent'
   }
   await pending.unclaim(item.accountId, item.sk)
   return 'failed'
+}
+
+/**
+ * Issue 12: an item the DLR function stored claimed for this process (`claimedUntil`, given only when the nudge
+ * names this process) is held with no request while a whole claim's time is left; with less, the claim is renewed
+ * (this process's own claim counts as free for it). Any other item is claimed as usual.
+ */
+async function holds(deps: DeliveryDeps, item: { accountId: string; sk: string; claimedUntil?: number }): Promise<boolean> {
+  const now = deps.clock.now()
+  if (item.claimedUntil !== undefined && item.claimedUntil - now >= deps.claimMs) return true
+  const free = [...(deps.deadClaimants?.() ?? []), ...(item.claimedUntil !== undefined ? [deps.nodeId] : [])]
+  return deps.pending.claim(item.accountId, item.sk, deps.nodeId, now + deps.claimMs, free)
 }
 
 /**

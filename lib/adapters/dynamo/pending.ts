@@ -30,12 +30,13 @@ function takeOverClause(takeOver: readonly string[] = []): { clause: string; val
 }
 
 /** The item `add` puts, also a transaction item (./effects.ts), and its sort key. */
-export function pendingPut(table: string, item: PendingDelivery) {
+export function pendingPut(table: string, { claim, ...item }: PendingDelivery) {
   const sk = Sk.pending(item.createdAt, item.deliveryId)
   const validUntilMs = Date.parse(item.validUntil)
   // TTL a day after the validity: the expiry sweep (dropExpired) ends the item first and counts it (issue 13).
   const expiresAt = epochSec(new Date(item.validUntil)) + ExpiredGraceSec
-  return { sk, put: { TableName: table, Item: toItem({ ...item, sk, validUntilMs, expiresAt }) } }
+  const claimed = claim ? { claimedBy: claim.by, claimUntil: claim.untilMs } : {}
+  return { sk, put: { TableName: table, Item: toItem({ ...item, sk, validUntilMs, expiresAt, ...claimed }) } }
 }
 
 /** How long an expired item waits for the sweep before TTL deletes it uncounted (the sweep runs every minute). */
