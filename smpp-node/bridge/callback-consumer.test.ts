@@ -110,6 +110,12 @@ describe('callback consumer and store and forward', () => {
       return claim(accountId, sk, ...rest)
     }
     const me = h.node.incarnation
+    // The registry entry names this process: the DLR function reads it there (lib/domain/deliver.ts preClaim).
+    await until(
+      async () => (await h.stores.sessions.list('acme', Math.floor(Date.now() / 1000))).some((e) => e.incarnation === me),
+      3000,
+      'registry',
+    )
     const until_ = Date.now() + 60_000
     const stored = async (id: string, by: string) => {
       const deliver = receipt(id)
