@@ -63,10 +63,12 @@ export async function receiverFor(deps: Deps, accountId: string, key: string): P
 
 /**
  * How long a delivery stored claimed for its node stays so (issue 12): time for the nudge to reach the node and
- * for one deliver_sm and its response; the node takes the claim as its own only while enough of it is left
- * (smpp-node/bridge/callback-consumer.ts), and one it never used lapses, as a crashed node's claim does.
+ * for one deliver_sm and its response. The node takes the claim as its own only while a whole claim of its own is
+ * left (the deliver_sm response timeout, 60 s by default, + 5 s: smpp-node/bridge/delivery.ts), so the nudge has
+ * 55 s to arrive; a claim nobody used lapses, as a crashed node's does (a lost nudge, the rare case: the session
+ * gone or the node dead give it back at once).
  */
-export const PreClaimMs = 60_000
+export const PreClaimMs = 120_000
 
 /** The claim a delivery is stored with for `target`'s node process, if the registry names it. */
 export const preClaim = (deps: Deps, target: SessionEntry | undefined): PendingDelivery['claim'] =>
