@@ -85,14 +85,15 @@ export async function claimAndSend(
 
 /**
  * Issue 12: an item the DLR function stored claimed for this process (`claimedUntil`, given only when the nudge
- * names this process) is held with no request while a whole claim's time is left; with less, the claim is renewed
- * (this process's own claim counts as free for it). Any other item is claimed as usual.
+ * names this process) is held with no request while a whole claim's time is left. With less left (a nudge late
+ * by most of PreClaimMs) it is claimed as any other item, which fails while the stored claim holds: it is not
+ * renewed, because this process's own claim is never free to itself (a drain here may hold it since it lapsed),
+ * so the item goes out by the re-drain once the claim lapses.
  */
 async function holds(deps: DeliveryDeps, item: { accountId: string; sk: string; claimedUntil?: number }): Promise<boolean> {
   const now = deps.clock.now()
   if (item.claimedUntil !== undefined && item.claimedUntil - now >= deps.claimMs) return true
-  const free = [...(deps.deadClaimants?.() ?? []), ...(item.claimedUntil !== undefined ? [deps.nodeId] : [])]
-  return deps.pending.claim(item.accountId, item.sk, deps.nodeId, now + deps.claimMs, free)
+  return deps.pending.claim(item.accountId, item.sk, deps.nodeId, now + deps.claimMs, deps.deadClaimants?.())
 }
 
 /**
