@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -11,7 +11,7 @@ import { connectEsme, type Esme } from './esme'
 import { readCounts, spent } from './meter-files'
 import { type NaiveFigures, naiveCharge } from './naive-charge'
 import { costPer1M } from './prices'
-import { type IdleFigures, idleCpu } from './proc-cpu'
+import { type IdleFigures, idleCpu, TicksPerSec, ticksOf } from './proc-cpu'
 import { percentile, round } from './stats'
 
 /**
@@ -55,6 +55,11 @@ export interface E2eFigures {
     lambdaInvocations: number
     sqsByAction: string
     ddbWriteByOp: string
+    /** DynamoDB requests (a batch or a transaction is one), and by operation and table. */
+    ddbRequests: number
+    ddbRequestsByOp: string
+    /** CPU of DynamoDB Local's JVM, ms: what bounds the local stack (docs/PERFORMANCE.md). */
+    ddbLocalCpuMs: number
   }
   cost: ReturnType<typeof costPer1M>
 }
@@ -82,6 +87,14 @@ async function seedAccounts(stack: Stack, n: number): Promise<string[]> {
     if (credit.status !== 201) throw new Error(`credit ${accountId}: ${credit.status} ${JSON.stringify(credit.body)}`)
   }
   return ids
+}
+
+const isJvm = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'java'
+  } catch {
+    return false
+  }
 }
 
 /** The counts once every process has flushed what it counted. */
@@ -122,8 +135,12 @@ export async function benchE2e(opts: BenchE2eOptions = {}): Promise<E2eFigures> 
 
     while (esmes.length < o.sessions) esmes.push(await connectEsme(stack.ports.smpp, 'demo', 'demopass'))
     const before = await settledCounts(meterDir)
+    const jvm = stack.descendants().filter(isJvm)
+    const jvmTicks = () => jvm.reduce((sum, p) => sum + ticksOf(p), 0)
+    const jvmBefore = jvmTicks()
     const oneAccount = await load(esmes, ReceiptTo, o.window, o.messages, o.durationMs)
     const used = spent(await settledCounts(meterDir), before)
+    const jvmMs = ((jvmTicks() - jvmBefore) * 1000) / TicksPerSec
 
     const ids = await seedAccounts(stack, o.accounts)
     const many: Esme[] = []
@@ -133,6 +150,12 @@ export async function benchE2e(opts: BenchE2eOptions = {}): Promise<E2eFigures> 
     const manyAccounts = { accounts: o.accounts, ...(await load(many, ReceiptTo, perSession, o.messages, o.durationMs)) }
 
     const per = (n: number) => round(n / Math.max(1, oneAccount.accepted), 3)
+    // Largest first; table names without the stack's prefix (`smpp-local-guards` reads `guards`).
+    const byOp = (counts: Record<string, number>) =>
+      Object.entries(counts)
+        .sort(([, a], [, b]) => b - a)
+        .map(([k, v]) => `${k.replace(/ \S*?-(\w+)$/, ' $1')} ${per(v)}`)
+        .join(', ')
     const perMessage = {
       ddbWriteUnits: per(used.ddbWriteUnits),
       ddbReadUnits: per(used.ddbReadUnits),
@@ -142,11 +165,10 @@ export async function benchE2e(opts: BenchE2eOptions = {}): Promise<E2eFigures> 
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([k, v]) => `${k} ${per(v)}`)
         .join(', '),
-      // Largest first; table names without the stack's prefix (`smpp-local-guards` reads `guards`).
-      ddbWriteByOp: Object.entries(used.ddbWriteByOp)
-        .sort(([, a], [, b]) => b - a)
-        .map(([k, v]) => `${k.replace(/ \S*?-(\w+)$/, ' $1')} ${per(v)}`)
-        .join(', '),
+      ddbWriteByOp: byOp(used.ddbWriteByOp),
+      ddbRequests: per(used.ddbRequests),
+      ddbRequestsByOp: byOp(used.ddbRequestsByOp),
+      ddbLocalCpuMs: per(jvmMs),
     }
     return {
       stackStartSec,

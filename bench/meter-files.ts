@@ -29,9 +29,10 @@ export function spent(after: MeterCounts, before: MeterCounts): MeterCounts {
     const n = v - (before.sqsByAction[k] ?? 0)
     if (n) d.sqsByAction[k] = n
   }
-  for (const [k, v] of Object.entries(after.ddbWriteByOp)) {
-    const n = v - (before.ddbWriteByOp[k] ?? 0)
-    if (n) d.ddbWriteByOp[k] = n
-  }
+  for (const key of ['ddbWriteByOp', 'ddbRequestsByOp'] as const)
+    for (const [k, v] of Object.entries(after[key])) {
+      const n = v - (before[key][k] ?? 0)
+      if (n) d[key][k] = n
+    }
   return d
 }

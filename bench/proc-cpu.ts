@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
  */
 export const TicksPerSec = 100
 
-function ticksOf(pid: number): number {
+export function ticksOf(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')

@@ -3,7 +3,7 @@ import { storedUntil } from './deferral'
 import type { Deps } from './deps'
 import { epochSec } from './ids'
 import type { DeliverMessage } from './jobs'
-import type { Account, DeliverPayload, PendingDelivery } from './model'
+import type { Account, DeliverPayload, PendingDelivery, SessionEntry } from './model'
 import { canReceive } from './sessions'
 import { deliverToWebhook } from './webhook-event'
 
@@ -45,17 +45,40 @@ export function pendingItem(
 /** Tells one node holding a receiver session that a stored delivery waits; the item, not this, is the truth. */
 export async function nudge(deps: Deps, accountId: string, pendingSk: string, deliver: DeliverPayload): Promise<void> {
   try {
-    const receivers = (await deps.stores.sessions.list(accountId, epochSec(deps.now())))
-      .filter((s) => canReceive(s.bindType))
-      .sort((a, b) => `${a.nodeId}#${a.sessionId}`.localeCompare(`${b.nodeId}#${b.sessionId}`))
-    if (receivers.length === 0) return // stays pending until a receiver binds
-    const target = receivers[spread(pendingSk, receivers.length)]
-    const message: DeliverMessage = { type: 'deliver', accountId, pendingSk, deliver }
-    await deps.queues.send(target.callbackQueueUrl, message)
+    const target = await receiverFor(deps, accountId, pendingSk)
+    if (target) await sendNudge(deps, target, { type: 'deliver', accountId, pendingSk, deliver })
   } catch (err) {
     // The item is stored: a failed nudge delays the delivery until the next bind, it loses nothing.
     deps.log.warn('nudge failed; delivery stays pending', { accountId, pendingSk, err })
   }
+}
+
+/** The receiver session a delivery goes to (spread by `key` over the account's), or none: it stays pending. */
+export async function receiverFor(deps: Deps, accountId: string, key: string): Promise<SessionEntry | undefined> {
+  const receivers = (await deps.stores.sessions.list(accountId, epochSec(deps.now())))
+    .filter((s) => canReceive(s.bindType))
+    .sort((a, b) => `${a.nodeId}#${a.sessionId}`.localeCompare(`${b.nodeId}#${b.sessionId}`))
+  return receivers.length === 0 ? undefined : receivers[spread(key, receivers.length)]
+}
+
+/**
+ * How long a delivery stored claimed for its node stays so (issue 12): time for the nudge to reach the node and
+ * for one deliver_sm and its response. The node takes the claim as its own only while a whole claim of its own is
+ * left (the deliver_sm response timeout, 60 s by default, + 5 s: smpp-node/bridge/delivery.ts), so the nudge has
+ * 55 s to arrive; a claim nobody used lapses, as a crashed node's does (a lost nudge, the rare case: the session
+ * gone or the node dead give it back at once).
+ */
+export const PreClaimMs = 120_000
+
+/** The claim a delivery is stored with for `target`'s node process, if the registry names it. */
+export const preClaim = (deps: Deps, target: SessionEntry | undefined): PendingDelivery['claim'] =>
+  target?.incarnation ? { by: target.incarnation, untilMs: deps.now().getTime() + PreClaimMs } : undefined
+
+/** The nudge, with the claim its item was stored with. A failure is logged: the item waits for the next bind. */
+export async function sendNudge(deps: Deps, target: SessionEntry, message: DeliverMessage): Promise<void> {
+  await deps.queues.send(target.callbackQueueUrl, message).catch((err) => {
+    deps.log.warn('nudge failed; delivery stays pending', { accountId: message.accountId, pendingSk: message.pendingSk, err })
+  })
 }
 
 /** Deterministic choice among the receiver sessions, so deliveries spread over nodes and sessions. */

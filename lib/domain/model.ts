@@ -176,6 +176,12 @@ export interface PendingDelivery {
   createdAt: string
   validUntil: string
   deliver: DeliverPayload
+  /**
+   * Issue 12: stored already claimed for the node process the DLR function nudges (`by` its incarnation, until
+   * `untilMs`, epoch ms), so that node sends it without a claim request of its own; any other node or a drain
+   * sees it claimed, as if that node had claimed it (smpp-node/bridge/delivery.ts).
+   */
+  claim?: { by: string; untilMs: number }
 }
 
 /** The fields of the deliver_sm the node sends (binary fields base64): parse.ts declares them. */
@@ -191,6 +197,8 @@ export interface SessionEntry {
   callbackQueueUrl: string
   boundAt: string
   expiresAt: number // epoch seconds
+  /** The node process holding the session (`<nodeId>#<nonce>`): the one a stored delivery is claimed for. */
+  incarnation?: string
 }
 
 export type LedgerKind = 'charge' | 'refund' | 'topup' | 'adjustment'

@@ -127,6 +127,9 @@ export const CallbackMessageSchema = z.discriminatedUnion('type', [
     accountId: z.string().min(1),
     pendingSk: z.string().min(1), // key of the pending item: claim it, send deliver_sm, delete it after deliver_sm_resp
     deliver: DeliverPayloadSchema,
+    // Issue 12: the item was stored claimed for this node process until then (epoch ms): no claim request needed.
+    claimedBy: z.string().min(1).optional(),
+    claimedUntil: z.number().int().positive().optional(),
   }),
 ])
 

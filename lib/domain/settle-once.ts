@@ -1,4 +1,4 @@
-import { nudge, pendingItem } from './deliver'
+import { pendingItem, preClaim, receiverFor, sendNudge } from './deliver'
 import type { Deps } from './deps'
 import { receiptOf, usageRowOf } from './final-effects'
 import { GuardKey } from './ids'
@@ -36,15 +36,22 @@ export async function moveAndSettle(
   if (FinalStates.has(to)) delete next.dueAt
   const deliver = wanted && !receiptLeft ? receiptOf(next, deps.now(), networkErrorCode) : undefined
   const key = GuardKey.receipt(record.messageId, to) // the pending item's delivery id, as the guarded path names it
+  // Issue 12: the receiver is chosen before the commit, and the receipt stored claimed for its node process, which
+  // then sends it with no claim request of its own (a registry read failing leaves it unclaimed, nudged later).
+  const target = deliver ? await receiverFor(deps, record.accountId, key).catch(() => undefined) : undefined
+  const claim = preClaim(deps, target)
   const [result] = await deps.stores.effects.commit([
     {
       once: { kind: 'state', messageId: record.messageId, from: allowedFrom(to), to, patch: { ...patch, settledOnce } },
-      ...(deliver ? { pending: pendingItem(deps, record.accountId, account, key, deliver) } : {}),
+      ...(deliver ? { pending: { ...pendingItem(deps, record.accountId, account, key, deliver), ...(claim ? { claim } : {}) } } : {}),
       ...(FinalStates.has(to) ? { usage: usageRowOf(next) } : {}),
     },
   ])
   if (result.outcome === 'already') return undefined
-  if (deliver && result.pendingSk) await nudge(deps, record.accountId, result.pendingSk, deliver)
+  if (deliver && result.pendingSk && target) {
+    const claimed = claim ? { claimedBy: claim.by, claimedUntil: claim.untilMs } : {}
+    await sendNudge(deps, target, { type: 'deliver', accountId: record.accountId, pendingSk: result.pendingSk, deliver, ...claimed })
+  }
   await settle(deps, next, networkErrorCode) // the refund, and a webhook's receipt: all that is left
   return next
 }

@@ -99,6 +99,50 @@ describe('callback consumer and store and forward', () => {
     await until(async () => (await pendingCount(h)) === 0 && h.queues.depth(CallbackUrl) === 0, 3000, 'removal')
   })
 
+  // Issue 12: the DLR function stored the receipt claimed for this node process; it goes out with no claim request.
+  it('sends a receipt stored claimed for this process without claiming it, and claims one stored for another', async () => {
+    h = await startNode({ accounts: [testAccount('acme', 'pw')] })
+    const got = await bindReceiving('bind_transceiver')
+    const claims: string[] = []
+    const { claim } = h.stores.pending
+    h.stores.pending.claim = (accountId, sk, ...rest) => {
+      claims.push(sk)
+      return claim(accountId, sk, ...rest)
+    }
+    const me = h.node.incarnation
+    // The registry entry names this process: the DLR function reads it there (lib/domain/deliver.ts preClaim).
+    await until(
+      async () => (await h.stores.sessions.list('acme', Math.floor(Date.now() / 1000))).some((e) => e.incarnation === me),
+      3000,
+      'registry',
+    )
+    const until_ = Date.now() + 60_000
+    const stored = async (id: string, by: string) => {
+      const deliver = receipt(id)
+      const at = `2025-03-01T10:00:0${id.length}.000Z`
+      const sk = await h.stores.pending.add({
+        accountId: 'acme',
+        deliveryId: `d-${id}`,
+        createdAt: at,
+        validUntil: new Date(until_).toISOString(),
+        deliver,
+        claim: { by, untilMs: until_ },
+      })
+      const msg: DeliverMessage = { type: 'deliver', accountId: 'acme', pendingSk: sk, deliver, claimedBy: by, claimedUntil: until_ }
+      await h.queues.send(CallbackUrl, msg)
+      return sk
+    }
+    const mine = await stored('A', me)
+    await until(() => got.length === 1, 3000, 'deliver_sm')
+    await until(async () => (await h.stores.pending.list('acme', new Date(), 100, [me])).length === 0, 3000, 'removal')
+    expect(claims).toEqual([]) // sent on the stored claim
+    const theirs = await stored('BB', 'other#proc') // a live claim of another process: not ours to send
+    await until(() => claims.includes(theirs), 3000, 'claim attempt')
+    await until(() => h.queues.depth(CallbackUrl) === 0, 3000, 'notification done')
+    expect(got).toHaveLength(1)
+    expect(claims).not.toContain(mine)
+  })
+
   // Issue 14: a part of a long MO reaches the ESME with its UDH (UDHI kept) or its SAR TLVs.
   it('sends an MO part with its UDH and esm_class 0x40, and another with its SAR TLVs', async () => {
     h = await startNode({ accounts: [testAccount('acme', 'pw')] })

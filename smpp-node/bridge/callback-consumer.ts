@@ -45,6 +45,7 @@ export class CallbackConsumer {
   private loops: Promise<void>[] = []
   private inFlight = 0
   private readonly perSession = new WeakMap<Receiver, number>()
+  private readonly sending = new Set<string>()
 
   constructor(private readonly node: CallbackDeps) {}
 
@@ -132,10 +133,23 @@ export class CallbackConsumer {
 
   private async deliver(msg: DeliverMessage, m: ReceivedMessage, conn: Receiver | undefined): Promise<void> {
     const node = this.node
+    // Stored claimed for this process (issue 12): the claim is ours to use, or to give back.
+    const ours = msg.claimedBy === node.delivery.nodeId && msg.claimedUntil !== undefined
     // No receiver here (it left, or the DLR function's registry read was stale): the item stays
-    // pending and goes out on the account's next bind, so this notification is done.
-    if (conn === undefined) return this.remove(m)
-    const sent = await claimAndSend(node.delivery, conn, { accountId: msg.accountId, sk: msg.pendingSk, deliver: msg.deliver })
+    // pending and goes out on the account's next bind or re-drain, so this notification is done.
+    if (conn === undefined) {
+      if (ours) await node.delivery.pending.unclaim(msg.accountId, msg.pendingSk).catch(() => {}) // else it waits out the claim
+      return this.remove(m)
+    }
+    // Two copies of one notification (SQS is at least once) never send the item twice from here.
+    if (this.sending.has(msg.pendingSk)) return this.remove(m)
+    this.sending.add(msg.pendingSk)
+    const sent = await claimAndSend(node.delivery, conn, {
+      accountId: msg.accountId,
+      sk: msg.pendingSk,
+      deliver: msg.deliver,
+      ...(ours ? { claimedUntil: msg.claimedUntil } : {}),
+    }).finally(() => this.sending.delete(msg.pendingSk))
     // Sent; or already delivered, or being delivered by a bind's drain here or on another node.
     if (sent !== 'failed') return this.remove(m)
     if (m.receiveCount >= RetriesOnQueue) return this.remove(m)

@@ -71,16 +71,29 @@ export type Receiver = Pick<Session, 'request'>
 export async function claimAndSend(
   deps: DeliveryDeps,
   to: Receiver,
-  item: { accountId: string; sk: string; deliver: DeliverPayload },
+  item: { accountId: string; sk: string; deliver: DeliverPayload; claimedUntil?: number },
 ): Promise<'sent' | 'taken' | 'failed'> {
-  const { pending, clock } = deps
-  if (!(await pending.claim(item.accountId, item.sk, deps.nodeId, clock.now() + deps.claimMs, deps.deadClaimants?.()))) return 'taken'
+  const { pending } = deps
+  if (!(await holds(deps, item))) return 'taken'
   if (await deliverTo(deps, to, item.deliver)) {
     await pending.remove(item.accountId, item.sk)
     return 'sent'
   }
   await pending.unclaim(item.accountId, item.sk)
   return 'failed'
+}
+
+/**
+ * Issue 12: an item the DLR function stored claimed for this process (`claimedUntil`, given only when the nudge
+ * names this process) is held with no request while a whole claim's time is left. With less left (a nudge late
+ * by most of PreClaimMs) it is claimed as any other item, which fails while the stored claim holds: it is not
+ * renewed, because this process's own claim is never free to itself (a drain here may hold it since it lapsed),
+ * so the item goes out by the re-drain once the claim lapses.
+ */
+async function holds(deps: DeliveryDeps, item: { accountId: string; sk: string; claimedUntil?: number }): Promise<boolean> {
+  const now = deps.clock.now()
+  if (item.claimedUntil !== undefined && item.claimedUntil - now >= deps.claimMs) return true
+  return deps.pending.claim(item.accountId, item.sk, deps.nodeId, now + deps.claimMs, deps.deadClaimants?.())
 }
 
 /**

@@ -98,6 +98,7 @@ export class SmppNode {
     this.delivery = delivery
     this.sessions = new BoundSessions({
       ...s,
+      incarnation: this.incarnation, // in each registry entry: the DLR function stores receipts claimed for it (issue 12)
       accounts: stores.accounts,
       sessions: stores.sessions,
       throttles: this.throttles,

@@ -7,6 +7,8 @@ import type { Connection } from '../session/connection'
 
 export interface RegistryDeps {
   nodeId: string
+  /** This node process (`<nodeId>#<nonce>`), registered with each session: the DLR function claims deliveries for it. */
+  incarnation?: string
   callbackQueueUrl: string
   /** An entry lives three beats, so a crashed node's sessions vanish soon. */
   heartbeatMs: number
@@ -97,11 +99,12 @@ export class BoundSessions {
   }
 
   private register(conn: Connection): Promise<void> {
-    const { clock, nodeId, callbackQueueUrl, heartbeatMs } = this.deps
+    const { clock, nodeId, incarnation, callbackQueueUrl, heartbeatMs } = this.deps
     const now = clock.now()
     return this.deps.sessions.put({
       accountId: conn.accountId!,
       nodeId,
+      ...(incarnation ? { incarnation } : {}),
       sessionId: conn.id,
       bindType: conn.bindType!,
       callbackQueueUrl,

@@ -18,6 +18,8 @@ export interface MeterCounts {
   ddbRequests: number
   /** Write units by operation and table (`TransactWriteItems guards`): where the units go (issue 12). */
   ddbWriteByOp: Record<string, number>
+  /** Requests by operation and table (`Query sessions`): what DynamoDB (Local's JVM, or AWS's round trips) serves. */
+  ddbRequestsByOp: Record<string, number>
   sqsRequests: number
   sqsByAction: Record<string, number>
   lambdaInvocations: number
@@ -29,6 +31,7 @@ export const emptyCounts = (): MeterCounts => ({
   ddbWriteUnits: 0,
   ddbRequests: 0,
   ddbWriteByOp: {},
+  ddbRequestsByOp: {},
   sqsRequests: 0,
   sqsByAction: {},
   lambdaInvocations: 0,
@@ -60,6 +63,8 @@ export function meterDynamo(client: DynamoDBClient, m: MeterCounts = processMete
       const cmd = context.commandName ?? ''
       const item = Reads.has(cmd) || Writes.has(cmd)
       m.ddbRequests++
+      const op = `${cmd.replace(/Command$/, '')} ${tableOf(args.input)}`
+      m.ddbRequestsByOp[op] = (m.ddbRequestsByOp[op] ?? 0) + 1
       try {
         const out = await next(item ? ({ ...args, input: { ReturnConsumedCapacity: 'TOTAL', ...args.input } } as typeof args) : args)
         const used = (out.output as { ConsumedCapacity?: Capacity | Capacity[] }).ConsumedCapacity
@@ -87,6 +92,15 @@ export function meterDynamo(client: DynamoDBClient, m: MeterCounts = processMete
     },
     { step: 'initialize', name: 'meterDynamo' },
   )
+}
+
+/** The table a request names (the first one of a batch or a transaction). */
+function tableOf(input: unknown): string {
+  const i = input as { TableName?: string; RequestItems?: object; TransactItems?: Record<string, { TableName?: string }>[] }
+  if (i.TableName) return i.TableName
+  if (i.RequestItems) return Object.keys(i.RequestItems)[0] ?? '?'
+  const first = i.TransactItems?.[0]
+  return (first && Object.values(first)[0]?.TableName) ?? '?'
 }
 
 function add(m: MeterCounts, cmd: string, c: Capacity): void {
@@ -162,6 +176,7 @@ export function sumCounts(all: MeterCounts[]): MeterCounts {
     total.lambdaRecords += c.lambdaRecords
     for (const [k, v] of Object.entries(c.sqsByAction)) total.sqsByAction[k] = (total.sqsByAction[k] ?? 0) + v
     for (const [k, v] of Object.entries(c.ddbWriteByOp ?? {})) total.ddbWriteByOp[k] = (total.ddbWriteByOp[k] ?? 0) + v
+    for (const [k, v] of Object.entries(c.ddbRequestsByOp ?? {})) total.ddbRequestsByOp[k] = (total.ddbRequestsByOp[k] ?? 0) + v
   }
   return total
 }

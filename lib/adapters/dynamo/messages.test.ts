@@ -28,3 +28,25 @@ it('a state change costs one write unit, plus one when it gives the message its 
   expect(m.ddbWriteByOp[op]).toBe(3)
   expect(await stores.messages.byUpstreamId('sim', 'u1')).toMatchObject({ messageId: message.messageId, state: 'DELIVERED' })
 })
+
+it('reads started together share one BatchGetItem, each caller gets its own record (issue 12: every hop batches)', async () => {
+  const clock = new TestClock()
+  const db = localDynamoClient(svc.config.endpoints.dynamo ?? '')
+  const m = emptyCounts()
+  meterDynamo(db, m)
+  const stores = dynamoStores(db, svc.config.tables, { now: clock.now, retentionDays: 30 })
+  const account = await fundedAccount(stores, clock, { balance: 10_000 })
+  const messages = [1, 2, 3].map(() => aMessage(clock, account.accountId))
+  for (const message of messages) expect(await stores.ledger.chargeOnce(aCharge(clock, message))).toEqual({ result: 'charged' })
+  const before = { ...m.ddbRequestsByOp }
+  const ids = [...messages.map((x) => x.messageId), messages[0].messageId, 'no-such-message']
+  const read = await Promise.all(ids.map((id) => stores.messages.get(id)))
+  expect(read.map((r) => r?.messageId)).toEqual([...messages.map((x) => x.messageId), messages[0].messageId, undefined])
+  const t = svc.config.tables.messages
+  expect((m.ddbRequestsByOp[`BatchGetItem ${t}`] ?? 0) - (before[`BatchGetItem ${t}`] ?? 0)).toBe(1)
+  expect(m.ddbRequestsByOp[`GetItem ${t}`] ?? 0).toBe(before[`GetItem ${t}`] ?? 0)
+  // A read that starts after the first turn is its own request, and sees the latest state (consistent read).
+  await stores.messages.transition(messages[1].messageId, ['ACCEPTED'], 'ENROUTE', { upstreamId: 'sim', upstreamMessageId: 'u2' })
+  expect(await stores.messages.get(messages[1].messageId)).toMatchObject({ state: 'ENROUTE' })
+  expect((m.ddbRequestsByOp[`BatchGetItem ${t}`] ?? 0) - (before[`BatchGetItem ${t}`] ?? 0)).toBe(2)
+})

@@ -1,8 +1,9 @@
-import { ConditionalCheckFailedException, type DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb'
+import { ConditionalCheckFailedException, type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb'
 import { epochSec } from '../../domain/ids'
 import { FinalStates, type MessageRecord, type MessageStateName } from '../../domain/model'
 import type { MessageStore } from '../../ports'
 import { Day } from '../keys'
+import { coalescedGet } from './coalesce'
 import { amendItem, dueAttrs, queryDue } from './due'
 import { batchGet, fromItem, type Item, queryPage, toItem, values } from './item'
 
@@ -79,11 +80,14 @@ export function dynamoMessages(db: DynamoDBClient, table: string): MessageStore 
   }
   const update = (messageId: string, fields: Record<string, unknown>, condition: string) =>
     send(updateInput(table, messageId, fields, condition))
+  // A batch's records are read together (./coalesce.ts): dispatch's and the DLR's reads, one BatchGetItem per turn.
+  const read = coalescedGet(db, table, true)
+  const readIndexed = coalescedGet(db, table, false)
 
   return {
     async get(messageId) {
-      const out = await db.send(new GetItemCommand({ TableName: table, Key: toItem({ messageId }), ConsistentRead: true }))
-      return out.Item && toMessage(out.Item)
+      const item = await read(toItem({ messageId }))
+      return item && toMessage(item)
     },
     async byUpstreamId(upstreamId, upstreamMessageId) {
       // GSIs are eventually consistent: a receipt racing the dispatcher's setUpstream may miss and is retried by SQS.
@@ -99,8 +103,8 @@ export function dynamoMessages(db: DynamoDBClient, table: string): MessageStore 
       )
       const key = page.items[0]?.messageId?.S
       if (!key) return undefined
-      const out = await db.send(new GetItemCommand({ TableName: table, Key: toItem({ messageId: key }) }))
-      return out.Item && toMessage(out.Item)
+      const item = await readIndexed(toItem({ messageId: key }))
+      return item && toMessage(item)
     },
     async transition(messageId, from, to, patch = {}) {
       if (from.length === 0) return undefined

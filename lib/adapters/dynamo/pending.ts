@@ -10,6 +10,7 @@ import { epochSec } from '../../domain/ids'
 import type { PendingDelivery } from '../../domain/model'
 import type { PendingStore } from '../../ports'
 import { Sk } from '../keys'
+import { coalescedDelete } from './coalesce'
 import { fromItem, type Item, toItem, values } from './item'
 
 /**
@@ -29,12 +30,13 @@ function takeOverClause(takeOver: readonly string[] = []): { clause: string; val
 }
 
 /** The item `add` puts, also a transaction item (./effects.ts), and its sort key. */
-export function pendingPut(table: string, item: PendingDelivery) {
+export function pendingPut(table: string, { claim, ...item }: PendingDelivery) {
   const sk = Sk.pending(item.createdAt, item.deliveryId)
   const validUntilMs = Date.parse(item.validUntil)
   // TTL a day after the validity: the expiry sweep (dropExpired) ends the item first and counts it (issue 13).
   const expiresAt = epochSec(new Date(item.validUntil)) + ExpiredGraceSec
-  return { sk, put: { TableName: table, Item: toItem({ ...item, sk, validUntilMs, expiresAt }) } }
+  const claimed = claim ? { claimedBy: claim.by, claimUntil: claim.untilMs } : {}
+  return { sk, put: { TableName: table, Item: toItem({ ...item, sk, validUntilMs, expiresAt, ...claimed }) } }
 }
 
 /** How long an expired item waits for the sweep before TTL deletes it uncounted (the sweep runs every minute). */
@@ -42,6 +44,7 @@ export const ExpiredGraceSec = 86_400
 
 export function dynamoPending(db: DynamoDBClient, table: string, now: () => Date): PendingStore {
   const key = (accountId: string, sk: string) => toItem({ accountId, sk })
+  const removeKey = coalescedDelete(db, table)
   return {
     async add(item) {
       const { sk, put } = pendingPut(table, item)
@@ -104,9 +107,8 @@ export function dynamoPending(db: DynamoDBClient, table: string, now: () => Date
         if (!(err instanceof ConditionalCheckFailedException)) throw err
       }
     },
-    async remove(accountId, sk) {
-      await db.send(new DeleteItemCommand({ TableName: table, Key: key(accountId, sk) }))
-    },
+    // A node's deliveries answered in one turn leave in one BatchWriteItem (./coalesce.ts).
+    remove: (accountId, sk) => removeKey(key(accountId, sk)),
     async dropExpired(accountId, at, limit) {
       // Oldest first: an account's items expire roughly in their arrival order, so its expired ones lead its partition.
       const out = await db.send(

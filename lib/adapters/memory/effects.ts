@@ -2,7 +2,7 @@ import { FinalStates } from '../../domain/model'
 import type { EffectStore, OnceEffect, OnceOutcome } from '../../ports'
 import { Sk } from '../keys'
 import { addUsage } from './ledger'
-import { copy, type MemoryState, nowSec, partition } from './state'
+import { copy, type MemoryState, nowSec, partition, storedPending } from './state'
 
 /**
  * EffectStore in memory: each effect's marker, pending item and usage row applied together, with no await in
@@ -25,7 +25,7 @@ export function memoryEffects(state: MemoryState): EffectStore {
     if (e.usage) addUsage(state, e.usage)
     if (!e.pending) return { outcome: 'done' }
     const sk = Sk.pending(e.pending.createdAt, e.pending.deliveryId)
-    partition(state.pending, e.pending.accountId).set(sk, { ...copy(e.pending), sk })
+    partition(state.pending, e.pending.accountId).set(sk, storedPending(e.pending, sk))
     return { outcome: 'done', pendingSk: sk }
   }
   return {

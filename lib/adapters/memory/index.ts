@@ -8,7 +8,7 @@ import { memoryMessages } from './messages'
 import { memoryFingerprints, memoryNodes } from './nodes'
 import { memoryQuotas } from './quotas'
 import { memoryReference } from './reference'
-import { copy, createState, type MemoryState, nowSec, partition } from './state'
+import { copy, createState, type MemoryState, nowSec, partition, storedPending } from './state'
 import { memoryStrikes } from './strikes'
 import { memoryWebhooks } from './webhooks'
 
@@ -95,7 +95,7 @@ const memorySessions = (state: MemoryState): SessionRegistry => ({
 const memoryPending = (state: MemoryState): PendingStore => ({
   async add(item) {
     const sk = Sk.pending(item.createdAt, item.deliveryId)
-    partition(state.pending, item.accountId).set(sk, { ...copy(item), sk })
+    partition(state.pending, item.accountId).set(sk, storedPending(item, sk))
     return sk
   },
   async list(accountId, now, limit, takeOver = []) {

@@ -8,10 +8,15 @@ import { decodeCursor, encodeCursor } from '../keys'
  * together (a charge touches accounts, messages, usage, ledger and guards). Operations read and write
  * synchronously between awaits, which makes each one atomic like a DynamoDB transaction.
  */
-export interface PendingItem extends PendingDelivery {
+export interface PendingItem extends Omit<PendingDelivery, 'claim'> {
   sk: string
   claimedBy?: string
   claimUntil?: number // epoch ms
+}
+
+/** A pending item as stored: its claim, if it comes claimed, as the claim fields (lib/domain/model.ts PendingDelivery). */
+export function storedPending({ claim, ...item }: PendingDelivery, sk: string): PendingItem {
+  return { ...copy(item), sk, ...(claim ? { claimedBy: claim.by, claimUntil: claim.untilMs } : {}) }
 }
 
 export interface Guard {

@@ -86,6 +86,26 @@ export function pendingContract(name: string, makeStores: MakeStores) {
       expect(await stores.pending.claim(accountId, sk, 'n3', clock.now().getTime() + 60_000)).toBe(false)
     })
 
+    it('issue 12: an item stored claimed is held for that process until the claim lapses or the process is dead', async () => {
+      const { clock, stores, accountId, item } = await setup()
+      const until = clock.now().getTime() + 60_000
+      const sk = await stores.pending.add({ ...item(0, 600_000), claim: { by: 'n1#a', untilMs: until } })
+      expect(await stores.pending.list(accountId, clock.now(), 10)).toEqual([])
+      expect(await stores.pending.claim(accountId, sk, 'n2#b', until)).toBe(false)
+      const [listed] = await stores.pending.list(accountId, clock.now(), 10, ['n1#a'])
+      expect(listed.sk).toBe(sk)
+      expect(listed).not.toHaveProperty('claim')
+      expect(await stores.pending.claim(accountId, sk, 'n2#b', until, ['n1#a'])).toBe(true)
+    })
+
+    it('removes many items at once, each removal answered (the DynamoDB adapter shares BatchWriteItem requests)', async () => {
+      const { clock, stores, accountId, item } = await setup()
+      const sks: string[] = []
+      for (let k = 0; k < 30; k++) sks.push(await stores.pending.add(item(k, 600_000)))
+      await Promise.all([...sks, sks[0]].map((sk) => stores.pending.remove(accountId, sk)))
+      expect(await stores.pending.list(accountId, clock.now(), 50)).toEqual([])
+    })
+
     it('issue 13: drops only expired items no live claim holds, each counted by one sweep, and keeps the rest', async () => {
       const { clock, stores, accountId, item } = await setup()
       const [expired, claimed, valid] = [item(0, 1_000), item(1, 1_000), item(2, 600_000)]
