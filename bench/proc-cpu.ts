@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
  */
 export const TicksPerSec = 100
 
-function ticksOf(pid: number): number {
+export function ticksOf(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
@@ -16,7 +16,7 @@ function ticksOf(pid: number): number {
   }
 }
 
-function rssKiB(pid: number): number {
+export function rssKiB(pid: number): number {
   try {
     return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0)
   } catch {
