@@ -1,28 +1,31 @@
 import { pathToFileURL } from 'node:url'
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb'
 import { localDynamoClient } from '../infra/local/clients'
-import { startDynamo } from '../infra/local/dynamo'
+import { DynamoDBJavaOpts, startDynamo } from '../infra/local/dynamo'
 import { createTableInput } from '../infra/local/provision'
 import { dynamoStores } from '../lib/adapters/dynamo'
 import { queryDue } from '../lib/adapters/dynamo/due'
 import { physicalName, Tables } from '../lib/resources'
+import { naiveCharge } from './naive-charge'
 import { TicksPerSec, ticksOf } from './proc-cpu'
 
 /**
  * What DynamoDB Local's JVM burns by itself and per kind of idle request (issue 12's idle budget), in phases of
  * `--seconds` each: quiet (no request at all), the local due sweep's four byDue Queries once a second
  * (lib/adapters/dynamo/due.ts), the node's liveness beat and registry read every 2 s (smpp-node/node/liveness.ts).
- * JAVA_TOOL_OPTIONS in the env reaches the JVM (startDynamo's `jvmOptions` uses the same variable):
+ * Then the e2e bench's naive charge rate on the same JVM (bench/naive-charge.ts, 10 s), so a JVM flag that saves idle
+ * CPU shows what it costs in throughput. The JVM gets DYNAMO_JAVA_OPTS, as in `npm start` (infra/local/dynamo.ts):
  *
- *   npx tsx bench/idle-jvm.ts --seconds=20
- *   JAVA_TOOL_OPTIONS='-XX:+UseSerialGC -XX:TieredStopAtLevel=1' npx tsx bench/idle-jvm.ts
+ *   npx tsx bench/idle-jvm.ts --seconds=20                          the stack's default flags (C1 only)
+ *   DYNAMO_JAVA_OPTS=' ' npx tsx bench/idle-jvm.ts --seconds=20     the JVM's own defaults (full tiered JIT)
  */
 const prefix = 'idlejvm'
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 async function main() {
   const seconds = Number(process.argv.find((a) => a.startsWith('--seconds='))?.split('=')[1] ?? 20)
-  const dynamo = await startDynamo()
+  const javaOpts = process.env.DYNAMO_JAVA_OPTS
+  const dynamo = await startDynamo({ javaOpts: javaOpts?.trim() === '' ? '' : javaOpts })
   const db = localDynamoClient(dynamo.endpoint)
   const pid = dynamo.process.pid ?? 0
   try {
@@ -61,9 +64,11 @@ async function main() {
       }),
       await phase('quiet again', 1_000),
     ]
+    const naive = await naiveCharge(db, { concurrency: 32, durationMs: 10_000 })
+    const flags = javaOpts === undefined ? `${DynamoDBJavaOpts} (default)` : javaOpts
     console.table(rows)
-    console.log(`JAVA_TOOL_OPTIONS=${process.env.JAVA_TOOL_OPTIONS ?? ''}; ${TicksPerSec} ticks/s = one core`)
-    console.log(JSON.stringify({ javaToolOptions: process.env.JAVA_TOOL_OPTIONS ?? '', seconds, rows }))
+    console.log(`JVM flags: ${flags}; ${TicksPerSec} ticks/s = one core; naive charges/s ${naive.chargesPerSec}`)
+    console.log(JSON.stringify({ javaOpts: flags, seconds, rows, naive }))
   } finally {
     db.destroy()
     await dynamo.stop()
