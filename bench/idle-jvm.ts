@@ -42,7 +42,7 @@ async function main() {
     const phase = async (name: string, everyMs: number, request?: () => Promise<unknown>) => {
       const t0 = ticksOf(pid)
       const started = performance.now()
-      let requests = 0
+      let requests = 0 // rounds of `request`: four Queries a round for the sweep, a Put and a Query for the beat
       while (performance.now() - started < seconds * 1_000) {
         if (request) {
           await request()
@@ -52,7 +52,7 @@ async function main() {
       }
       const sec = (performance.now() - started) / 1000
       const perSec = (ticksOf(pid) - t0) / sec
-      return { phase: name, requestsPerSec: Math.round((requests / sec) * 10) / 10, ticksPerSec: Math.round(perSec * 10) / 10 }
+      return { phase: name, roundsPerSec: Math.round((requests / sec) * 10) / 10, ticksPerSec: Math.round(perSec * 10) / 10 }
     }
     const now = Date.now()
     const rows = [
