@@ -53,7 +53,7 @@ export interface IdleRow {
   rssMiB: number
 }
 
-/** Ticks of each thread group of `pid` (its threads by name, digits dropped: `qtp-123-45` -> `qtp--`). */
+/** Ticks of each thread group of `pid` (its threads by name, digits dropped but the JIT's: `qtp-123-45` -> `qtp--`, `C2 CompilerThre`). */
 function threadTicks(pid: number): Map<string, number> {
   const out = new Map<string, number>()
   let tasks: string[] = []
@@ -64,7 +64,9 @@ function threadTicks(pid: number): Map<string, number> {
   }
   for (const t of tasks) {
     try {
-      const name = readFileSync(`/proc/${pid}/task/${t}/comm`, 'utf8').trim().replace(/\d+/g, '')
+      const name = readFileSync(`/proc/${pid}/task/${t}/comm`, 'utf8')
+        .trim()
+        .replace(/(?<!^C)\d+/g, '')
       const stat = readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8')
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
       out.set(name, (out.get(name) ?? 0) + Number(f[11]) + Number(f[12]))
