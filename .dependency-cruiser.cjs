@@ -33,7 +33,8 @@ module.exports = {
       name: 'adapters-only-from-wiring',
       comment:
         'Each runtime wires its adapters in one place. Exempt: the adapters themselves, the contract suites, the local ' +
-        'stack (it is a wiring of its own), the admin command (the wiring of `npm run admin`), tests, test helpers and the ' +
+        "stack (it is a wiring of its own), the admin command (the wiring of `npm run admin`), the bootstrap custom resources' " +
+        'function (one module that builds its own clients), tests, test helpers and the ' +
         'bench (they build stores to run against).',
       severity: 'error',
       from: {
@@ -43,6 +44,7 @@ module.exports = {
           '^functions/wiring\\.ts$',
           '^smpp-node/main\\.ts$',
           '^infra/admin/main\\.ts$',
+          '^infra/cdk/bootstrap/handler\\.ts$',
           '^infra/local/',
           '^functions/api/fixture\\.ts$',
           tests,

@@ -23,6 +23,9 @@ import type { Connector, Log } from '../lib/ports'
 import type { MetricSink } from '../lib/ports/metrics'
 import { powertoolsLog } from './observe'
 
+// The custom resource protocol for the functions CloudFormation calls at deploy (functions/sandbox/register.ts).
+export { answerCustomResource, type CfnEvent } from '../lib/adapters/aws/cfn-response'
+
 export interface WiringOptions {
   /** Upstream credentials; default: `upstreamSecrets(process.env)`. */
   secrets?: SecretSource

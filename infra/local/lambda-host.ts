@@ -26,9 +26,12 @@ export async function startLambdaHost(env: Record<string, string | undefined>, c
   meterFromEnv(env.METER_DIR, 'functions', { sqs })
   const runners: EventSourceRunner[] = []
   try {
-    // The due-time sweep (issue 14): what EventBridge runs every minute on AWS, here every DUE_SWEEP_MS.
+    // The due-time sweep (issue 14): what EventBridge runs every minute on AWS, here every DUE_SWEEP_MS while there is
+    // work, backing off to DUE_SWEEP_IDLE_MS while there is none (./due-timer.ts).
     const dueLog = consoleLog('lambda:due')
-    runners.push(await startDueTimer(Number(env.DUE_SWEEP_MS ?? 1_000) || 1_000, (msg) => dueLog.error(msg)))
+    const intervalMs = Number(env.DUE_SWEEP_MS ?? 1_000) || 1_000
+    const idleMaxMs = Math.max(intervalMs, Number(env.DUE_SWEEP_IDLE_MS ?? 8_000) || 8_000)
+    runners.push(await startDueTimer({ intervalMs, idleMaxMs }, (msg) => dueLog.error(msg)))
     // The upstream queue has no Lambda: the SMPP bind pool consumes it (issue 9).
     for (const [q, file] of Object.entries(Functions) as [QueueName, string][]) {
       const mod = (await import(new URL(file, import.meta.url).href)) as { handler?: SqsHandler }

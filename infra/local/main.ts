@@ -109,7 +109,7 @@ function visibilityOverrides(spec: string | undefined): Partial<Record<QueueName
 async function start() {
   const dynamo = opts.dynamoEndpoint
     ? { endpoint: opts.dynamoEndpoint }
-    : await startDynamo({ path: opts.inMemory ? undefined : join(opts.dataDir, 'dynamodb') })
+    : await startDynamo({ path: opts.inMemory ? undefined : join(opts.dataDir, 'dynamodb'), javaOpts: env.DYNAMO_JAVA_OPTS })
   if ('process' in dynamo) {
     cleanups.push(dynamo.stop)
     void dynamo.process.once('exit', () => void shutdown(1, 'DynamoDB Local exited'))

@@ -13,7 +13,8 @@ import { eventually, root, type Stack, StartTimeoutMs, startStack, stopStack } f
  * before its time (the carrier simulator's own log line of the send is compared with the time of the submit) and
  * its DELIVRD receipt comes after; a 2-minute validity to a number whose carrier never reports ends EXPIRED with
  * a receipt and a refund; replace_sm and cancel_sm of a scheduled message leave balance, ledger and usage exact.
- * The stack sweeps due messages every 500 ms (DUE_SWEEP_MS): that bounds how late, never how early, a message goes.
+ * The stack sweeps due messages every 500 ms (DUE_SWEEP_MS) while sweeps find work and backs off to 8 s after empty ones
+ * (DUE_SWEEP_IDLE_MS, infra/local/due-timer.ts): that bounds how late, never how early, a message goes.
  * The tests run side by side, so the file takes about the longest wait (the 2-minute validity).
  */
 const run = promisify(execFile)

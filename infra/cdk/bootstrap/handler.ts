@@ -6,6 +6,7 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager'
 import { DeleteQueueCommand, ListQueuesCommand, QueueDoesNotExist, SQSClient } from '@aws-sdk/client-sqs'
+import { answerCustomResource, type CfnEvent, type CfnResult } from '../../../lib/adapters/aws/cfn-response'
 import { selfSignedPems } from './pems'
 
 /**
@@ -14,51 +15,29 @@ import { selfSignedPems } from './pems'
  *   ACM certificate is given; generated only when absent, so a certificate an operator put there is kept.
  * - CallbackQueueCleanup: on delete (`cdk destroy`, after the SMPP service is gone), every queue named with the
  *   callback prefix: nodes delete their own queue on drain, this catches those of tasks that were killed.
- * The raw custom resource protocol: the answer is a PUT of a JSON document to the pre-signed ResponseURL.
+ * Answered by the custom resource protocol (lib/adapters/aws/cfn-response.ts).
  */
-export interface CfnEvent {
-  RequestType: 'Create' | 'Update' | 'Delete'
-  ResponseURL: string
-  StackId: string
-  RequestId: string
-  LogicalResourceId: string
-  PhysicalResourceId?: string
-  ResourceType: string
-  ResourceProperties: Record<string, string>
-}
-
 const secrets = new SecretsManagerClient({})
 const sqs = new SQSClient({})
 
 export async function handler(event: CfnEvent): Promise<void> {
-  let answer: { Status: 'SUCCESS' | 'FAILED'; Reason?: string; PhysicalResourceId: string; Data?: Record<string, string> }
-  try {
-    const { id, data } = await run(event)
-    answer = { Status: 'SUCCESS', PhysicalResourceId: id, Data: data }
-  } catch (err) {
-    console.error(JSON.stringify({ level: 'error', msg: 'custom resource failed', type: event.ResourceType, err: String(err) }))
-    answer = {
-      Status: 'FAILED',
-      Reason: String(err).slice(0, 500),
-      PhysicalResourceId: event.PhysicalResourceId ?? event.LogicalResourceId,
-    }
-  }
-  const body = JSON.stringify({ ...answer, StackId: event.StackId, RequestId: event.RequestId, LogicalResourceId: event.LogicalResourceId })
-  await fetch(event.ResponseURL, { method: 'PUT', body, headers: { 'content-type': '' } })
+  await answerCustomResource(event, run, {
+    log: (msg, err) => console.error(JSON.stringify({ level: 'error', msg, type: event.ResourceType, err: String(err) })),
+  })
 }
 
-async function run(event: CfnEvent): Promise<{ id: string; data?: Record<string, string> }> {
+async function run(event: CfnEvent): Promise<CfnResult> {
   const p = event.ResourceProperties
   if (event.ResourceType === 'Custom::TlsCertificate') {
     if (event.RequestType === 'Delete') {
       if (p.RetainOnDelete !== 'true') await deleteSecret(p.SecretName)
-      return { id: p.SecretName }
+      return { physicalResourceId: p.SecretName }
     }
-    return { id: p.SecretName, data: { SecretArn: await ensureSecret(p.SecretName, p.CommonName) } }
+    return { physicalResourceId: p.SecretName, data: { SecretArn: await ensureSecret(p.SecretName, p.CommonName) } }
   }
   if (event.ResourceType === 'Custom::CallbackQueueCleanup') {
     if (event.RequestType === 'Delete') await deleteQueuesNamed(p.NamePrefix)
-    return { id: `callback-queues:${p.NamePrefix}` }
+    return { physicalResourceId: `callback-queues:${p.NamePrefix}` }
   }
   throw new Error(`unknown resource type ${event.ResourceType}`)
 }
