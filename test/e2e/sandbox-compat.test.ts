@@ -3,8 +3,9 @@ import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { Status } from '../../lib/smpp/status'
 import { type SmppPdu, type SmppSession, smpp } from '../../smpp-node/testing/smpp-package'
+import { sharedServicesStack } from '../integration/stacks'
 import { createAccount, messagesOf } from './fixtures'
-import { eventually, root, type Stack, StartTimeoutMs, startStack, stopStack } from './stack'
+import { eventually, root, type Stack, StartTimeoutMs, stopStack } from './stack'
 
 /**
  * Issue 19, done when: the npm smpp client and Perl's Net::SMPP bind to a sandbox account of a whole local stack,
@@ -20,7 +21,7 @@ let acct: { id: string; password: string }
 type Report = any
 
 beforeAll(async () => {
-  stack = await startStack({ COMPAT_FLUSH_MS: '500' })
+  stack = await sharedServicesStack({ COMPAT_FLUSH_MS: '500' })
   acct = await createAccount(stack, 'trial', { settings: { sandbox: true, speed: 5 } })
 }, StartTimeoutMs + 30_000)
 
