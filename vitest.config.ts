@@ -30,21 +30,28 @@ const SlowFiles: Record<string, number> = {
 }
 
 /**
- * Longest first (LPT scheduling): with the slow files started at once, the short ones fill the other worker
- * around them and the run ends near total / workers. A file the vitest cache has timed (a checkout that ran the
- * suite before) takes its cached duration, else its figure above, else vitest's order.
+ * faults-crashes asserts what a stack answers under load within a 4 s verdict deadline, so it goes first, beside the
+ * files that start no stack; the files that do (another JVM and five processes) come after it.
+ */
+const First = 'test/e2e/faults-crashes.test.ts'
+const startsStacks = (file: string) => /^test\/(e2e|integration)\//.test(file) || file === 'infra/local/stack.test.ts'
+
+/**
+ * Longest first (LPT scheduling) within each tier (First; no stack; stacks): the short files fill the other worker
+ * around the long ones and the run ends near total / workers. A file the vitest cache has timed (a checkout that ran
+ * the suite before) takes its cached duration, else its figure above, else vitest's order.
  */
 class SlowestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const ordered = await super.sort(files)
-    const weight = (spec: TestSpecification) => {
+    const rank = (spec: TestSpecification) => {
       const file = relative(this.ctx.config.root, spec.moduleId)
       const cached = this.ctx.cache.getFileTestResults(`${spec.project.name}:${file}`)?.duration
-      return cached ?? (SlowFiles[file] ?? 0) * 1_000
+      return { tier: file === First ? 0 : startsStacks(file) ? 2 : 1, ms: cached ?? (SlowFiles[file] ?? 0) * 1_000 }
     }
     return ordered
-      .map((spec, i) => ({ spec, i, ms: weight(spec) }))
-      .sort((a, b) => b.ms - a.ms || a.i - b.i)
+      .map((spec, i) => ({ spec, i, ...rank(spec) }))
+      .sort((a, b) => a.tier - b.tier || b.ms - a.ms || a.i - b.i)
       .map(({ spec }) => spec)
   }
 }

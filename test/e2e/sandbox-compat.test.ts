@@ -91,10 +91,13 @@ describe('sandbox account and compatibility report (issue 19)', () => {
     })
     const s = r.sessions.find((x: Report) => x.bind.systemType === 'NPMTEST')
     expect(r).toMatchObject({ accountId: acct.id, sandbox: true, speed: 5 })
-    expect(finding(s.findings, 'deliver_sm_resp')).toMatchObject({
+    const late = finding(s.findings, 'deliver_sm_resp')
+    expect(late).toMatchObject({
       level: 'warn',
-      detail: expect.stringMatching(/deliver_sm answered after 1\.\d s: the node disconnects at 60 s/),
+      detail: expect.stringMatching(/deliver_sm answered after \d+\.\d s: the node disconnects at 60 s/),
     })
+    // At least the client's 1.5 s; how much more is the machine's load (1.x s pinned it, and a loaded run saw 2.3 s).
+    expect(Number(/answered after (\d+\.\d) s/.exec(late.detail)![1])).toBeGreaterThanOrEqual(1.5)
     expect(finding(s.findings, 'data_coding')).toMatchObject({
       level: 'fail',
       detail: expect.stringContaining('data_coding 0 carrying bytes outside GSM 03.38 (1)'),
