@@ -5,9 +5,10 @@ import { Reassembler } from '../../lib/encoding/reassembler'
 import { readPart } from '../../lib/encoding/segments'
 import { Status } from '../../lib/smpp/status'
 import type { SmppPdu } from '../../smpp-node/testing/smpp-package'
+import { sharedServicesStack } from '../integration/stacks'
 import { connectEsme, type Esme, textOf } from './esme'
 import { createAccount, expectStatus, injectMo, messagesOf, putBlacklist, putNumber } from './fixtures'
-import { eventually, root, type Stack, StartTimeoutMs, startStack, stopStack } from './stack'
+import { eventually, root, type Stack, StartTimeoutMs, stopStack } from './stack'
 import { WapPushSi } from './wap-push'
 
 /**
@@ -28,7 +29,7 @@ const bound = async (type: 'transmitter' | 'receiver' | 'transceiver') => {
 const Price = 5
 
 beforeAll(async () => {
-  stack = await startStack()
+  stack = await sharedServicesStack()
   acct = await createAccount(stack, 'bin', { price: Price })
 }, StartTimeoutMs + 30_000)
 

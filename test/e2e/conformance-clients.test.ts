@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { DataCoding } from '../../lib/encoding/data-coding'
 import { type Scheme, splitText } from '../../lib/encoding/segments'
 import { Status } from '../../lib/smpp/status'
+import { sharedServicesStack } from '../integration/stacks'
 import { connectEsme, type Esme, isReceiptOf, receiptFields, textOf } from './esme'
 import { createAccount, expectStatus, injectMo, putNumber } from './fixtures'
-import { eventually, root, type Stack, StartTimeoutMs, startStack, stopStack } from './stack'
+import { eventually, root, type Stack, StartTimeoutMs, stopStack } from './stack'
 
 /**
  * Issue 8, conformance: SMPP clients written by others against `npm start`'s stack. The npm `smpp` package's
@@ -36,7 +37,7 @@ let seq = 0
 const dest = (prefix = '4477009') => `${prefix}${String(Date.now() % 1e5).padStart(5, '0')}${seq++}`
 
 beforeAll(async () => {
-  stack = await startStack()
+  stack = await sharedServicesStack()
   acct = await createAccount(stack, 'conf')
 }, StartTimeoutMs + 30_000)
 

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { Status } from '../../lib/smpp/status'
+import { sharedServicesStack } from '../integration/stacks'
 import { connectEsme, type Esme, isReceiptOf, receiptFields } from './esme'
 import { balanceOf, createAccount, expectStatus, messagesOf, putBlacklist, putRoute, putStopWord, putUpstream } from './fixtures'
-import { eventually, type Stack, StartTimeoutMs, sleep, startStack, stopStack } from './stack'
+import { eventually, type Stack, StartTimeoutMs, sleep, stopStack } from './stack'
 
 /**
  * Issue 8, conformance: every platform command_status (docs/DESIGN.md), each through a real submit_sm from the npm
@@ -30,7 +31,7 @@ const submit = (e: Esme, fields: Record<string, unknown>) =>
   e.call('submit_sm', { source_addr: 'E2E', destination_addr: dest(), short_message: 'status test', ...fields })
 
 beforeAll(async () => {
-  stack = await startStack({ VERDICT_DEADLINE_MS: String(DeadlineMs) })
+  stack = await sharedServicesStack({ VERDICT_DEADLINE_MS: String(DeadlineMs) })
   const del = await stack.api('DELETE', `/routes?${new URLSearchParams({ plan: '*', prefix: '' })}`)
   expect(del.status).toBe(204)
 }, StartTimeoutMs + 30_000)

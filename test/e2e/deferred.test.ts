@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { relativeSmppTime } from '../../lib/domain/smpp-time'
 import { MessageState } from '../../lib/smpp/receipt'
 import { Status } from '../../lib/smpp/status'
+import { sharedServicesStack } from '../integration/stacks'
 import { connectEsme, type Esme, isReceiptOf, receiptFields } from './esme'
 import { balanceOf, createAccount, expectStatus, ledgerOf, messagesOf } from './fixtures'
-import { eventually, root, type Stack, StartTimeoutMs, startStack, stopStack } from './stack'
+import { eventually, root, type Stack, StartTimeoutMs, stopStack } from './stack'
 
 /**
  * Issue 14 over real sockets, with the npm smpp client and Perl's Net::SMPP: a +90 s scheduled message is not sent
@@ -23,7 +24,7 @@ const Price = 5
 const NoReceipt = '9990050' // infra/local/carrier-simulator.ts TestPrefixes.NoReceipt
 
 beforeAll(async () => {
-  stack = await startStack({ DUE_SWEEP_MS: '500', SIMULATOR_LOG_SUBMITS: '1' })
+  stack = await sharedServicesStack({ DUE_SWEEP_MS: '500', SIMULATOR_LOG_SUBMITS: '1' })
 }, StartTimeoutMs)
 afterAll(() => stopStack(stack), 30_000)
 

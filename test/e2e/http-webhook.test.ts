@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { sharedServicesStack } from '../integration/stacks'
 import { createAccount, putNumber } from './fixtures'
-import { eventually, type Stack, StartTimeoutMs, startStack, stopStack } from './stack'
+import { eventually, type Stack, StartTimeoutMs, stopStack } from './stack'
 import { startReceiver } from './webhook-receiver'
 
 /**
@@ -13,7 +14,7 @@ let stack: Stack
 const receivers: { close(): Promise<void> }[] = []
 
 beforeAll(async () => {
-  stack = await startStack({ WEBHOOK_RETRY_BASE_SEC: '1', SIMULATOR_RECEIPT_DELAY_MS: '100' })
+  stack = await sharedServicesStack({ WEBHOOK_RETRY_BASE_SEC: '1', SIMULATOR_RECEIPT_DELAY_MS: '100' })
 }, StartTimeoutMs)
 afterAll(async () => {
   await Promise.all(receivers.map((r) => r.close()))

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { Status } from '../../lib/smpp/status'
+import { sharedServicesStack } from '../integration/stacks'
 import { connectEsme, type Esme, isReceiptOf, receiptFields } from './esme'
 import { createAccount, expectStatus } from './fixtures'
-import { type Stack, StartTimeoutMs, startStack, stopStack } from './stack'
+import { type Stack, StartTimeoutMs, stopStack } from './stack'
 
 /**
  * Issue 17 part A against `npm start`'s stack, with the npm `smpp` client: message_id formats per account,
@@ -23,7 +24,7 @@ let n = 0
 const dest = () => `4477009${String(Date.now() % 1e5).padStart(5, '0')}${n++}`
 
 beforeAll(async () => {
-  stack = await startStack()
+  stack = await sharedServicesStack()
 }, StartTimeoutMs + 30_000)
 
 afterAll(async () => {

@@ -3,8 +3,9 @@ import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { Status } from '../../lib/smpp/status'
 import { type SmppPdu, type SmppSession, smpp } from '../../smpp-node/testing/smpp-package'
+import { sharedServicesStack } from '../integration/stacks'
 import { createAccount, messagesOf } from './fixtures'
-import { eventually, root, type Stack, StartTimeoutMs, startStack, stopStack } from './stack'
+import { eventually, root, type Stack, StartTimeoutMs, stopStack } from './stack'
 
 /**
  * Issue 19, done when: the npm smpp client and Perl's Net::SMPP bind to a sandbox account of a whole local stack,
@@ -20,7 +21,7 @@ let acct: { id: string; password: string }
 type Report = any
 
 beforeAll(async () => {
-  stack = await startStack({ COMPAT_FLUSH_MS: '500' })
+  stack = await sharedServicesStack({ COMPAT_FLUSH_MS: '500' })
   acct = await createAccount(stack, 'trial', { settings: { sandbox: true, speed: 5 } })
 }, StartTimeoutMs + 30_000)
 
@@ -90,10 +91,13 @@ describe('sandbox account and compatibility report (issue 19)', () => {
     })
     const s = r.sessions.find((x: Report) => x.bind.systemType === 'NPMTEST')
     expect(r).toMatchObject({ accountId: acct.id, sandbox: true, speed: 5 })
-    expect(finding(s.findings, 'deliver_sm_resp')).toMatchObject({
+    const late = finding(s.findings, 'deliver_sm_resp')
+    expect(late).toMatchObject({
       level: 'warn',
-      detail: expect.stringMatching(/deliver_sm answered after 1\.\d s: the node disconnects at 60 s/),
+      detail: expect.stringMatching(/deliver_sm answered after \d+\.\d s: the node disconnects at 60 s/),
     })
+    // At least the client's 1.5 s; how much more is the machine's load (1.x s pinned it, and a loaded run saw 2.3 s).
+    expect(Number(/answered after (\d+\.\d) s/.exec(late.detail)![1])).toBeGreaterThanOrEqual(1.5)
     expect(finding(s.findings, 'data_coding')).toMatchObject({
       level: 'fail',
       detail: expect.stringContaining('data_coding 0 carrying bytes outside GSM 03.38 (1)'),

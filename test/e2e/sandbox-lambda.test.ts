@@ -4,10 +4,11 @@ import { EnvKeys } from '../../lib/config'
 import { TestPrefixes } from '../../lib/domain/test-destinations'
 import { physicalName, Queues } from '../../lib/resources'
 import { Status } from '../../lib/smpp/status'
+import { sharedServicesStack } from '../integration/stacks'
 import { connectEsme, type Esme, isReceiptOf, receiptFields } from './esme'
 import { createAccount, messagesOf, putUpstream } from './fixtures'
 import { hostFunctionUrl } from './function-url-host'
-import { type Stack, StartTimeoutMs, startStack, stopStack } from './stack'
+import { type Stack, StartTimeoutMs, stopStack } from './stack'
 
 /**
  * Issue 19: the AWS sandbox upstream's handler (functions/sandbox/handler.ts) as the `sandbox` upstream of a whole
@@ -25,7 +26,7 @@ let acct: { id: string; password: string }
 beforeAll(async () => {
   // The dispatch function reads the sandbox row's secretRef 'sandbox' as SECRET_SANDBOX (lib/adapters/http/secrets.ts).
   // SECRET_WRONG: a secret the dispatcher can send, which is not the sandbox's.
-  stack = await startStack({ [EnvKeys.secret('sandbox')]: Secret, [EnvKeys.secret('wrong')]: 'not-the-sandbox-secret' })
+  stack = await sharedServicesStack({ [EnvKeys.secret('sandbox')]: Secret, [EnvKeys.secret('wrong')]: 'not-the-sandbox-secret' })
   const line = /SQS (\S+)\s+prefix (\S+)/.exec(stack.output())
   if (!line) throw new Error('the stack did not print its SQS endpoint')
   const [, sqsEndpoint, prefix] = line

@@ -6,9 +6,10 @@ import { independentParts, ShiftSamples } from '../../lib/encoding/shift-samples
 import { ucs2Decode, ucs2Encode } from '../../lib/encoding/ucs2'
 import { Iei, parseUdh } from '../../lib/encoding/udh'
 import { Status } from '../../lib/smpp/status'
+import { sharedServicesStack } from '../integration/stacks'
 import { connectEsme, type Esme } from './esme'
 import { createAccount, expectStatus, messagesOf, putRoute, putUpstream } from './fixtures'
-import { eventually, type Stack, StartTimeoutMs, sleep, startStack, stopStack } from './stack'
+import { eventually, type Stack, StartTimeoutMs, sleep, stopStack } from './stack'
 
 /**
  * Issue 17 against `npm start`'s stack, with the npm `smpp` client as ESME: Turkish, Spanish and Portuguese texts
@@ -62,7 +63,7 @@ async function usageTotals(accountId: string) {
 }
 
 beforeAll(async () => {
-  stack = await startStack()
+  stack = await sharedServicesStack()
   const url = `http://127.0.0.1:${stack.ports.simulator}/sms`
   await putUpstream(stack, { upstreamId: 'shiftsim', kind: 'http', url, timeoutMs: 2_000, shiftTables: [1, 2, 3] })
   const tariff = await stack.api('PUT', '/upstreams/shiftsim/tariffs', { prefix: '', cost: 2, currency: 'EUR' })

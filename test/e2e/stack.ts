@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url'
 /**
  * The whole local stack as `npm start` runs it (infra/local/main.ts --in-memory, through tsx), on free loopback
  * ports, for end-to-end suites: one stack per test file (beforeAll), stopped with SIGTERM (afterAll).
- * The parts are found through /proc, so a fault test can SIGKILL or SIGSTOP one of them.
+ * The parts are found through /proc, so a fault test can SIGKILL or SIGSTOP one of them. A suite that leaves
+ * DynamoDB Local alone starts its stack on the run's shared services instead (test/integration/stacks.ts): one
+ * JVM less per file, which the other worker's file would otherwise compete with.
  */
 export const root = fileURLToPath(new URL('../../', import.meta.url))
 // Five processes compiling TypeScript and a JVM, on two busy cores while other suites run.

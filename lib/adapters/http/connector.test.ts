@@ -55,7 +55,9 @@ const upstream = (path: string, extra: Partial<Upstream> = {}): Upstream => ({
   upstreamId: 'c',
   kind: 'http',
   url: `${base}${path}`,
-  timeoutMs: 300,
+  // Generous: the first fetch of a worker loads undici, which a loaded machine (two test files at once) can make
+  // slower than 300 ms. The timeout case sets its own.
+  timeoutMs: 10_000,
   ...extra,
 })
 const connector = httpConnector(envSecrets({ [secretEnvKey('carrier-c')]: 's3cret' }))
@@ -124,7 +126,7 @@ describe('HTTP connector', () => {
   it.each([
     ['/busy', {}, /HTTP 503/],
     ['/no-id', {}, /without an id/],
-    ['/slow', {}, /upstream c:/], // timeoutMs 300 < 1 s
+    ['/slow', { timeoutMs: 300 }, /upstream c:/], // 300 ms < the carrier's 1 s
     ['/ok', { secretRef: 'missing' }, /secret missing not found/],
   ] as const)('%s %j is a transport error', async (path, extra, message) => {
     const err = await connector.send(upstream(path, extra), job).catch((e) => e)
