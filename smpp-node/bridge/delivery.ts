@@ -57,6 +57,8 @@ export interface DeliveryDeps {
   claimMs: number
   /** Issue 18: node processes known dead; a claim one of them holds is taken over at once. */
   deadClaimants?: () => readonly string[]
+  /** Issue 18: the removals of one read sent together (./pending-removals.ts); each item's own DeleteItem without it. */
+  removals?: { remove(accountId: string, sk: string): Promise<void> }
 }
 
 /** A receiver or transceiver session, as delivery sees it. */
@@ -76,7 +78,9 @@ export async function claimAndSend(
   const { pending, clock } = deps
   if (!(await pending.claim(item.accountId, item.sk, deps.nodeId, clock.now() + deps.claimMs, deps.deadClaimants?.()))) return 'taken'
   if (await deliverTo(deps, to, item.deliver)) {
-    await pending.remove(item.accountId, item.sk)
+    // Nothing may come between the resp and this removal going on the wire: a node killed in that gap sends the
+    // receipt again after its restart although the ESME had it (docs/PIPELINE.md "Receipts after a node crash").
+    await (deps.removals ?? pending).remove(item.accountId, item.sk)
     return 'sent'
   }
   await pending.unclaim(item.accountId, item.sk)

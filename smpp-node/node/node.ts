@@ -5,6 +5,7 @@ import { AnswerLog } from '../bridge/answer-log'
 import { CallbackConsumer } from '../bridge/callback-consumer'
 import type { DeliveryDeps } from '../bridge/delivery'
 import { redrainPending } from '../bridge/pending-drain'
+import { PendingRemovals } from '../bridge/pending-removals'
 import { VerdictBook } from '../bridge/verdicts'
 import { InFlight } from '../edge/in-flight'
 import { Throttles } from '../edge/throttle'
@@ -94,6 +95,7 @@ export class SmppNode {
       nodeId: this.incarnation,
       claimMs,
       deadClaimants: () => liveness.deadClaimants(),
+      removals: new PendingRemovals(stores.pending),
     }
     this.delivery = delivery
     this.sessions = new BoundSessions({

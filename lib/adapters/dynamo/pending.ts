@@ -10,6 +10,7 @@ import { epochSec } from '../../domain/ids'
 import type { PendingDelivery } from '../../domain/model'
 import type { PendingStore } from '../../ports'
 import { Sk } from '../keys'
+import { batchWriteAll } from './batch-write'
 import { fromItem, type Item, toItem, values } from './item'
 
 /**
@@ -106,6 +107,14 @@ export function dynamoPending(db: DynamoDBClient, table: string, now: () => Date
     },
     async remove(accountId, sk) {
       await db.send(new DeleteItemCommand({ TableName: table, Key: key(accountId, sk) }))
+    },
+    async removeMany(keys) {
+      await batchWriteAll(
+        db,
+        table,
+        keys.map((k) => ({ DeleteRequest: { Key: key(k.accountId, k.sk) } })),
+        'pending',
+      )
     },
     async dropExpired(accountId, at, limit) {
       // Oldest first: an account's items expire roughly in their arrival order, so its expired ones lead its partition.
