@@ -48,6 +48,12 @@ const networkErrorCode = (hex: string | undefined): { networkErrorCode?: Buffer 
   return b?.length === 3 ? { networkErrorCode: b } : {}
 }
 
+/**
+ * A claim holds for the deliver_sm response timeout and this margin, so a crashed node's claim lapses. A process known
+ * dead loses its claims at once (deadClaimants); the lapse is for a node that stalls without being known dead.
+ */
+export const ClaimMarginMs = 5_000
+
 export interface DeliveryDeps {
   pending: Stores['pending']
   clock: Clock

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream'
 import type { Log, QueueConsumer, QueueSender, Stores } from '../../lib/ports'
 import { AnswerLog } from '../bridge/answer-log'
 import { CallbackConsumer } from '../bridge/callback-consumer'
-import type { DeliveryDeps } from '../bridge/delivery'
+import { ClaimMarginMs, type DeliveryDeps } from '../bridge/delivery'
 import { redrainPending } from '../bridge/pending-drain'
 import { PendingRemovals } from '../bridge/pending-removals'
 import { VerdictBook } from '../bridge/verdicts'
@@ -86,7 +86,7 @@ export class SmppNode {
       answers,
     })
     this.verdicts = new VerdictBook({ clock, log, metrics, ledger: stores.ledger, retentionDays: s.retentionDays, answers })
-    const claimMs = s.smpp.responseTimeoutMs + 5_000
+    const claimMs = s.smpp.responseTimeoutMs + ClaimMarginMs
     const liveness = this.liveness
     const delivery: DeliveryDeps = {
       pending: stores.pending,
