@@ -4,7 +4,7 @@ import { InFlightPerSession, repeatsAfterKill } from './receipt-repeats'
 const ids = (n: number, p = 'r') => Array.from({ length: n }, (_, i) => `${p}${i}`)
 
 describe('repeatsAfterKill (issue 18)', () => {
-  it('accepts repeats among the dead session's last window, each once more later', () => {
+  it("accepts repeats among the dead session's last window, each once more later", () => {
     const dead = ids(40)
     const tail = dead.slice(-InFlightPerSession)
     expect(repeatsAfterKill(dead, [[...tail, 'new1'], ['new2']])).toEqual({ repeated: tail, beforeItsLastWindow: [], unexplained: [] })
