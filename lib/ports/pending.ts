@@ -15,6 +15,11 @@ export interface PendingStore {
   unclaim(accountId: string, sk: string): Promise<void>
   remove(accountId: string, sk: string): Promise<void>
   /**
+   * Removes many at once (one BatchWriteItem per 25): the deliveries answered in one read of a session leave in
+   * one request, so the last one's removal is on the wire as soon as the first one's (issue 18).
+   */
+  removeMany(keys: ReadonlyArray<{ accountId: string; sk: string }>): Promise<void>
+  /**
    * Issue 13: removes up to `limit` of the account's oldest items whose validity ended by `at` and that no node holds
    * a live claim on, and returns those THIS call removed (a conditional delete: two sweeps count each item once).
    * Items are kept past their validity (TTL a day later) so that this, not TTL, ends them and they are counted.

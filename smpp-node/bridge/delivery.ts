@@ -48,6 +48,12 @@ const networkErrorCode = (hex: string | undefined): { networkErrorCode?: Buffer 
   return b?.length === 3 ? { networkErrorCode: b } : {}
 }
 
+/**
+ * A claim holds for the deliver_sm response timeout and this margin, so a crashed node's claim lapses. A process known
+ * dead loses its claims at once (deadClaimants); the lapse is for a node that stalls without being known dead.
+ */
+export const ClaimMarginMs = 5_000
+
 export interface DeliveryDeps {
   pending: Stores['pending']
   clock: Clock
@@ -57,6 +63,8 @@ export interface DeliveryDeps {
   claimMs: number
   /** Issue 18: node processes known dead; a claim one of them holds is taken over at once. */
   deadClaimants?: () => readonly string[]
+  /** Issue 18: the removals of one read sent together (./pending-removals.ts); each item's own DeleteItem without it. */
+  removals?: { remove(accountId: string, sk: string): Promise<void> }
 }
 
 /** A receiver or transceiver session, as delivery sees it. */
@@ -76,7 +84,9 @@ export async function claimAndSend(
   const { pending } = deps
   if (!(await holds(deps, item))) return 'taken'
   if (await deliverTo(deps, to, item.deliver)) {
-    await pending.remove(item.accountId, item.sk)
+    // Nothing may come between the resp and this removal going on the wire: a node killed in that gap sends the
+    // receipt again after its restart although the ESME had it (docs/PIPELINE.md "Receipts after a node crash").
+    await (deps.removals ?? pending).remove(item.accountId, item.sk)
     return 'sent'
   }
   await pending.unclaim(item.accountId, item.sk)

@@ -57,6 +57,38 @@ describe('NodeLiveness', () => {
     expect((await stores.nodes.list()).find((e) => e.incarnation === 'n1#a')?.diedAtMs).toBe(clock.now())
   })
 
+  // A beat whose write took longer than three beats (DynamoDB stalled) reads its own entry as lapsed. Its own claims
+  // must stay its own: taken over, its bind's drain and its callback consumer could both send one item on one session.
+  it('never counts its own process dead, even when its beat read its own entry lapsed', async () => {
+    const clock = new FakeClock()
+    const stores = memoryStores({ now: () => new Date(clock.now()) })
+    const beat = stores.nodes.beat.bind(stores.nodes)
+    let stall = false
+    stores.nodes.beat = async (entry) => {
+      await beat(entry)
+      if (stall) {
+        stall = false
+        await clock.advance(7_000) // the write answered 7 s after it was sent
+      }
+    }
+    const me = new NodeLiveness({
+      nodes: stores.nodes,
+      nodeId: 'n1',
+      incarnation: 'n1#a',
+      callbackQueueUrl: 'q',
+      beatMs: 2_000,
+      clock,
+      log: silentLog,
+    })
+    await me.start()
+    stall = true
+    await clock.advance(2_000)
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r)) // the beat's list, after its slow write
+    expect((await stores.nodes.list()).find((e) => e.incarnation === 'n1#a')!.aliveUntilMs).toBeLessThan(clock.now())
+    expect(me.deadClaimants()).toEqual([])
+    me.stop()
+  })
+
   // Issue 18, items 1 and 4: the answer record is written each flush while it changes, and the last one at retirement.
   it('writes the answer record each flush while it changes, and the final one when it retires', async () => {
     const clock = new FakeClock()

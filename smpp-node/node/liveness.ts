@@ -114,7 +114,11 @@ export class NodeLiveness {
     try {
       const now = clock.now()
       await nodes.beat({ nodeId, incarnation, callbackQueueUrl, aliveUntilMs: now + MissedBeats * beatMs, beatMs })
-      this.dead = [...deadIncarnations(await nodes.list(), clock.now())].slice(0, 90) // an IN list holds 100 values
+      // Never itself: a beat whose write outlasted three beats reads its own entry lapsed, and its own claims taken
+      // over would let its bind's drain and its callback consumer send one item twice on one session.
+      const dead = deadIncarnations(await nodes.list(), clock.now())
+      dead.delete(incarnation)
+      this.dead = [...dead].slice(0, 90) // an IN list holds 100 values
     } catch (err) {
       log.error('node beat failed', { err })
     }

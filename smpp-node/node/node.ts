@@ -3,8 +3,9 @@ import type { Duplex } from 'node:stream'
 import type { Log, QueueConsumer, QueueSender, Stores } from '../../lib/ports'
 import { AnswerLog } from '../bridge/answer-log'
 import { CallbackConsumer } from '../bridge/callback-consumer'
-import type { DeliveryDeps } from '../bridge/delivery'
+import { ClaimMarginMs, type DeliveryDeps } from '../bridge/delivery'
 import { redrainPending } from '../bridge/pending-drain'
+import { PendingRemovals } from '../bridge/pending-removals'
 import { VerdictBook } from '../bridge/verdicts'
 import { InFlight } from '../edge/in-flight'
 import { Throttles } from '../edge/throttle'
@@ -85,7 +86,7 @@ export class SmppNode {
       answers,
     })
     this.verdicts = new VerdictBook({ clock, log, metrics, ledger: stores.ledger, retentionDays: s.retentionDays, answers })
-    const claimMs = s.smpp.responseTimeoutMs + 5_000
+    const claimMs = s.smpp.responseTimeoutMs + ClaimMarginMs
     const liveness = this.liveness
     const delivery: DeliveryDeps = {
       pending: stores.pending,
@@ -94,6 +95,7 @@ export class SmppNode {
       nodeId: this.incarnation,
       claimMs,
       deadClaimants: () => liveness.deadClaimants(),
+      removals: new PendingRemovals(stores.pending),
     }
     this.delivery = delivery
     this.sessions = new BoundSessions({

@@ -1,17 +1,9 @@
-import {
-  BatchWriteItemCommand,
-  type BatchWriteItemCommandOutput,
-  type DynamoDBClient,
-  QueryCommand,
-  type WriteRequest,
-} from '@aws-sdk/client-dynamodb'
+import { type DynamoDBClient, QueryCommand, type WriteRequest } from '@aws-sdk/client-dynamodb'
 import type { SessionObservation } from '../../domain/compat'
 import type { CompatStore } from '../../ports'
 import { Sk } from '../keys'
-import { sleep, toItem, values } from './item'
-
-const MaxRounds = 5
-const ChunkSize = 25 // BatchWriteItem's limit
+import { batchWriteAll } from './batch-write'
+import { toItem, values } from './item'
 
 /**
  * compat item: { accountId (pk), sk `<boundAt>#<nodeId>#<sessionId>`, obs (the observation as JSON), expiresAt }.
@@ -31,15 +23,7 @@ export function dynamoCompat(db: DynamoDBClient, table: string, retentionDays: n
           }),
         },
       }))
-      for (let i = 0; i < requests.length; i += ChunkSize) {
-        let pending: WriteRequest[] | undefined = requests.slice(i, i + ChunkSize)
-        for (let round = 0; pending?.length; round++) {
-          if (round === MaxRounds) throw new Error(`compat: writes still unprocessed after ${MaxRounds} rounds`)
-          if (round > 0) await sleep(20 * 2 ** round)
-          const out: BatchWriteItemCommandOutput = await db.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }))
-          pending = out.UnprocessedItems?.[table]
-        }
-      }
+      await batchWriteAll(db, table, requests, 'compat')
     },
     async recentSessions(accountId, limit) {
       const out = await db.send(

@@ -10,7 +10,7 @@ import { epochSec } from '../../domain/ids'
 import type { PendingDelivery } from '../../domain/model'
 import type { PendingStore } from '../../ports'
 import { Sk } from '../keys'
-import { coalescedDelete } from './coalesce'
+import { batchWriteAll } from './batch-write'
 import { fromItem, type Item, toItem, values } from './item'
 
 /**
@@ -44,7 +44,6 @@ export const ExpiredGraceSec = 86_400
 
 export function dynamoPending(db: DynamoDBClient, table: string, now: () => Date): PendingStore {
   const key = (accountId: string, sk: string) => toItem({ accountId, sk })
-  const removeKey = coalescedDelete(db, table)
   return {
     async add(item) {
       const { sk, put } = pendingPut(table, item)
@@ -107,8 +106,17 @@ export function dynamoPending(db: DynamoDBClient, table: string, now: () => Date
         if (!(err instanceof ConditionalCheckFailedException)) throw err
       }
     },
-    // A node's deliveries answered in one turn leave in one BatchWriteItem (./coalesce.ts).
-    remove: (accountId, sk) => removeKey(key(accountId, sk)),
+    async remove(accountId, sk) {
+      await db.send(new DeleteItemCommand({ TableName: table, Key: key(accountId, sk) }))
+    },
+    async removeMany(keys) {
+      await batchWriteAll(
+        db,
+        table,
+        keys.map((k) => ({ DeleteRequest: { Key: key(k.accountId, k.sk) } })),
+        'pending',
+      )
+    },
     async dropExpired(accountId, at, limit) {
       // Oldest first: an account's items expire roughly in their arrival order, so its expired ones lead its partition.
       const out = await db.send(

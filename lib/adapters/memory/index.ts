@@ -124,6 +124,9 @@ const memoryPending = (state: MemoryState): PendingStore => ({
   async remove(accountId, sk) {
     state.pending.get(accountId)?.delete(sk)
   },
+  async removeMany(keys) {
+    for (const k of keys) state.pending.get(k.accountId)?.delete(k.sk)
+  },
   async dropExpired(accountId, at, limit) {
     const items = state.pending.get(accountId) ?? new Map()
     const atMs = at.getTime()

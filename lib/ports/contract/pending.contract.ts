@@ -98,12 +98,20 @@ export function pendingContract(name: string, makeStores: MakeStores) {
       expect(await stores.pending.claim(accountId, sk, 'n2#b', until, ['n1#a'])).toBe(true)
     })
 
-    it('removes many items at once, each removal answered (the DynamoDB adapter shares BatchWriteItem requests)', async () => {
+    it('issue 18: removes many at once, across accounts and past one batch of 25, and leaves the others', async () => {
       const { clock, stores, accountId, item } = await setup()
       const sks: string[] = []
-      for (let k = 0; k < 30; k++) sks.push(await stores.pending.add(item(k, 600_000)))
-      await Promise.all([...sks, sks[0]].map((sk) => stores.pending.remove(accountId, sk)))
-      expect(await stores.pending.list(accountId, clock.now(), 50)).toEqual([])
+      for (let i = 0; i < 30; i++) sks.push(await stores.pending.add(item(i, 600_000)))
+      const other = { ...item(0, 600_000), accountId: uid('acct2') }
+      const otherSk = await stores.pending.add(other)
+      // A claimed item goes too: removal follows its delivery, which the claim was held for.
+      expect(await stores.pending.claim(accountId, sks[3], 'n1', clock.now().getTime() + 60_000)).toBe(true)
+      const gone = [...sks.slice(0, 27).map((sk) => ({ accountId, sk })), { accountId: other.accountId, sk: otherSk }]
+      await stores.pending.removeMany(gone)
+      expect((await stores.pending.list(accountId, clock.now(), 10)).map((i) => i.sk)).toEqual(sks.slice(27))
+      expect(await stores.pending.list(other.accountId, clock.now(), 10)).toEqual([])
+      await stores.pending.removeMany([]) // nothing to send
+      expect(await stores.pending.claim(accountId, sks[0], 'n3', clock.now().getTime() + 60_000)).toBe(false)
     })
 
     it('issue 13: drops only expired items no live claim holds, each counted by one sweep, and keeps the rest', async () => {
