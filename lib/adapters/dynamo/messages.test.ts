@@ -12,13 +12,18 @@ beforeAll(async () => {
   svc = await localServices()
 })
 
-it('a state change costs one write unit, plus one when it gives the message its upstream key', async () => {
+/** Stores on the file's tables whose DynamoDB client counts what it spends in `m`, and a funded account. */
+async function metered() {
   const clock = new TestClock()
   const db = localDynamoClient(svc.config.endpoints.dynamo ?? '')
   const m = emptyCounts()
   meterDynamo(db, m)
   const stores = dynamoStores(db, svc.config.tables, { now: clock.now, retentionDays: 30 })
-  const account = await fundedAccount(stores, clock, { balance: 10_000 })
+  return { clock, m, stores, account: await fundedAccount(stores, clock, { balance: 10_000 }) }
+}
+
+it('a state change costs one write unit, plus one when it gives the message its upstream key', async () => {
+  const { clock, m, stores, account } = await metered()
   const message = aMessage(clock, account.accountId)
   expect(await stores.ledger.chargeOnce(aCharge(clock, message))).toEqual({ result: 'charged' })
   const op = `UpdateItem ${svc.config.tables.messages}`
@@ -30,12 +35,7 @@ it('a state change costs one write unit, plus one when it gives the message its 
 })
 
 it('reads started together share one BatchGetItem, each caller gets its own record (issue 12: every hop batches)', async () => {
-  const clock = new TestClock()
-  const db = localDynamoClient(svc.config.endpoints.dynamo ?? '')
-  const m = emptyCounts()
-  meterDynamo(db, m)
-  const stores = dynamoStores(db, svc.config.tables, { now: clock.now, retentionDays: 30 })
-  const account = await fundedAccount(stores, clock, { balance: 10_000 })
+  const { clock, m, stores, account } = await metered()
   const messages = [1, 2, 3].map(() => aMessage(clock, account.accountId))
   for (const message of messages) expect(await stores.ledger.chargeOnce(aCharge(clock, message))).toEqual({ result: 'charged' })
   const before = { ...m.ddbRequestsByOp }
