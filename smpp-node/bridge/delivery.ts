@@ -72,7 +72,8 @@ export type Receiver = Pick<Session, 'request'>
 
 /**
  * The one claim-and-send, for the callback consumer and the pending drain alike: claim the pending item
- * (a conditional write, so another node or a bind's drain never sends it twice), send one deliver_sm and
+ * (a conditional write, so another node or a bind's drain never sends it twice; or the claim it was stored
+ * with for this process, see `holds`), send one deliver_sm and
  * wait for its resp, then remove the item; a refused or unanswered deliver_sm releases the claim, and
  * the item stays pending. 'taken': someone else holds or already sent it.
  */
