@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startStack } from '../test/e2e/stack'
 import { load, receiptLatency } from './e2e-load'
 import { connectEsme, type Esme } from './esme'
 import { readCounts, spent } from './meter-files'
-import { TicksPerSec, ticksOf } from './proc-cpu'
+import { partOf, TicksPerSec, ticksOf } from './proc-cpu'
 
 /**
  * Where the local stack's CPU goes, per accepted message with its receipt (issue 12): spawns the stack as the
@@ -18,27 +18,6 @@ import { TicksPerSec, ticksOf } from './proc-cpu'
  */
 const [messages = 600, window = 20] = process.argv.slice(2).map(Number)
 const To = '447700900123'
-
-const cmdline = (pid: number) => {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')
-  } catch {
-    return '?'
-  }
-}
-// The stack's processes by what they run (infra/local/main.ts spawns the node, the Lambda host and the API).
-const role = (pid: number) => {
-  const c = cmdline(pid)
-  for (const [name, part] of [
-    ['java (DynamoDB Local)', 'DynamoDBLocal'],
-    ['smpp node', 'smpp-node/main'],
-    ['lambda host', 'lambda-host'],
-    ['api', 'functions/api'],
-    ['launcher (SQS server, carrier simulator)', 'infra/local/main.ts'],
-  ])
-    if (c.includes(part)) return name
-  return c.slice(0, 60)
-}
 
 const meterDir = mkdtempSync(join(tmpdir(), 'cpu-meter-'))
 const stack = await startStack({ METER_DIR: meterDir, SIMULATOR_RECEIPT_DELAY_MS: '50' })
@@ -57,7 +36,7 @@ try {
   console.log(`${fig.accepted} accepted, ${fig.receipts} receipts, ${fig.acceptedPerSec}/s, resp p50 ${fig.respP50Ms} ms`)
   for (const p of pids()) {
     const ms = ((ticksOf(p) - (t0.get(p) ?? 0)) * 1000) / TicksPerSec / n
-    if (ms > 0.05) console.log(`${ms.toFixed(2).padStart(8)} ms CPU per message  ${role(p)}`)
+    if (ms > 0.05) console.log(`${ms.toFixed(2).padStart(8)} ms CPU per message  ${partOf(p)}`)
   }
   const per = (v: number) => (v / n).toFixed(3).padStart(8)
   console.log(

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -11,7 +11,7 @@ import { connectEsme, type Esme } from './esme'
 import { readCounts, spent } from './meter-files'
 import { type NaiveFigures, naiveCharge } from './naive-charge'
 import { costPer1M } from './prices'
-import { type IdleFigures, idleCpu, TicksPerSec, ticksOf } from './proc-cpu'
+import { type IdleFigures, idleCpu, JvmPart, partOf, TicksPerSec, ticksOf } from './proc-cpu'
 import { percentile, round } from './stats'
 
 /**
@@ -89,14 +89,6 @@ async function seedAccounts(stack: Stack, n: number): Promise<string[]> {
   return ids
 }
 
-const isJvm = (pid: number) => {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'java'
-  } catch {
-    return false
-  }
-}
-
 /** The counts once every process has flushed what it counted. */
 async function settledCounts(dir: string): Promise<MeterCounts> {
   await new Promise((r) => setTimeout(r, FlushMs * 4))
@@ -135,7 +127,7 @@ export async function benchE2e(opts: BenchE2eOptions = {}): Promise<E2eFigures> 
 
     while (esmes.length < o.sessions) esmes.push(await connectEsme(stack.ports.smpp, 'demo', 'demopass'))
     const before = await settledCounts(meterDir)
-    const jvm = stack.descendants().filter(isJvm)
+    const jvm = stack.descendants().filter((p) => partOf(p) === JvmPart)
     const jvmTicks = () => jvm.reduce((sum, p) => sum + ticksOf(p), 0)
     const jvmBefore = jvmTicks()
     const oneAccount = await load(esmes, ReceiptTo, o.window, o.messages, o.durationMs)

@@ -7,7 +7,7 @@ import { startStack } from '../test/e2e/stack'
 import { receiptLatency } from './e2e-load'
 import { connectEsme } from './esme'
 import { spent } from './meter-files'
-import { rssKiB, TicksPerSec, ticksOf } from './proc-cpu'
+import { JvmPart, partOf, rssKiB, TicksPerSec, ticksOf } from './proc-cpu'
 
 /**
  * Who burns an idle stack's CPU (issue 12: under 5 % of a core). Starts the stack as the e2e bench does
@@ -24,27 +24,6 @@ import { rssKiB, TicksPerSec, ticksOf } from './proc-cpu'
  *
  * Prints a table and one JSON line ({ env, seconds, rows: [{ part, pid, ticksPerSec, rssMiB }], total }).
  */
-const Parts: [string, RegExp][] = [
-  ['dynamodb-local (JVM)', /DynamoDBLocal/],
-  ['smpp node', /smpp-node\/main\.ts/],
-  ['lambda host', /infra\/local\/lambda-host\.ts/],
-  ['api', /functions\/api\/local\.ts/],
-  ['stack main (SQS server, simulators)', /infra\/local\/main\.ts/],
-  ['esbuild (tsx transform service)', /esbuild/],
-]
-
-const cmdline = (pid: number) => {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')
-  } catch {
-    return ''
-  }
-}
-
-const partOf = (pid: number) => {
-  const cmd = cmdline(pid)
-  return Parts.find(([, re]) => re.test(cmd))?.[0] ?? cmd.slice(0, 60)
-}
 
 export interface IdleRow {
   part: string
@@ -80,7 +59,7 @@ function threadTicks(pid: number): Map<string, number> {
 /** Ticks/s of each process of `pids()` over `ms`, with no traffic meanwhile. */
 export async function idleByProcess(pids: () => number[], ms: number): Promise<IdleRow[]> {
   const t0 = new Map(pids().map((p) => [p, ticksOf(p)]))
-  const jvm = pids().find((p) => Parts[0][1].test(cmdline(p)))
+  const jvm = pids().find((p) => partOf(p) === JvmPart)
   const threads0 = jvm ? threadTicks(jvm) : new Map<string, number>()
   const started = performance.now()
   await new Promise((r) => setTimeout(r, ms))

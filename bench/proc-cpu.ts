@@ -52,3 +52,29 @@ export async function idleCpu(pids: () => number[], ms = 30_000): Promise<IdleFi
     rssMiB: Math.round(after.reduce((sum, p) => sum + rssKiB(p), 0) / 1024),
   }
 }
+
+export const JvmPart = 'dynamodb-local (JVM)'
+
+/** The local stack's processes by what they run (infra/local/main.ts spawns the node, the Lambda host and the API). */
+const Parts: [string, RegExp][] = [
+  [JvmPart, /DynamoDBLocal/],
+  ['smpp node', /smpp-node\/main\.ts/],
+  ['lambda host', /infra\/local\/lambda-host\.ts/],
+  ['api', /functions\/api\/local\.ts/],
+  ['stack main (SQS server, simulators)', /infra\/local\/main\.ts/],
+  ['esbuild (tsx transform service)', /esbuild/],
+]
+
+const cmdline = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')
+  } catch {
+    return ''
+  }
+}
+
+/** The part of the stack `pid` is (one of Parts), or its command line's start. */
+export const partOf = (pid: number) => {
+  const cmd = cmdline(pid)
+  return Parts.find(([, re]) => re.test(cmd))?.[0] ?? cmd.slice(0, 60)
+}
