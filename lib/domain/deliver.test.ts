@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { memoryStores } from '../adapters/memory'
+import { aReceipt } from '../ports/contract/fixtures'
 import { storedUntil } from './deferral'
 import { deliverToAccount } from './deliver'
 import { account, T0, testDeps } from './fixtures'
-import type { DeliverPayload } from './model'
 
-const receipt: DeliverPayload = {
-  kind: 'receipt',
-  sourceAddr: '447700900123',
-  sourceAddrTon: 1,
-  sourceAddrNpi: 1,
-  destinationAddr: 'ACME',
-  destAddrTon: 5,
-  destAddrNpi: 0,
-  esmClass: 0x04,
-  dataCoding: 0,
-  shortMessage: Buffer.from('id:X sub:001 dlvrd:001 stat:DELIVRD').toString('base64'),
-}
+const receipt = aReceipt('id:X sub:001 dlvrd:001 stat:DELIVRD', { sourceAddr: '447700900123' })
 
 describe('store and forward keeps a receipt or MO for the account’s own validity (issue 14)', () => {
   it('storedUntil: the account default, clamped to its maximum; the platform fallback when it sets none', () => {

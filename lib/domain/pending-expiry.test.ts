@@ -1,24 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { memoryStores } from '../adapters/memory'
 import { MetricNames } from '../observability/names'
+import { aReceipt } from '../ports/contract/fixtures'
 import type { MetricSink } from '../ports/metrics'
 import { deliverToAccount } from './deliver'
 import { account, seed, T0, testDeps } from './fixtures'
-import type { DeliverPayload } from './model'
 import { sweepExpiredCallbacks } from './pending-expiry'
 
-const receipt: DeliverPayload = {
-  kind: 'receipt',
-  sourceAddr: '491701234567',
-  sourceAddrTon: 1,
-  sourceAddrNpi: 1,
-  destinationAddr: 'ACME',
-  destAddrTon: 5,
-  destAddrNpi: 0,
-  esmClass: 0x04,
-  dataCoding: 0,
-  shortMessage: Buffer.from('id:1 stat:DELIVRD').toString('base64'),
-}
+const receipt = aReceipt('id:1 stat:DELIVRD')
 
 // Issue 13: a stored receipt or MO that reaches the end of its validity with no receiver bound was deleted by TTL
 // with no trace; it is now counted (CallbacksExpired), and an alarm watches the count.

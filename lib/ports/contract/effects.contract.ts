@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { PendingDelivery, UsageRow } from '../../domain/model'
 import type { OnceEffect } from '../effects'
-import { aCharge, aMessage, fundedAccount, type MakeStores, TestClock, uid } from './fixtures'
+import { aCharge, aMessage, aReceipt, fundedAccount, type MakeStores, TestClock, uid } from './fixtures'
 
 /** EffectStore: each effect lands with its once-only marker or not at all, and a marker already there writes nothing. */
 export function effectsContract(name: string, makeStores: MakeStores) {
@@ -31,18 +31,7 @@ export function effectsContract(name: string, makeStores: MakeStores) {
         deliveryId,
         createdAt: clock.iso(),
         validUntil: clock.iso(3_600_000),
-        deliver: {
-          kind: 'receipt',
-          sourceAddr: '491701234567',
-          sourceAddrTon: 1,
-          sourceAddrNpi: 1,
-          destinationAddr: 'ACME',
-          destAddrTon: 5,
-          destAddrNpi: 0,
-          esmClass: 0x04,
-          dataCoding: 0,
-          shortMessage: Buffer.from(`id:${deliveryId} stat:DELIVRD`).toString('base64'),
-        },
+        deliver: aReceipt(`id:${deliveryId} stat:DELIVRD`),
       })
       const delivered = (messageId: string, status = 'DELIVERED'): OnceEffect => ({
         once: {

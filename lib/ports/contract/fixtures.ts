@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Account, LedgerEntry, MessageRecord } from '../../domain/model'
+import type { Account, DeliverPayload, LedgerEntry, MessageRecord } from '../../domain/model'
 import type { Charge, Page, Stores } from '../index'
 
 /**
@@ -97,3 +97,18 @@ export async function allPages<T>(fetch: (cursor?: string) => Promise<Page<T>>, 
   if (cursor) throw new Error('pagination did not end')
   return pages
 }
+
+/** A receipt's deliver_sm fields, as the DLR function stores them, with `text` as its short_message. */
+export const aReceipt = (text: string, more: Partial<DeliverPayload> = {}): DeliverPayload => ({
+  kind: 'receipt',
+  sourceAddr: '491701234567',
+  sourceAddrTon: 1,
+  sourceAddrNpi: 1,
+  destinationAddr: 'ACME',
+  destAddrTon: 5,
+  destAddrNpi: 0,
+  esmClass: 0x04,
+  dataCoding: 0,
+  shortMessage: Buffer.from(text).toString('base64'),
+  ...more,
+})

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { PendingDelivery } from '../../domain/model'
-import { type MakeStores, TestClock, uid } from './fixtures'
+import { aReceipt, type MakeStores, TestClock, uid } from './fixtures'
 
 /** PendingStore: store and forward in arrival order; a claim keeps two nodes from sending the same item. */
 export function pendingContract(name: string, makeStores: MakeStores) {
@@ -14,21 +14,7 @@ export function pendingContract(name: string, makeStores: MakeStores) {
         deliveryId: uid('dlv'),
         createdAt: clock.iso(createdOffsetMs),
         validUntil: clock.iso(validMs),
-        deliver: {
-          kind: 'receipt',
-          sourceAddr: '491701234567',
-          sourceAddrTon: 1,
-          sourceAddrNpi: 1,
-          destinationAddr: 'ACME',
-          destAddrTon: 5,
-          destAddrNpi: 0,
-          esmClass: 0x04,
-          dataCoding: 0,
-          shortMessage: Buffer.from('id:1 stat:DELIVRD').toString('base64'),
-          receiptedMessageId: '1',
-          messageState: 2,
-          networkErrorCode: '030000',
-        },
+        deliver: aReceipt('id:1 stat:DELIVRD', { receiptedMessageId: '1', messageState: 2, networkErrorCode: '030000' }),
       })
       return { clock, stores, accountId, item }
     }
