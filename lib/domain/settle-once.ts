@@ -37,8 +37,14 @@ export async function moveAndSettle(
   const deliver = wanted && !receiptLeft ? receiptOf(next, deps.now(), networkErrorCode) : undefined
   const key = GuardKey.receipt(record.messageId, to) // the pending item's delivery id, as the guarded path names it
   // Issue 12: the receiver is chosen before the commit, and the receipt stored claimed for its node process, which
-  // then sends it with no claim request of its own (a registry read failing leaves it unclaimed, nudged later).
-  const target = deliver ? await receiverFor(deps, record.accountId, key).catch(() => undefined) : undefined
+  // then sends it with no claim request of its own. A registry read that fails leaves it unclaimed and un-nudged, for
+  // the next bind or re-drain, and is logged as a failed nudge always was.
+  const target = deliver
+    ? await receiverFor(deps, record.accountId, key).catch((err) => {
+        deps.log.warn('nudge failed; delivery stays pending', { accountId: record.accountId, messageId: record.messageId, err })
+        return undefined
+      })
+    : undefined
   const claim = preClaim(deps, target)
   const [result] = await deps.stores.effects.commit([
     {
