@@ -7,16 +7,28 @@ import { silentLog } from './log'
 
 /** Issue 18: the node process in the node registry, as the submit function and other nodes read it. */
 
+type Stores = ReturnType<typeof memoryStores>
+/** A process `incarnation` (`<nodeId>#<nonce>`) beating every 2 s into `stores`' registry. */
+const liveness = (stores: Stores, clock: FakeClock, incarnation: string, more: { callbackQueueUrl?: string; answers?: AnswerLog } = {}) =>
+  new NodeLiveness({
+    nodes: stores.nodes,
+    nodeId: incarnation.split('#')[0],
+    incarnation,
+    callbackQueueUrl: 'q',
+    beatMs: 2_000,
+    clock,
+    log: silentLog,
+    ...more,
+  })
+
 describe('NodeLiveness', () => {
   it('a restarted process marks its predecessor dead before it serves, and learns the dead from its beats', async () => {
     const clock = new FakeClock()
     const stores = memoryStores({ now: () => new Date(clock.now()) })
-    const make = (incarnation: string) =>
-      new NodeLiveness({ nodes: stores.nodes, nodeId: 'n1', incarnation, callbackQueueUrl: 'q', beatMs: 2_000, clock, log: silentLog })
-    const first = make('n1#a')
+    const first = liveness(stores, clock, 'n1#a')
     await first.start()
     first.stop() // SIGKILL: no retire
-    const second = make('n1#b')
+    const second = liveness(stores, clock, 'n1#b')
     await second.start()
     const entries = Object.fromEntries((await stores.nodes.list()).map((e) => [e.incarnation, e.diedAtMs !== undefined]))
     expect(entries).toEqual({ 'n1#a': true, 'n1#b': false })
@@ -27,26 +39,10 @@ describe('NodeLiveness', () => {
   it('a silent process counts as dead after three missed beats; a retired one at once', async () => {
     const clock = new FakeClock()
     const stores = memoryStores({ now: () => new Date(clock.now()) })
-    const other = new NodeLiveness({
-      nodes: stores.nodes,
-      nodeId: 'n2',
-      incarnation: 'n2#x',
-      callbackQueueUrl: 'q2',
-      beatMs: 2_000,
-      clock,
-      log: silentLog,
-    })
+    const other = liveness(stores, clock, 'n2#x', { callbackQueueUrl: 'q2' })
     await other.start()
     other.stop()
-    const me = new NodeLiveness({
-      nodes: stores.nodes,
-      nodeId: 'n1',
-      incarnation: 'n1#a',
-      callbackQueueUrl: 'q',
-      beatMs: 2_000,
-      clock,
-      log: silentLog,
-    })
+    const me = liveness(stores, clock, 'n1#a')
     await me.start()
     expect(me.deadClaimants()).toEqual([])
     await clock.advance(6_000)
@@ -71,15 +67,7 @@ describe('NodeLiveness', () => {
         await clock.advance(7_000) // the write answered 7 s after it was sent
       }
     }
-    const me = new NodeLiveness({
-      nodes: stores.nodes,
-      nodeId: 'n1',
-      incarnation: 'n1#a',
-      callbackQueueUrl: 'q',
-      beatMs: 2_000,
-      clock,
-      log: silentLog,
-    })
+    const me = liveness(stores, clock, 'n1#a')
     await me.start()
     stall = true
     await clock.advance(2_000)
@@ -94,16 +82,7 @@ describe('NodeLiveness', () => {
     const clock = new FakeClock()
     const stores = memoryStores({ now: () => new Date(clock.now()) })
     const answers = new AnswerLog()
-    const me = new NodeLiveness({
-      nodes: stores.nodes,
-      nodeId: 'n1',
-      incarnation: 'n1#a',
-      callbackQueueUrl: 'q',
-      beatMs: 2_000,
-      clock,
-      log: silentLog,
-      answers,
-    })
+    const me = liveness(stores, clock, 'n1#a', { answers })
     const record = async () => (await stores.nodes.answerRecords(['n1#a'])).get('n1#a')
     await me.start()
     answers.opened('A')
