@@ -24,7 +24,10 @@ const OrphanGuard = `data:text/javascript,${encodeURIComponent(
  * the Fargate task run them: separate processes with their own env. Output lines are prefixed with the name.
  */
 export function startChild(name: string, file: string, env: Record<string, string>, args: string[] = []): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', '--import', OrphanGuard, file, ...args], {
+  // LOCAL_CHILD_NODE_ARGS: extra node flags for every child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile
+  // the stack's processes under load (docs/PERFORMANCE.md); NODE_OPTIONS refuses --cpu-prof.
+  const extra = (env.LOCAL_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean)
+  const proc = spawn(process.execPath, [...extra, '--import', 'tsx', '--import', OrphanGuard, file, ...args], {
     env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   })
