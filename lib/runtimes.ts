@@ -56,10 +56,11 @@ export const Runtimes = {
     tables: {
       accounts: 'readwrite',
       reference: 'readwrite',
-      messages: 'read',
+      // HTTP send (functions/api/routes/messages.ts) polls the message key's decision for its verdict and records 0x0402
+      // there at its deadline (lib/adapters/dynamo/decision-item.ts): a conditional PutItem.
+      messages: 'readwrite',
       ledger: 'readwrite',
       usage: 'read',
-      // HTTP send (functions/api/routes/messages.ts) polls DECISION#<id> for its verdict and records 0x0402 at its deadline.
       guards: 'readwrite',
       sessions: 'read',
       pending: 'read',

@@ -84,8 +84,9 @@ function traceDynamo(client: DynamoDBClient, proc: string): void {
         markId(proc, `state:${state ?? '?'}`, idOf({ messageId: input.Key?.messageId?.S }))
       }
       if (cmd === 'BatchGetItemCommand')
-        for (const k of (Object.values(input.RequestItems ?? {}) as Input[]).flatMap((r) => r.Keys ?? []))
-          if (String(k.pk?.S).startsWith('DECISION#')) markId(proc, 'read:decisions', idOf({ messageId: k.pk.S.slice(9) }))
+        // ledger.decisions reads the message items with a projection naming `verdict` (dynamo/decision-item.ts).
+        for (const r of (Object.values(input.RequestItems ?? {}) as Input[]).filter((r) => r.ProjectionExpression?.includes('verdict')))
+          for (const k of r.Keys ?? []) markId(proc, 'read:decisions', idOf({ messageId: k.messageId?.S }))
       if (cmd === 'PutItemCommand' && tableOf(input.TableName) === 'pending')
         markId(proc, 'pending', idOf({ messageId: input.Item?.deliveryId?.S }))
       return out

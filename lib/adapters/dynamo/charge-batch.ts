@@ -4,12 +4,12 @@ import {
   type TransactWriteItem,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb'
-import { type Charge, type ChargeResult, chargeLine, type Decision } from '../../ports'
-import { Pk } from '../keys'
+import { type Charge, type ChargeResult, chargeLine } from '../../ports'
 import { ledgerPut } from './accounts'
 import { anyShard, type Draw, draws, readShards, shardDrain, shardTake } from './balance'
 import { groups, usageRows } from './charge-plan'
-import { batchGet, fromItem, type Item, reasonCodes, toItem, transact, values } from './item'
+import { readDecisions, toDecision } from './decision-item'
+import { batchGet, reasonCodes, toItem, transact, values } from './item'
 import { messageItem } from './messages'
 import { usageAdd } from './usage'
 
@@ -17,8 +17,6 @@ type Tables = { accounts: string; messages: string; ledger: string; usage: strin
 type Opts = { now: () => Date; retentionDays: number; balanceShards: number }
 const Failed = 'ConditionalCheckFailed'
 const MaxAttempts = 12
-
-const toDecision = (item: Item) => fromItem<Decision>(item, ['pk', 'expiresAt'])
 
 /** The fingerprint's owner (issue 18, lib/domain/adoption.ts), read back by dynamoFingerprints. */
 const ownerItem = (d: NonNullable<Charge['duplicate']>) =>
@@ -35,28 +33,23 @@ const ownerItem = (d: NonNullable<Charge['duplicate']>) =>
     : {}
 
 /** What each item of a transaction stands for, so a cancellation reason maps back to its charge. */
-type Slot = { kind: 'decision' | 'message' | 'duplicate'; at: number } | { kind: 'shard' | 'usage' | 'line' }
+type Slot = { kind: 'record' | 'duplicate'; at: number } | { kind: 'shard' | 'usage' | 'line' }
 
 /**
  * One account's charges in as few TransactWriteItems as the guarantees allow (docs/PIPELINE.md
- * "Charging a batch"). Per message: its decision guard (the node's deadline races it), its ACCEPTED
- * record and its duplicate fingerprint. Per transaction: the draw on the balance shards that hold the
+ * "Charging a batch"). Per message: its ACCEPTED record, which is its decision (./decision-item.ts: the node's
+ * deadline races it on the same key), and its duplicate fingerprint. Per transaction: the draw on the balance shards that hold the
  * money, one summed usage counter per day and tariff prefix, and one ledger line listing the messages.
  */
 export function batchCharger(db: DynamoDBClient, tables: Tables, opts: Opts) {
   const n = opts.balanceShards
   const nowSec = () => Math.floor(opts.now().getTime() / 1000)
-  const decisionPut = (c: Charge): TransactWriteItem => ({
+  // The record is the decision 0: first writer of the message key wins, and a loser learns the winner from ALL_OLD.
+  const recordPut = (c: Charge): TransactWriteItem => ({
     Put: {
-      TableName: tables.guards,
-      Item: toItem({
-        pk: Pk.decision(c.message.messageId),
-        messageId: c.message.messageId,
-        status: 0,
-        decidedAt: c.entry.at,
-        expiresAt: c.decisionExpiresAt,
-      }),
-      ConditionExpression: 'attribute_not_exists(pk)',
+      TableName: tables.messages,
+      Item: { ...messageItem(c.message, opts.retentionDays), decidedAt: { S: c.entry.at } },
+      ConditionExpression: 'attribute_not_exists(messageId)',
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
   })
@@ -77,14 +70,8 @@ export function batchCharger(db: DynamoDBClient, tables: Tables, opts: Opts) {
     const slots: Slot[] = []
     for (const at of covered) {
       const c = charges[at]
-      items.push(decisionPut(c), {
-        Put: {
-          TableName: tables.messages,
-          Item: messageItem(c.message, opts.retentionDays),
-          ConditionExpression: 'attribute_not_exists(messageId)',
-        },
-      })
-      slots.push({ kind: 'decision', at }, { kind: 'message', at })
+      items.push(recordPut(c))
+      slots.push({ kind: 'record', at })
       if (c.duplicate) {
         items.push(duplicatePut(c.duplicate))
         slots.push({ kind: 'duplicate', at })
@@ -106,24 +93,25 @@ export function batchCharger(db: DynamoDBClient, tables: Tables, opts: Opts) {
 
   /** Decision, then window, for messages the balance cannot cover: a refusal keeps the usual precedence. */
   async function uncovered(charges: Charge[], at: number[], results: (ChargeResult | undefined)[]) {
-    const keys = at.flatMap((i) => [
-      Pk.decision(charges[i].message.messageId),
-      ...(charges[i].duplicate ? [charges[i].duplicate!.key] : []),
+    const fingerprints = [...new Set(at.flatMap((i) => (charges[i].duplicate ? [charges[i].duplicate!.key] : [])))]
+    const [decided, dups] = await Promise.all([
+      readDecisions(
+        db,
+        tables.messages,
+        at.map((i) => charges[i].message.messageId),
+      ),
+      batchGet(
+        db,
+        tables.guards,
+        fingerprints.map((pk) => toItem({ pk })),
+        true,
+      ),
     ])
-    const found = new Map(
-      (
-        await batchGet(
-          db,
-          tables.guards,
-          [...new Set(keys)].map((pk) => toItem({ pk })),
-          true,
-        )
-      ).map((g) => [g.pk.S, g]),
-    )
+    const found = new Map(dups.map((g) => [g.pk.S, g]))
     for (const i of at) {
-      const d = found.get(Pk.decision(charges[i].message.messageId))
+      const d = decided.get(charges[i].message.messageId)
       const dup = charges[i].duplicate && found.get(charges[i].duplicate!.key)
-      if (d) results[i] = { result: 'already-decided', decision: toDecision(d) }
+      if (d) results[i] = { result: 'already-decided', decision: d }
       else if (dup && Number(dup.dupUntil?.N ?? dup.expiresAt?.N ?? 0) >= nowSec() && Number(dup.expiresAt?.N ?? 0) >= nowSec())
         results[i] = { result: 'duplicate' }
       else results[i] = { result: 'insufficient-funds' }
@@ -184,22 +172,19 @@ export function batchCharger(db: DynamoDBClient, tables: Tables, opts: Opts) {
       if (code !== Failed || !slot) continue
       if (slot.kind === 'shard') explained = true // another invocation drew first: read the shards again
       if (!('at' in slot) || results[slot.at]) continue
-      if (slot.kind === 'decision') {
+      if (slot.kind === 'record') {
+        // The message key is taken: by a record (a copy charged first) or a decision (the node's deadline, a refusal).
         const item = err.CancellationReasons?.[j]?.Item
-        const winner = item?.status ? toDecision(item) : await decisionOf(charges[slot.at].message.messageId)
+        const messageId = charges[slot.at].message.messageId
+        const winner = item?.messageId ? toDecision(item) : (await readDecisions(db, tables.messages, [messageId])).get(messageId)
         if (winner) results[slot.at] = { result: 'already-decided', decision: winner }
         explained = true
-      } else if (slot.kind === 'duplicate') {
+      } else {
         results[slot.at] = { result: 'duplicate' }
         explained = true
-      } else throw new Error(`charge ${charges[slot.at].message.messageId}: message exists without a decision`)
+      }
     }
     return explained
-  }
-
-  async function decisionOf(messageId: string) {
-    const [item] = await batchGet(db, tables.guards, [toItem({ pk: Pk.decision(messageId) })], true)
-    return item && toDecision(item)
   }
 
   return async function chargeBatch(charges: Charge[]): Promise<ChargeResult[]> {

@@ -16,7 +16,7 @@ export function groups(charges: Charge[], results: (ChargeResult | undefined)[],
     if (results[i] || keys.some((k) => seen.has(k))) return
     for (const k of keys) seen.add(k)
     const u = `${c.usageDay}#${c.message.tariffPrefix}`
-    const own = c.duplicate ? 3 : 2 // decision, record, fingerprint
+    const own = c.duplicate ? 2 : 1 // the record (its own decision guard) and the fingerprint
     if (items + own + (usage.has(u) ? 0 : 1) > MaxItems) {
       out.push(group)
       ;[group, usage, items] = [[], new Set(), shards + 1]

@@ -3,6 +3,7 @@ import {
   BatchGetItemCommand,
   type BatchGetItemCommandOutput,
   type DynamoDBClient,
+  type KeysAndAttributes,
   QueryCommand,
   type QueryCommandInput,
   TransactionCanceledException,
@@ -46,7 +47,13 @@ const MaxRounds = 5
  * BatchGetItem with the retry DynamoDB asks for: unprocessed keys come back under throttling and
  * are requested again (bounded, with a short backoff). Keys go in chunks of 100, the API's limit.
  */
-export async function batchGet(db: DynamoDBClient, table: string, keys: Item[], consistent = false): Promise<Item[]> {
+export async function batchGet(
+  db: DynamoDBClient,
+  table: string,
+  keys: Item[],
+  consistent = false,
+  projection: Pick<KeysAndAttributes, 'ProjectionExpression' | 'ExpressionAttributeNames'> = {},
+): Promise<Item[]> {
   const found: Item[] = []
   for (let i = 0; i < keys.length; i += 100) {
     let pending: Item[] | undefined = keys.slice(i, i + 100)
@@ -54,7 +61,7 @@ export async function batchGet(db: DynamoDBClient, table: string, keys: Item[], 
       if (round === MaxRounds) throw new Error(`batchGet ${table}: keys still unprocessed after ${MaxRounds} rounds`)
       if (round > 0) await sleep(20 * 2 ** round)
       const out: BatchGetItemCommandOutput = await db.send(
-        new BatchGetItemCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: consistent } } }),
+        new BatchGetItemCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: consistent, ...projection } } }),
       )
       found.push(...(out.Responses?.[table] ?? []))
       pending = out.UnprocessedKeys?.[table]?.Keys

@@ -1,28 +1,25 @@
 import {
   ConditionalCheckFailedException,
   type DynamoDBClient,
-  GetItemCommand,
   PutItemCommand,
   TransactionCanceledException,
-  type TransactWriteItem,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb'
-import type { Decision, Ledger } from '../../ports'
+import type { Ledger } from '../../ports'
 import { Day, Pk, upTo } from '../keys'
 import { ledgerPut } from './accounts'
 import { anyShard, shardMove } from './balance'
 import { batchCharger } from './charge-batch'
-import { batchGet, fromItem, type Item, queryPage, reasonCodes, toItem, transact, values } from './item'
+import { decisionPut, readDecision, readDecisions, toDecision } from './decision-item'
+import { fromItem, queryPage, reasonCodes, toItem, transact, values } from './item'
 import { usageAdd } from './usage'
 
 /**
- * guards items written here: decision { pk DECISION#<messageId>, messageId, status, decidedAt, expiresAt },
- * refund { pk REFUND#<messageId>, expiresAt }, and the duplicate fingerprint { pk <charge.duplicate.key>, expiresAt }.
+ * guards items written here: refund { pk REFUND#<messageId>, expiresAt }. A message id's decision lives on its
+ * messages-table item (./decision-item.ts); the charge's items are in ./charge-batch.ts.
  */
 type Tables = { accounts: string; messages: string; ledger: string; usage: string; guards: string }
 const Failed = 'ConditionalCheckFailed'
-
-const toDecision = (item: Item) => fromItem<Decision>(item, ['pk', 'expiresAt'])
 
 export function dynamoLedger(
   db: DynamoDBClient,
@@ -31,42 +28,23 @@ export function dynamoLedger(
 ): Ledger {
   const chargeBatch = batchCharger(db, tables, opts)
   const nowSec = () => Math.floor(opts.now().getTime() / 1000)
-  const decision = async (messageId: string) => {
-    const out = await db.send(
-      new GetItemCommand({ TableName: tables.guards, Key: toItem({ pk: Pk.decision(messageId) }), ConsistentRead: true }),
-    )
-    return out.Item && toDecision(out.Item)
-  }
-  const decisionPut = (d: Decision, expiresAt: number): TransactWriteItem => ({
-    Put: {
-      TableName: tables.guards,
-      Item: toItem({ pk: Pk.decision(d.messageId), ...d, expiresAt }),
-      ConditionExpression: 'attribute_not_exists(pk)',
-      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-    },
-  })
-  /** The decision that beat us: from the cancellation reason when DynamoDB returns it, else read. */
-  const winner = async (messageId: string, item?: Item) => (item?.status ? toDecision(item) : await decision(messageId))
+  const decision = (messageId: string) => readDecision(db, tables.messages, messageId)
 
   return {
     decision,
     async decide(d, expiresAt) {
       try {
-        await db.send(new PutItemCommand({ ...decisionPut(d, expiresAt).Put!, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }))
+        await db.send(new PutItemCommand(decisionPut(tables.messages, d, expiresAt)))
         return { result: 'recorded' }
       } catch (err) {
-        // First writer wins: the pipeline's verdict or the node's deadline refusal, whichever came first.
+        // First writer wins: the pipeline's verdict (its record or its refusal) or the node's deadline refusal.
         if (!(err instanceof ConditionalCheckFailedException)) throw err
-        const existing = await winner(d.messageId, err.Item)
+        const existing = err.Item ? toDecision(err.Item) : await decision(d.messageId)
         if (!existing) throw err
         return { result: 'already-decided', decision: existing }
       }
     },
-    async decisions(messageIds) {
-      const keys = [...new Set(messageIds)].map((id) => toItem({ pk: Pk.decision(id) }))
-      const found = await batchGet(db, tables.guards, keys, true)
-      return new Map(found.map((item) => [String(item.messageId?.S), toDecision(item)]))
-    },
+    decisions: (messageIds) => readDecisions(db, tables.messages, messageIds),
     async chargeOnce(charge) {
       return (await chargeBatch([charge]))[0]
     },
@@ -93,7 +71,9 @@ export function dynamoLedger(
                     TableName: tables.messages,
                     Key: toItem({ messageId: refund.messageId }),
                     UpdateExpression: 'SET refunded = :true',
-                    ConditionExpression: 'attribute_exists(messageId)',
+                    // A record, not a decision-only item on the same key (./decision-item.ts).
+                    ConditionExpression: 'attribute_exists(#state)',
+                    ExpressionAttributeNames: { '#state': 'state' },
                     ExpressionAttributeValues: values({ ':true': true }),
                   },
                 },

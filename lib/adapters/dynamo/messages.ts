@@ -4,6 +4,7 @@ import { FinalStates, type MessageRecord, type MessageStateName } from '../../do
 import type { MessageStore } from '../../ports'
 import { Day } from '../keys'
 import { coalescedGet } from './coalesce'
+import { isRecord } from './decision-item'
 import { amendItem, dueAttrs, queryDue } from './due'
 import { batchGet, fromItem, type Item, queryPage, toItem, values } from './item'
 
@@ -17,6 +18,8 @@ import { batchGet, fromItem, type Item, queryPage, toItem, values } from './item
  * byDue index: (dueShard, dueAt), sparse, for the due-time sweep (due.ts).
  * Both indexes hold keys only (lib/resources.ts IndexProjection): a state change then rewrites the item alone,
  * and a reader of an index fetches the items it names by key.
+ * A key may instead hold a decision-only item (a refusal, a deadline's 0x0402: ./decision-item.ts): it has no state,
+ * so no read here returns it and no conditional update here (all name #state) applies to it.
  */
 export const upstreamKey = (upstreamId: string, upstreamMessageId: string) => `${upstreamId}#${upstreamMessageId}`
 
@@ -28,7 +31,10 @@ export const messageItem = (m: MessageRecord, retentionDays: number): Item =>
     expiresAt: epochSec(new Date(m.createdAt)) + retentionDays * Day,
   })
 
-export const toMessage = (item: Item) => fromItem<MessageRecord>(item, ['upstreamKey', 'expiresAt', 'dueShard'])
+// decidedAt: the record is its own decision (./decision-item.ts), a storage matter the domain record does not carry.
+export const toMessage = (item: Item) => fromItem<MessageRecord>(item, ['upstreamKey', 'expiresAt', 'dueShard', 'decidedAt'])
+/** The record on a key, never the decision-only item a refusal or a deadline leaves there (./decision-item.ts). */
+const recordOf = (item: Item | undefined) => (item && isRecord(item) ? toMessage(item) : undefined)
 
 /** SET each patch field (aliased: `state` and friends are reserved words), optionally under a condition. */
 function updateInput(
@@ -86,8 +92,7 @@ export function dynamoMessages(db: DynamoDBClient, table: string): MessageStore 
 
   return {
     async get(messageId) {
-      const item = await read(toItem({ messageId }))
-      return item && toMessage(item)
+      return recordOf(await read(toItem({ messageId })))
     },
     async byUpstreamId(upstreamId, upstreamMessageId) {
       // GSIs are eventually consistent: a receipt racing the dispatcher's setUpstream may miss and is retried by SQS.
@@ -103,8 +108,7 @@ export function dynamoMessages(db: DynamoDBClient, table: string): MessageStore 
       )
       const key = page.items[0]?.messageId?.S
       if (!key) return undefined
-      const item = await readIndexed(toItem({ messageId: key }))
-      return item && toMessage(item)
+      return recordOf(await readIndexed(toItem({ messageId: key })))
     },
     async transition(messageId, from, to, patch = {}) {
       if (from.length === 0) return undefined
@@ -127,7 +131,10 @@ export function dynamoMessages(db: DynamoDBClient, table: string): MessageStore 
         true,
       )
       // The index is eventually consistent: an item read afresh whose dueAt moved later is not due yet.
-      return items.map(toMessage).filter((m) => m.dueAt !== undefined && m.dueAt <= nowIso)
+      return items
+        .filter(isRecord)
+        .map(toMessage)
+        .filter((m) => m.dueAt !== undefined && m.dueAt <= nowIso)
     },
     async amend(messageId, patch, when) {
       const item = await amendItem(db, table, messageId, patch, when)
@@ -156,7 +163,10 @@ export function dynamoMessages(db: DynamoDBClient, table: string): MessageStore 
           )
         ).map((i) => [i.messageId?.S, i]),
       )
-      const items = ids.flatMap((id) => (byId.has(id) ? [toMessage(byId.get(id)!)] : []))
+      const items = ids.flatMap((id) => {
+        const m = recordOf(byId.get(id))
+        return m ? [m] : []
+      })
       return { items, ...(page.cursor ? { cursor: page.cursor } : {}) }
     },
   }

@@ -20,10 +20,10 @@ export function addUsage(state: MemoryState, row: UsageRow) {
 
 /** One message of a batch: everything but the ledger line, which the batch writes once. */
 function chargeOne(state: MemoryState, charge: Charge): ChargeResult {
-  const { guards } = state
+  const { guards, decisions } = state
   const { message, entry, duplicate } = charge
   if (entry.amount !== -message.cost) throw new Error(`charge ${message.messageId}: entry amount must be minus the message cost`)
-  const existing = guards.get(Pk.decision(message.messageId))?.decision
+  const existing = decisions.get(message.messageId)?.decision
   if (existing) return { result: 'already-decided', decision: copy(existing) }
   const dup = duplicate && guards.get(duplicate.key)
   if (dup && dup.expiresAt >= nowSec(state) && (dup.dupUntil ?? dup.expiresAt) >= nowSec(state)) return { result: 'duplicate' }
@@ -32,7 +32,7 @@ function chargeOne(state: MemoryState, charge: Charge): ChargeResult {
   if (state.messages.has(message.messageId)) throw new Error(`charge ${message.messageId}: message exists without a decision`)
 
   const decision: Decision = { messageId: message.messageId, status: 0, decidedAt: entry.at }
-  guards.set(Pk.decision(message.messageId), { expiresAt: charge.decisionExpiresAt, decision })
+  decisions.set(message.messageId, { expiresAt: charge.decisionExpiresAt, decision })
   if (duplicate)
     guards.set(duplicate.key, {
       expiresAt: duplicate.expiresAt,
@@ -51,22 +51,22 @@ function chargeOne(state: MemoryState, charge: Charge): ChargeResult {
  * already taken wins, then the duplicate window, then the balance. Nothing moves unless all pass.
  */
 export function memoryLedger(state: MemoryState): Ledger {
-  const { guards } = state
+  const { guards, decisions } = state
   return {
     async decision(messageId) {
-      const d = guards.get(Pk.decision(messageId))?.decision
+      const d = decisions.get(messageId)?.decision
       return d && copy(d)
     },
     async decide(decision, expiresAt) {
-      const existing = guards.get(Pk.decision(decision.messageId))?.decision
+      const existing = decisions.get(decision.messageId)?.decision
       if (existing) return { result: 'already-decided', decision: copy(existing) }
-      guards.set(Pk.decision(decision.messageId), { expiresAt, decision: copy(decision) })
+      decisions.set(decision.messageId, { expiresAt, decision: copy(decision) })
       return { result: 'recorded' }
     },
     async decisions(messageIds) {
       const found = new Map<string, Decision>()
       for (const id of messageIds) {
-        const d = guards.get(Pk.decision(id))?.decision
+        const d = decisions.get(id)?.decision
         if (d) found.set(id, copy(d))
       }
       return found

@@ -23,7 +23,6 @@ export interface Guard {
   expiresAt: number // epoch seconds
   /** Confirmed: the guarded effect happened (Guards.confirm). */
   done?: boolean
-  decision?: Decision
   /** A DUP# fingerprint's owner and the end of its duplicate window (issue 18: it may outlive the window). */
   owner?: FingerprintOwner
   dupUntil?: number
@@ -35,6 +34,11 @@ export interface MemoryState {
   accounts: Map<string, Account>
   reference: Map<string, Map<string, unknown>> // pk -> sk -> item, as in the reference table
   messages: Map<string, MessageRecord>
+  /**
+   * Each message key's decision, as DynamoDB keeps it on the messages item (lib/adapters/dynamo/decision-item.ts): set
+   * with the record by a charge, alone by a refusal or a deadline; never seen by the MessageStore, as there.
+   */
+  decisions: Map<string, { decision: Decision; expiresAt: number }>
   ledger: Map<string, Map<string, LedgerEntry>> // accountId -> `<at>#<entryId>`
   usage: Map<string, Map<string, UsageRow>> // accountId -> `<day>#<prefix>#<status>`
   guards: Map<string, Guard>
@@ -48,6 +52,7 @@ export const createState = (now: () => Date, retentionDays: number): MemoryState
   accounts: new Map(),
   reference: new Map(),
   messages: new Map(),
+  decisions: new Map(),
   ledger: new Map(),
   usage: new Map(),
   guards: new Map(),

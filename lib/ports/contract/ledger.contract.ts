@@ -153,6 +153,19 @@ export function ledgerContract(name: string, makeStores: MakeStores) {
       expect(await stores.ledger.decision(message.messageId)).toEqual(deadline)
     })
 
+    it('refunds no message on a key that holds only a refusal, and moves no money (issue 12: the decision on the message key)', async () => {
+      const { clock, stores } = await setup()
+      const account = await fundedAccount(stores, clock, { balance: 100 })
+      const messageId = uid('refused')
+      await stores.ledger.decide({ messageId, status: 0x0433, decidedAt: clock.iso() }, clock.sec() + 60)
+      const entry = { accountId: account.accountId, entryId: `refund-${messageId}`, at: clock.iso(1), kind: 'refund' as const, amount: 10 }
+      const usage = { accountId: account.accountId, day: clock.iso().slice(0, 10), prefix: '49', status: 'REFUNDED', refunds: 10 }
+      await expect(stores.ledger.refundOnce({ messageId, entry, usage })).rejects.toThrow()
+      expect((await stores.accounts.get(account.accountId))?.balance).toBe(100)
+      expect(await stores.messages.get(messageId)).toBeUndefined()
+      expect(await stores.ledger.decision(messageId)).toMatchObject({ status: 0x0433 })
+    })
+
     it('returns ledger entries of a time range, oldest first, page by page', async () => {
       const { clock, stores } = await setup()
       const account = await fundedAccount(stores, clock, { balance: 0 })

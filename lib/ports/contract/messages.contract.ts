@@ -17,6 +17,29 @@ export function messagesContract(name: string, makeStores: MakeStores) {
       return { clock, stores, account, charged }
     }
 
+    // Issue 12 (cost): a refusal, a deadline's 0x0402 and an adoption are kept on the message key itself
+    // (lib/adapters/dynamo/decision-item.ts); no reader and no conditional write may take one for a message.
+    it('sees no message on a key that holds only a decision, and leaves that decision as it was', async () => {
+      const { stores, clock, account } = await setup()
+      const decisions = [
+        { messageId: uid('refused'), status: 0x0403, decidedAt: clock.iso() },
+        { messageId: uid('late'), status: 0x0402, decidedAt: clock.iso() },
+        { messageId: uid('adopted'), status: 0, decidedAt: clock.iso(), adoptedId: uid('first') },
+      ]
+      for (const d of decisions) expect(await stores.ledger.decide(d, clock.sec() + 60)).toEqual({ result: 'recorded' })
+      for (const { messageId } of decisions) {
+        expect(await stores.messages.get(messageId)).toBeUndefined()
+        expect(await stores.messages.transition(messageId, ['ACCEPTED', 'ENROUTE'], 'DELIVERED', { doneAt: clock.iso() })).toBeUndefined()
+        expect(await stores.messages.amend(messageId, { text: 'x' }, { states: ['ACCEPTED', 'SCHEDULED'] })).toBeUndefined()
+        await stores.messages.setUpstream(messageId, 'sim', `up-${messageId}`)
+        expect(await stores.messages.byUpstreamId('sim', `up-${messageId}`)).toBeUndefined()
+      }
+      const listed = await stores.messages.listByAccount(account.accountId, clock.iso(-60_000), clock.iso(60_000), 100)
+      const due = await stores.messages.due(clock.iso(60_000), 1000)
+      for (const m of [...listed.items, ...due]) expect(decisions.map((d) => d.messageId)).not.toContain(m.messageId)
+      expect(await stores.ledger.decisions(decisions.map((d) => d.messageId))).toEqual(new Map(decisions.map((d) => [d.messageId, d])))
+    })
+
     it('applies a transition once: a duplicate receipt changes nothing', async () => {
       const { stores, charged, clock } = await setup()
       const m = await charged()
