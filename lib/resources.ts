@@ -72,7 +72,10 @@ export const Tables = {
       { name: 'byDue', partitionKey: s('dueShard'), sortKey: s('dueAt') },
     ],
     accessPatterns: [
-      'submit: Put (in the charge transaction, attribute_not_exists)',
+      'submit: Put (in the charge transaction, attribute_not_exists): the record is also the decision 0 of its id',
+      // Issue 12 (cost): the one decision of a message id lives on its key here, not in guards (dynamo/decision-item.ts).
+      'decision: refusals, the node and HTTP send 0x0402 at the deadline, adoptions put a decision-only item on the key (attribute_not_exists, first writer wins; no state, so no index holds it and no record read returns it; TTL expiresAt)',
+      'submit / node / api: BatchGetItem or GetItem messageId (consistent, projected) -> the decision: a record = 0, else its verdict',
       'node query_sm / cancel_sm: GetItem messageId, conditional UpdateItem on state',
       'dlr: GetItem messageId, or Query byUpstreamId (<upstreamId>#<upstream message id>) when the upstream only knows its own id',
       "api: Query byAccount (accountId, createdAt range) for an account's messages",
@@ -84,7 +87,7 @@ export const Tables = {
     partitionKey: s('pk'),
     ttlAttribute: 'expiresAt',
     accessPatterns: [
-      'decision: pk DECISION#<messageId> -> verdict; written once by the pipeline or by the node on deadline (whoever is first)',
+      // DECISION#<messageId> was the decision guard until issue 12's cost lane; old items only wait for their TTL.
       'duplicate window: pk DUP#<accountId>#<destination>#<sha256(text)>; conditional put, expires with the window',
       'dispatch once: pk DISPATCH#<messageId>#<attempt>; receipt once: pk RECEIPT#<messageId>#<state>',
       'usage once per final state: pk USAGE#<messageId>#<state>; MO once: pk MO#<hash of the upstream event>',

@@ -2,9 +2,10 @@ import type { Ledger } from '../ports/ledger'
 import { addHours, epochSec } from './ids'
 
 /**
- * Records the one verdict of a message id (DECISION#<id>, first writer wins): the pipeline's refusal, or the
- * node's 0x0402 when its deadline passes first. The pipeline checks the same guard before charging, so a
- * message the ESME was told failed is never charged or sent. The record lives as long as the message records.
+ * Records the one verdict of a message id (on its message key, first writer wins: docs/PIPELINE.md "Where a
+ * decision lives"): the pipeline's refusal, or the node's 0x0402 when its deadline passes first. The charge's
+ * record takes the same key, so a message the ESME was told failed is never charged or sent. The decision
+ * lives as long as the message records.
  */
 export const decideOnce = (ledger: Pick<Ledger, 'decide'>, messageId: string, status: number, now: Date, retentionDays: number) =>
   ledger.decide({ messageId, status, decidedAt: now.toISOString() }, epochSec(addHours(now, retentionDays * 24)))
@@ -16,7 +17,7 @@ export const decideOnce = (ledger: Pick<Ledger, 'decide'>, messageId: string, st
 export const isPastDeadline = (job: { async?: boolean; deadline: number }, nowMs: number): boolean => !job.async && nowMs > job.deadline
 
 /**
- * SubmitJob.replyTo of a submit whose sender polls its DECISION# record instead of reading a callback queue (the HTTP
+ * SubmitJob.replyTo of a submit whose sender polls its decision instead of reading a callback queue (the HTTP
  * send API, lib/domain/http-verdict.ts): the pipeline records every verdict there anyway, so it sends none.
  */
 export const PollsDecision = 'decision:poll'

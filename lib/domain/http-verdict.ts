@@ -12,8 +12,8 @@ const FirstPollMs = 20
 const MaxPollMs = 200
 
 /**
- * How an HTTP request gets its verdict (docs/API.md "Sending over HTTP"): it polls the decision record
- * (DECISION#<messageId>) that the submit Lambda writes for every message it decides, accepted (0) or refused.
+ * How an HTTP request gets its verdict (docs/API.md "Sending over HTTP"): it polls the decision on the message
+ * key (the record, or a refusal's decision-only item) that the submit Lambda writes for every message it decides, accepted (0) or refused.
  * A reply queue per API instance would need a queue per Lambda sandbox, created and deleted as sandboxes come
  * and go; the record exists already, costs one consistent GetItem per poll (20 ms, doubling to 200 ms: about 8
  * reads for a verdict in a second), and gives the deadline the node has: at `deadline` the API records 0x0402

@@ -5,7 +5,7 @@
 
 /**
  * submit_multi: one record per destination. The first keeps the node's id (so the node's deadline
- * guard DECISION#<messageId> and query_sm on the id it answered both refer to it); the others get
+ * decision on <messageId> and query_sm on the id it answered both refer to it); the others get
  * `<messageId>#<n>`. Receipts show the client the id it was given (see clientMessageId).
  */
 export const recordId = (messageId: string, index: number): string => (index === 0 ? messageId : `${messageId}#${index}`)

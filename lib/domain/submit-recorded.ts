@@ -10,7 +10,7 @@ import { upstreamsOf } from './pricing'
 import { upstreamsForAccount } from './sandbox'
 
 /**
- * Recorded decisions of the submit path (./submit-account.ts decides): the first writer of a record's DECISION# wins,
+ * Recorded decisions of the submit path (./submit-account.ts decides): the first writer of a record's decision wins,
  * and every later run of the same record (a redelivery, a raced copy, a job past its deadline) repeats what was
  * recorded, with no second charge. Also the batch context both files share.
  */

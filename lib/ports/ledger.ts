@@ -23,7 +23,8 @@ export interface Charge {
     dupUntil?: number
     owner?: FingerprintOwner
   }
-  decisionExpiresAt: number // epoch seconds (TTL of the decision guard)
+  /** Epoch seconds: TTL of the decision where it is kept apart (memory); DynamoDB's record is the decision and keeps its own TTL. */
+  decisionExpiresAt: number
 }
 
 /**
