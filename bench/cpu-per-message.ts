@@ -43,6 +43,10 @@ try {
     `${per(used.ddbRequests)} DynamoDB requests per message (${per(used.ddbWriteUnits).trim()} WRU, ${per(used.ddbReadUnits).trim()} RRU)`,
   )
   for (const [op, v] of Object.entries(used.ddbRequestsByOp).sort(([, a], [, b]) => b - a)) console.log(`${per(v)}   ${op}`)
+  // Where the write units go (issue 12, cost): the per-op WRU and the SQS requests beside the DynamoDB requests.
+  console.log('write units per message by operation and table:')
+  for (const [op, v] of Object.entries(used.ddbWriteByOp).sort(([, a], [, b]) => b - a)) console.log(`${per(v)}   ${op}`)
+  console.log(`${per(used.sqsRequests)} SQS requests per message, ${per(used.lambdaInvocations).trim()} Lambda invocations`)
 } finally {
   for (const e of esmes) e.close()
   await stack.stop()
