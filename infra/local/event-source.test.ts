@@ -166,6 +166,43 @@ describe('local SQS event source', () => {
     expect(peak).toBe(2)
   })
 
+  it('holds one long poll on an idle queue, and every poller again once records come (issue 12: idle cost)', async () => {
+    const q = await tempQueue(sqs, { visibilityTimeoutSec: 5 })
+    const { sqs: counted } = localClients()
+    let polls = 0
+    let outstanding = 0
+    let peakIdle = 0
+    counted.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== 'ReceiveMessageCommand') return next(args)
+        polls++
+        peakIdle = Math.max(peakIdle, ++outstanding)
+        try {
+          return await next(args)
+        } finally {
+          outstanding--
+        }
+      },
+      { step: 'initialize', name: 'countReceives' },
+    )
+    let inFlight = 0
+    let peak = 0
+    let done = 0
+    const handler: SqsHandler = async (e) => {
+      peak = Math.max(peak, ++inFlight)
+      await sleep(300)
+      inFlight--
+      done += e.Records.length
+    }
+    const runner = await startEventSource({ sqs: counted, queueUrl: q.url, handler, batchSize: 1, concurrency: 3, waitSec: 1, log: silent })
+    runners.push(runner)
+    await until(() => polls >= 3) // three 1 s waits on the empty queue, one after the other
+    expect(peakIdle).toBe(1)
+    await queues.sendBatch(q.url, [{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }, { n: 5 }, { n: 6 }])
+    await until(() => done === 6)
+    expect(peak).toBe(3)
+  })
+
   it('stop() lets the in-flight batch finish and acknowledges it', async () => {
     const q = await tempQueue(sqs, { visibilityTimeoutSec: 30 })
     await queues.send(q.url, { n: 1 })

@@ -6,6 +6,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs'
 import { countInvocation } from '../../lib/adapters/aws/meter'
+import { PollerGate } from '../../lib/adapters/sqs/poller-gate'
 import type { Log } from '../../lib/ports/log'
 import { LocalRegion } from './clients'
 
@@ -67,6 +68,8 @@ export async function startEventSource(opts: EventSourceOptions): Promise<EventS
   const eventSourceARN = attrs.Attributes?.QueueArn ?? ''
   let stopping = false
   const wake = new AbortController()
+  // An idle queue holds one long poll, not `concurrency` (issue 12: idle cost); Lambda too scales its pollers down.
+  const gate = new PollerGate()
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
       if (wake.signal.aborted) return resolve()
@@ -98,13 +101,19 @@ export async function startEventSource(opts: EventSourceOptions): Promise<EventS
    * server alike), then, while the batch is not full, more until the batching window is over: short polls,
    * a 10 ms pause between empty ones. The pause only runs inside an open window, never on an idle queue.
    */
-  const collect = async (): Promise<Message[]> => {
+  const collect = async (index: number): Promise<Message[]> => {
     const byId = new Map<string, Message>()
     // The last receive of a message wins: only its newest receipt handle deletes it.
     const add = (got: Message[]) => {
       for (const m of got) byId.set(m.MessageId ?? '', m)
     }
-    while (!stopping && byId.size === 0) add(await receive(batchSize, waitSec))
+    while (!stopping && byId.size === 0) {
+      await gate.turn(index)
+      if (stopping) break
+      const got = await receive(batchSize, waitSec)
+      gate.received(got.length)
+      add(got)
+    }
     const windowMs = opts.batchWindowMs ?? 0
     const windowEnds = Date.now() + windowMs
     while (windowMs > 0 && !stopping && byId.size < batchSize) {
@@ -155,10 +164,10 @@ export async function startEventSource(opts: EventSourceOptions): Promise<EventS
     }
   }
 
-  const poller = async () => {
+  const poller = async (index: number) => {
     while (!stopping) {
       try {
-        const batch = await collect()
+        const batch = await collect(index)
         if (batch.length) await invoke(batch.map(toRecord))
       } catch (err) {
         // The SQS server going away (stop, crash) must not end the loop silently mid-run: log, back off, retry.
@@ -168,10 +177,11 @@ export async function startEventSource(opts: EventSourceOptions): Promise<EventS
     }
   }
 
-  const pollers = Array.from({ length: Math.max(opts.concurrency ?? 1, 1) }, () => poller())
+  const pollers = Array.from({ length: Math.max(opts.concurrency ?? 1, 1) }, (_, i) => poller(i))
   return {
     async stop() {
       stopping = true
+      gate.stop()
       wake.abort()
       await Promise.all(pollers)
     },

@@ -5,6 +5,7 @@ import { MessageState } from '../../lib/smpp/pdu'
 import { Status } from '../../lib/smpp/status'
 import { testAccount } from '../testing/accounts'
 import { bindTrx, CallbackUrl, connectClient, type Harness, startNode, until } from '../testing/harness'
+import { MemoryQueues } from '../testing/memory-queues'
 import type { SmppPdu, SmppSession } from '../testing/smpp-package'
 
 const receipt = (id: string): DeliverPayload => ({
@@ -219,5 +220,27 @@ describe('callback consumer and store and forward', () => {
     await h.queues.send(CallbackUrl, { type: 'verdict', messageId: 'UNKNOWN', status: 0 })
     h.queues.post(CallbackUrl, 'not json')
     await until(() => h.queues.depth(CallbackUrl) === 1, 3000, 'verdict deleted')
+  })
+
+  it('holds one long poll while the queue is idle, and still takes what comes (issue 12: idle cost)', async () => {
+    const queues = new MemoryQueues()
+    let polls = 0
+    let outstanding = 0
+    let peakIdle = 0
+    const receive = queues.receive.bind(queues)
+    queues.receive = async (...args) => {
+      polls++
+      peakIdle = Math.max(peakIdle, ++outstanding)
+      try {
+        return await receive(...args)
+      } finally {
+        outstanding--
+      }
+    }
+    h = await startNode({ accounts: [testAccount('acme', 'pw')], queues, settings: { callbackPollers: 4 } })
+    await until(() => polls >= 3, 3000, 'three empty polls') // 0.2 s waits
+    expect(peakIdle).toBe(1)
+    for (let i = 0; i < 25; i++) await queues.send(CallbackUrl, { type: 'verdict', messageId: `NOBODY${i}`, status: 0 })
+    await until(() => queues.depth(CallbackUrl) === 0, 3000, 'verdicts deleted')
   })
 })

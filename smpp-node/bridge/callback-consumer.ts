@@ -1,3 +1,4 @@
+import { PollerGate } from '../../lib/adapters/sqs/poller-gate'
 import type { CallbackMessage, DeliverMessage } from '../../lib/domain/jobs'
 import { parseCallbackMessage } from '../../lib/domain/parse'
 import type { Log, QueueConsumer, QueueSender, ReceivedMessage } from '../../lib/ports'
@@ -43,6 +44,8 @@ const DeferSec = 2
 export class CallbackConsumer {
   private running = false
   private loops: Promise<void>[] = []
+  // An idle node holds one long poll of its callback queue, not `pollers` (issue 12: idle cost).
+  private gate = new PollerGate()
   private inFlight = 0
   private readonly perSession = new WeakMap<Receiver, number>()
   private readonly sending = new Set<string>()
@@ -52,7 +55,8 @@ export class CallbackConsumer {
   start(): void {
     if (this.running) return
     this.running = true
-    for (let i = 0; i < this.node.pollers; i++) this.loops.push(this.loop())
+    this.gate = new PollerGate()
+    for (let i = 0; i < this.node.pollers; i++) this.loops.push(this.loop(i))
   }
 
   /**
@@ -62,6 +66,7 @@ export class CallbackConsumer {
    */
   async stop(wait = true): Promise<void> {
     this.running = false
+    this.gate.stop()
     if (wait) await Promise.all(this.loops)
     this.loops = []
   }
@@ -70,15 +75,18 @@ export class CallbackConsumer {
     return this.inFlight
   }
 
-  private async loop(): Promise<void> {
+  private async loop(index: number): Promise<void> {
     const { queues, queueUrl: url, waitSec, log, clock } = this.node
     // A delivery holds its message while the ESME answers; keep it invisible that long.
     const visibilitySec = Math.ceil(this.node.responseTimeoutMs / 1000) + 10
     let failures = 0
     while (this.running) {
       let batch: ReceivedMessage[]
+      await this.gate.turn(index)
+      if (!this.running) break
       try {
         batch = await queues.receive(url, 10, waitSec, visibilitySec)
+        this.gate.received(batch.length)
         failures = 0
       } catch (err) {
         failures++

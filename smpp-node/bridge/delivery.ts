@@ -61,8 +61,8 @@ export interface DeliveryDeps {
   nodeId: string
   /** How long a claim holds: the deliver_sm response timeout and a margin, so a crashed node's claim lapses. */
   claimMs: number
-  /** Issue 18: node processes known dead; a claim one of them holds is taken over at once. */
-  deadClaimants?: () => readonly string[]
+  /** Issue 18: node processes known dead (a registry read at most one beat old); a claim one of them holds is taken over at once. */
+  deadClaimants?: () => Promise<readonly string[]>
   /** Issue 18: the removals of one read sent together (./pending-removals.ts); each item's own DeleteItem without it. */
   removals?: { remove(accountId: string, sk: string): Promise<void> }
 }
@@ -104,7 +104,7 @@ export async function claimAndSend(
 async function holds(deps: DeliveryDeps, item: { accountId: string; sk: string; claimedUntil?: number }): Promise<boolean> {
   const now = deps.clock.now()
   if (item.claimedUntil !== undefined && item.claimedUntil - now >= deps.claimMs) return true
-  return deps.pending.claim(item.accountId, item.sk, deps.nodeId, now + deps.claimMs, deps.deadClaimants?.())
+  return deps.pending.claim(item.accountId, item.sk, deps.nodeId, now + deps.claimMs, await deps.deadClaimants?.())
 }
 
 /**

@@ -17,7 +17,7 @@ export async function drainPending(
 ): Promise<number> {
   let sent = 0
   for (let page = 0; page < MaxPages; page++) {
-    const items = await deps.pending.list(accountId, new Date(deps.clock.now()), PageSize, deps.deadClaimants?.())
+    const items = await deps.pending.list(accountId, new Date(deps.clock.now()), PageSize, await deps.deadClaimants?.())
     for (const item of items) {
       if (!session.canReceive) return sent
       const r = await claimAndSend(deps, session, { accountId, sk: item.sk, deliver: item.deliver })

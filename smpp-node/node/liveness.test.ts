@@ -32,7 +32,7 @@ describe('NodeLiveness', () => {
     await second.start()
     const entries = Object.fromEntries((await stores.nodes.list()).map((e) => [e.incarnation, e.diedAtMs !== undefined]))
     expect(entries).toEqual({ 'n1#a': true, 'n1#b': false })
-    expect(second.deadClaimants()).toEqual(['n1#a'])
+    expect(await second.deadClaimants()).toEqual(['n1#a'])
     second.stop()
   })
 
@@ -44,11 +44,11 @@ describe('NodeLiveness', () => {
     other.stop()
     const me = liveness(stores, clock, 'n1#a')
     await me.start()
-    expect(me.deadClaimants()).toEqual([])
+    expect(await me.deadClaimants()).toEqual([])
     await clock.advance(6_000)
-    expect(me.deadClaimants()).toEqual([]) // alive until exactly three beats after its last
+    expect(await me.deadClaimants()).toEqual([]) // alive until exactly three beats after its last
     await clock.advance(2_000)
-    expect(me.deadClaimants()).toEqual(['n2#x'])
+    expect(await me.deadClaimants()).toEqual(['n2#x'])
     await me.retire()
     expect((await stores.nodes.list()).find((e) => e.incarnation === 'n1#a')?.diedAtMs).toBe(clock.now())
   })
@@ -71,9 +71,39 @@ describe('NodeLiveness', () => {
     await me.start()
     stall = true
     await clock.advance(2_000)
-    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r)) // the beat's list, after its slow write
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r)) // the slow write has answered
     expect((await stores.nodes.list()).find((e) => e.incarnation === 'n1#a')!.aliveUntilMs).toBeLessThan(clock.now())
-    expect(me.deadClaimants()).toEqual([])
+    expect(await me.deadClaimants()).toEqual([])
+    me.stop()
+  })
+
+  // Issue 12 (idle cost): the beat is a write only; the registry is read when a claim asks, at most once a beat.
+  it('reads the registry only when asked, at most once a beat, and one read serves callers at the same time', async () => {
+    const clock = new FakeClock()
+    const stores = memoryStores({ now: () => new Date(clock.now()) })
+    const list = stores.nodes.list.bind(stores.nodes)
+    let reads = 0
+    stores.nodes.list = async () => {
+      reads++
+      return list()
+    }
+    const other = liveness(stores, clock, 'n2#x')
+    await other.start()
+    other.stop()
+    reads = 0
+    const me = liveness(stores, clock, 'n1#a')
+    await me.start()
+    expect(reads).toBe(1) // before it listens
+    await clock.advance(20_000) // ten beats, nobody asks
+    expect(reads).toBe(1)
+    expect(await Promise.all([me.deadClaimants(), me.deadClaimants()])).toEqual([['n2#x'], ['n2#x']])
+    expect(reads).toBe(2)
+    await clock.advance(1_999)
+    expect(await me.deadClaimants()).toEqual(['n2#x']) // less than a beat old: no new read
+    expect(reads).toBe(2)
+    await clock.advance(1)
+    await me.deadClaimants()
+    expect(reads).toBe(3)
     me.stop()
   })
 

@@ -22,12 +22,14 @@ export const AnswersFlushMs = 200
 
 /**
  * This node process in the node registry (issue 18): at start it marks its predecessors with the same node id
- * dead (a restart after a crash), then beats every `beatMs`; at the end of a drain it retires. Each beat reads
- * the registry back, so the node knows which processes died: their pending claims are taken over at once
- * rather than after the claim's full timeout, and the submit function adopts re-sends of their messages.
+ * dead (a restart after a crash), then beats every `beatMs`; at the end of a drain it retires. Its claims read
+ * the registry (deadClaimants), so the node knows which processes died: their pending claims are taken over at
+ * once rather than after the claim's full timeout, and the submit function adopts re-sends of their messages.
  */
 export class NodeLiveness {
   private dead: readonly string[] = []
+  private readAtMs = Number.NEGATIVE_INFINITY
+  private reading?: Promise<void>
   private written?: { atMs: number; unsure: number }
   private timer?: TimerHandle
   private flushTimer?: TimerHandle
@@ -35,8 +37,19 @@ export class NodeLiveness {
 
   constructor(private readonly deps: LivenessDeps) {}
 
-  /** Incarnations known dead at the last beat: a claim one of them holds is free. */
-  deadClaimants(): readonly string[] {
+  /**
+   * Incarnations known dead by a read of the registry at most one beat old: a claim one of them holds is free. The
+   * registry is read when a claim or a drain asks, not at every beat (issue 12: an idle node made a Query every
+   * 2 s that nothing used); under load that is still at most one read per beat, and one read serves every caller.
+   */
+  async deadClaimants(): Promise<readonly string[]> {
+    if (this.reading === undefined && this.deps.clock.now() - this.readAtMs >= this.deps.beatMs) {
+      this.reading = this.readRegistry().finally(() => {
+        this.reading = undefined
+      })
+    }
+    // A caller during a read gets its answer, not the list it replaces.
+    if (this.reading !== undefined) await this.reading
     return this.dead
   }
 
@@ -51,6 +64,7 @@ export class NodeLiveness {
     }
     const first = clock.now()
     await this.beat()
+    await this.deadClaimants() // before it listens: the drain of a rebind after a crash takes the dead one's claims
     this.schedule(first)
     this.scheduleFlush()
   }
@@ -114,13 +128,23 @@ export class NodeLiveness {
     try {
       const now = clock.now()
       await nodes.beat({ nodeId, incarnation, callbackQueueUrl, aliveUntilMs: now + MissedBeats * beatMs, beatMs })
-      // Never itself: a beat whose write outlasted three beats reads its own entry lapsed, and its own claims taken
+    } catch (err) {
+      log.error('node beat failed', { err })
+    }
+  }
+
+  /** A failed read keeps the last list, and the next one waits a beat like any other (no retry storm on a stall). */
+  private async readRegistry(): Promise<void> {
+    const { nodes, incarnation, clock, log } = this.deps
+    this.readAtMs = clock.now()
+    try {
+      // Never itself: a beat whose write outlasted three beats leaves its own entry lapsed, and its own claims taken
       // over would let its bind's drain and its callback consumer send one item twice on one session.
       const dead = deadIncarnations(await nodes.list(), clock.now())
       dead.delete(incarnation)
       this.dead = [...dead].slice(0, 90) // an IN list holds 100 values
     } catch (err) {
-      log.error('node beat failed', { err })
+      log.error('node registry read failed', { err })
     }
   }
 }

@@ -89,10 +89,11 @@ export class MemoryQueues implements QueueSender, QueueConsumer {
     }
   }
 
-  async receive(queueUrl: string, max: number, waitSec: number, visibilitySec = 30): Promise<ReceivedMessage[]> {
+  async receive(queueUrl: string, max: number, waitSec: number, visibilitySec = 30, signal?: AbortSignal): Promise<ReceivedMessage[]> {
     const q = this.queue(queueUrl)
     const until = Date.now() + waitSec * 1000
     for (;;) {
+      if (signal?.aborted) return []
       const now = Date.now()
       this.expire(q, now)
       const out: ReceivedMessage[] = []
@@ -110,11 +111,14 @@ export class MemoryQueues implements QueueSender, QueueConsumer {
       }
       if (out.length > 0 || now >= until) return out
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(until - now, 100))
-        q.waiters.push(() => {
+        const done = () => {
           clearTimeout(timer)
+          signal?.removeEventListener('abort', done)
           resolve()
-        })
+        }
+        const timer = setTimeout(done, Math.min(until - now, 100))
+        signal?.addEventListener('abort', done)
+        q.waiters.push(done)
       })
     }
   }
