@@ -6,7 +6,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs'
 import { countInvocation } from '../../lib/adapters/aws/meter'
-import { PollerGate } from '../../lib/adapters/sqs/poller-gate'
+import { PollerGate } from '../../lib/ports/poller-gate'
 import type { Log } from '../../lib/ports/log'
 import { LocalRegion } from './clients'
 

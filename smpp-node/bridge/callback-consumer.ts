@@ -1,4 +1,4 @@
-import { PollerGate } from '../../lib/adapters/sqs/poller-gate'
+import { PollerGate } from '../../lib/ports/poller-gate'
 import type { CallbackMessage, DeliverMessage } from '../../lib/domain/jobs'
 import { parseCallbackMessage } from '../../lib/domain/parse'
 import type { Log, QueueConsumer, QueueSender, ReceivedMessage } from '../../lib/ports'
