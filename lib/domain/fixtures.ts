@@ -8,7 +8,7 @@ import { type QueueName, Queues, type TableName, Tables } from '../resources'
 import { Status } from '../smpp/status'
 import type { Deps } from './deps'
 import { SmppError } from './errors'
-import type { DispatchJob, SubmitJob } from './jobs'
+import type { CallbackMessage, DispatchJob, SubmitJob, VerdictMessage } from './jobs'
 import type { Account, Upstream } from './model'
 
 export const DispatchQueue = 'queue://dispatch'
@@ -35,6 +35,12 @@ export function recordingQueue(): QueueSender & { sent: { queueUrl: string; body
     bodies: <T>(queueUrl: string) => sent.filter((s) => s.queueUrl === queueUrl).map((s) => s.body as T),
   }
 }
+
+/** Every verdict in callback bodies, in order, whether it travelled alone or in a bundle (issue 16), as a VerdictMessage. */
+export const verdictsIn = (bodies: unknown[]): VerdictMessage[] =>
+  (bodies as CallbackMessage[]).flatMap((b) =>
+    b.type === 'verdicts' ? b.verdicts.map((v) => ({ type: 'verdict' as const, ...v })) : b.type === 'verdict' ? [b] : [],
+  )
 
 /** Connectors by upstream id: 'ok' answers `<upstreamId>-<n>`, 'fail' throws; every call is recorded. */
 export function scriptedConnector(
