@@ -171,6 +171,21 @@ export function submitJob(overrides: Partial<SubmitJob> = {}): SubmitJob {
   }
 }
 
+/** Receive and delete until `count` verdicts came, alone or in bundles (issue 16), or `timeoutMs` passed; each a VerdictMessage. */
+export async function drainVerdicts(
+  consumer: QueueConsumer,
+  queueUrl: string,
+  count: number,
+  timeoutMs = 3_000,
+): Promise<VerdictMessage[]> {
+  const got: VerdictMessage[] = []
+  const until = Date.now() + timeoutMs
+  while (got.length < count && Date.now() < until) {
+    got.push(...verdictsIn(await drain(consumer, queueUrl, 1, Math.max(0, until - Date.now()))))
+  }
+  return got
+}
+
 /** Receive and delete until `count` messages came or `timeoutMs` passed (bounded); bodies parsed. */
 export async function drain<T>(consumer: QueueConsumer, queueUrl: string, count: number, timeoutMs = 3_000): Promise<T[]> {
   const got: T[] = []
