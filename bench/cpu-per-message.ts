@@ -11,7 +11,8 @@ import { partOf, TicksPerSec, ticksOf } from './proc-cpu'
  * Where the local stack's CPU goes, per accepted message with its receipt (issue 12): spawns the stack as the
  * bench does (METER_DIR set), puts the one-account load of bench/e2e.ts on it (the demo account, 2 transceivers x
  * `window`, up to `messages` in 20 s), and prints each process's CPU ms per message (utime + stime from /proc;
- * DynamoDB Local's JVM is the `java` line) and the DynamoDB requests per message by operation and table.
+ * DynamoDB Local's JVM is the `java` line), the DynamoDB requests per message by operation and table, and the SQS
+ * requests per message by action.
  * CPU per message, unlike a rate, means something on a shared machine.
  *
  *   npx tsx bench/cpu-per-message.ts [messages=600] [window=20]
@@ -46,7 +47,10 @@ try {
   // Where the write units go (issue 12, cost): the per-op WRU and the SQS requests beside the DynamoDB requests.
   console.log('write units per message by operation and table:')
   for (const [op, v] of Object.entries(used.ddbWriteByOp).sort(([, a], [, b]) => b - a)) console.log(`${per(v)}   ${op}`)
-  console.log(`${per(used.sqsRequests)} SQS requests per message, ${per(used.lambdaInvocations).trim()} Lambda invocations`)
+  console.log(
+    `${per(used.sqsRequests)} SQS requests per message (sqsRequestsPerMessage), ${per(used.lambdaInvocations).trim()} Lambda invocations`,
+  )
+  for (const [action, v] of Object.entries(used.sqsByAction).sort(([, a], [, b]) => b - a)) console.log(`${per(v)}   ${action}`)
 } finally {
   for (const e of esmes) e.close()
   await stack.stop()

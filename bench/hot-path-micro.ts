@@ -6,7 +6,8 @@
  *
  * - text: gsmDecode + JSON.stringify of the text, against decoding with `out += char` (the rope it replaced);
  * - job: JSON.stringify of a SubmitJob, against a hand-written serialiser (tried, not kept);
- * - verdict: parseCallbackMessage (plain-verdict fast path, then zod) against JSON.parse alone, and against zod.
+ * - verdict: parseCallbackMessage (plain-verdict fast path, then zod) against JSON.parse alone, and against zod;
+ * - a verdict in a bundle of 10 (issue 16): parseCallbackMessage of the bundle, per verdict.
  */
 import { CallbackMessageSchema, parseCallbackMessage } from '../lib/domain/parse'
 import { DEFAULT_ALPHABET, gsmDecode } from '../lib/encoding/gsm7'
@@ -88,3 +89,13 @@ const verdicts = Array.from({ length: 1000 }, (_, i) => `{"type":"verdict","mess
 time('verdict: parseCallbackMessage', (i) => (parseCallbackMessage(verdicts[i % 1000]) as { status: number }).status)
 time('verdict: JSON.parse alone', (i) => JSON.parse(verdicts[i % 1000]).status)
 time('verdict: JSON.parse + zod', (i) => (CallbackMessageSchema.parse(JSON.parse(verdicts[i % 1000])) as { status: number }).status)
+
+// Issue 16: the verdicts of one submit batch (10, as the node posts them) in one bundle; per verdict, a tenth of a parse.
+const bundles = Array.from(
+  { length: 100 },
+  (_, b) =>
+    `{"type":"verdicts","verdicts":[${Array.from({ length: 10 }, (_, i) => `{"messageId":"0A1B2C3D4E5F6G7H${b * 10 + i}","status":0}`).join(',')}]}`,
+)
+time('verdict in a bundle of 10: parseCallbackMessage', (i) =>
+  i % 10 === 0 ? (parseCallbackMessage(bundles[(i / 10) % 100]) as { verdicts: unknown[] }).verdicts.length : 0,
+)

@@ -5,9 +5,12 @@ import type { QueueConsumer, QueueSender, ReceivedMessage } from '../lib/ports'
  *
  * - every SubmitJob the node posts is serialised with JSON.stringify, as the SQS adapter does, and the
  *   verdict names the messageId read back from that serialised body (so the job must really be encoded);
- * - the verdict `{"type":"verdict","messageId":...,"status":0}` goes to the job's callback queue, where the
- *   node's callback consumer receives it (up to 10 per receive, long-polling), JSON.parses it, answers the
- *   waiting submit_sm and deletes it, as it does against SQS.
+ * - it answers the way the submit function does (lib/domain/submit.ts, verdict-bundle.ts, issue 16): the jobs
+ *   of one sendBatch (the node's SendMessageBatch of up to 10, which the submit Lambda receives as one batch of
+ *   the submit queue) get ONE bundle `{"type":"verdicts","verdicts":[{"messageId":...,"status":0},...]}` on
+ *   the node's callback queue (they all name it), and a lone job its single verdict
+ *   `{"type":"verdict","messageId":...,"status":0}`; the node's callback consumer receives them (up to 10 per
+ *   receive, long-polling), JSON.parses each, answers the waiting submit_sm and deletes it, as against SQS.
  *
  * What it leaves out is the work that is not the node's: the pipeline's parse of the job (a Lambda does it,
  * elsewhere) and SQS's visibility bookkeeping (the bench never fails a delivery). smpp-node/testing's
@@ -18,7 +21,7 @@ export class InstantQueues implements QueueSender, QueueConsumer {
   private head = 0
   private waiters: Array<() => void> = []
   private seq = 0
-  /** Jobs posted to the submit queue and verdicts received: a check that the bench did what it says. */
+  /** Jobs posted to the submit queue and callback messages deleted: a check that the bench did what it says. */
   jobs = 0
   deleted = 0
 
@@ -28,14 +31,23 @@ export class InstantQueues implements QueueSender, QueueConsumer {
   ) {}
 
   async send(queueUrl: string, body: unknown): Promise<void> {
-    this.post(queueUrl, JSON.stringify(body))
+    const id = this.post(queueUrl, JSON.stringify(body))
+    if (id !== undefined) this.callback(`{"type":"verdict","messageId":"${id}","status":0}`)
   }
 
   async sendBatch(queueUrl: string, bodies: unknown[]): Promise<void> {
-    for (const b of bodies) this.post(queueUrl, JSON.stringify(b))
+    const ids: string[] = []
+    for (const b of bodies) {
+      const id = this.post(queueUrl, JSON.stringify(b))
+      if (id !== undefined) ids.push(id)
+    }
+    if (ids.length === 1) this.callback(`{"type":"verdict","messageId":"${ids[0]}","status":0}`)
+    else if (ids.length > 1)
+      this.callback(`{"type":"verdicts","verdicts":[${ids.map((id) => `{"messageId":"${id}","status":0}`).join(',')}]}`)
   }
 
-  private post(queueUrl: string, body: string): void {
+  /** Checks one serialised job; its messageId when a verdict is due (a sync account's job). */
+  private post(queueUrl: string, body: string): string | undefined {
     if (queueUrl !== this.submitUrl) throw new Error(`the bench has no queue ${queueUrl}`)
     this.jobs++
     const messageId = fieldOf(body, MessageIdKey)
@@ -44,14 +56,12 @@ export class InstantQueues implements QueueSender, QueueConsumer {
     // that scanned the whole ~700-character body of every (sync) job on the node's thread, a cost of the bench alone.
     const at = body.indexOf('"async":')
     if (at < 0) throw new Error(`not a SubmitJob for this node: ${body}`)
-    if (body.startsWith('true', at + 8)) return
+    return body.startsWith('true', at + 8) ? undefined : messageId
+  }
+
+  private callback(body: string): void {
     const m = ++this.seq
-    this.ready.push({
-      messageId: `m${m}`,
-      receiptHandle: `h${m}`,
-      body: `{"type":"verdict","messageId":"${messageId}","status":0}`,
-      receiveCount: 1,
-    })
+    this.ready.push({ messageId: `m${m}`, receiptHandle: `h${m}`, body, receiveCount: 1 })
     if (this.waiters.length > 0) for (const wake of this.waiters.splice(0)) wake()
   }
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { dynamoStores } from '../../lib/adapters/dynamo'
 import { ensureCallbackQueue, sqsQueues } from '../../lib/adapters/sqs'
-import { account, drain, seed, sqsEvent, submitJob } from '../../lib/domain/fixtures'
+import { account, drain, drainVerdicts, seed, sqsEvent, submitJob } from '../../lib/domain/fixtures'
 import type { DispatchJob, SubmitJob } from '../../lib/domain/jobs'
 import type { Verdict } from '../../lib/domain/verdict'
 import type { Stores } from '../../lib/ports'
@@ -19,7 +19,7 @@ let handler: (e: SqsEvent) => Promise<{ batchItemFailures: { itemIdentifier: str
 const live = (job: Partial<SubmitJob> = {}) =>
   submitJob({ replyTo, receivedAt: new Date().toISOString(), deadline: Date.now() + 60_000, ...job })
 const balance = async (id = 'acme') => (await stores.accounts.get(id))!.balance
-const verdicts = (n: number) => drain<Verdict>(queues, replyTo, n)
+const verdicts = (n: number): Promise<Verdict[]> => drainVerdicts(queues, replyTo, n)
 
 beforeAll(async () => {
   svc = await localServices()

@@ -8,7 +8,7 @@ import { type QueueName, Queues, type TableName, Tables } from '../resources'
 import { Status } from '../smpp/status'
 import type { Deps } from './deps'
 import { SmppError } from './errors'
-import type { DispatchJob, SubmitJob } from './jobs'
+import type { CallbackMessage, DispatchJob, SubmitJob, VerdictMessage } from './jobs'
 import type { Account, Upstream } from './model'
 
 export const DispatchQueue = 'queue://dispatch'
@@ -35,6 +35,12 @@ export function recordingQueue(): QueueSender & { sent: { queueUrl: string; body
     bodies: <T>(queueUrl: string) => sent.filter((s) => s.queueUrl === queueUrl).map((s) => s.body as T),
   }
 }
+
+/** Every verdict in callback bodies, in order, whether it travelled alone or in a bundle (issue 16), as a VerdictMessage. */
+export const verdictsIn = (bodies: unknown[]): VerdictMessage[] =>
+  (bodies as CallbackMessage[]).flatMap((b) =>
+    b.type === 'verdicts' ? b.verdicts.map((v) => ({ type: 'verdict' as const, ...v })) : b.type === 'verdict' ? [b] : [],
+  )
 
 /** Connectors by upstream id: 'ok' answers `<upstreamId>-<n>`, 'fail' throws; every call is recorded. */
 export function scriptedConnector(
@@ -163,6 +169,21 @@ export function submitJob(overrides: Partial<SubmitJob> = {}): SubmitJob {
     parts: 1,
     ...overrides,
   }
+}
+
+/** Receive and delete until `count` verdicts came, alone or in bundles (issue 16), or `timeoutMs` passed; each a VerdictMessage. */
+export async function drainVerdicts(
+  consumer: QueueConsumer,
+  queueUrl: string,
+  count: number,
+  timeoutMs = 3_000,
+): Promise<VerdictMessage[]> {
+  const got: VerdictMessage[] = []
+  const until = Date.now() + timeoutMs
+  while (got.length < count && Date.now() < until) {
+    got.push(...verdictsIn(await drain(consumer, queueUrl, 1, Math.max(0, until - Date.now()))))
+  }
+  return got
 }
 
 /** Receive and delete until `count` messages came or `timeoutMs` passed (bounded); bodies parsed. */

@@ -15,6 +15,8 @@ export type UpstreamEvent = z.infer<typeof UpstreamEventSchema>
 /** A node's callback queue. */
 export type CallbackMessage = z.infer<typeof CallbackMessageSchema>
 export type VerdictMessage = Extract<CallbackMessage, { type: 'verdict' }>
+/** Issue 16: the verdicts of one submit invocation for one node, in one callback message. */
+export type VerdictBundle = Extract<CallbackMessage, { type: 'verdicts' }>
 export type DeliverMessage = Extract<CallbackMessage, { type: 'deliver' }>
 
 /**

@@ -49,3 +49,18 @@ it('reads the callback queue: a verdict, a delivery; refuses a delivery without 
   expect(() => parseCallbackMessage(JSON.stringify({ ...deliver, deliver: undefined }))).toThrow()
   expect(() => parseCallbackMessage(JSON.stringify({ type: 'verdict', messageId: 'm1' }))).toThrow()
 })
+
+it('reads a bundle of verdicts (issue 16), with submit_multi refusals and adoptions, and refuses a malformed one', () => {
+  const bundle = {
+    type: 'verdicts',
+    verdicts: [
+      { messageId: 'm1', status: 0 },
+      { messageId: 'm2', status: 0, unsuccess: [{ addr: '1212', ton: 1, npi: 1, status: 0x43c }] },
+      { messageId: 'm3', status: 0, adoptedId: 'm0' },
+    ],
+  }
+  expect(parseCallbackMessage(JSON.stringify(bundle))).toEqual(bundle)
+  expect(() => parseCallbackMessage('{"type":"verdicts","verdicts":[]}')).toThrow()
+  expect(() => parseCallbackMessage('{"type":"verdicts","verdicts":[{"messageId":"m1","status":"0"}]}')).toThrow()
+  expect(() => parseCallbackMessage('{"type":"verdicts"}')).toThrow()
+})

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { plainVerdict } from './plain-verdict'
+import { plainBundle, plainVerdict } from './plain-verdict'
 
 /**
  * The messages that travel on the queues, as JSON, declared once: the schemas below check every body at
@@ -112,16 +112,24 @@ export const DeliverPayloadSchema = z.object({
   networkErrorCode: z.string().optional(), // hex of the 3 octets
 })
 
-/** A node's callback queue: the pipeline's verdict on a submit, or a delivery to send to a receiver session. */
+/** The pipeline's verdict on one submit: alone (type 'verdict'), or one entry of a bundle (no type). */
+const verdictFields = {
+  messageId: z.string().min(1),
+  status: int, // 0 or the command_status to answer with
+  adoptedId: z.string().optional(), // issue 18: a re-send adopted as this earlier message id, answered with it
+  /** submit_multi: destinations refused while others were accepted (submit_multi_resp unsuccess_sme). */
+  unsuccess: z.array(z.object({ addr: z.string(), ton: int, npi: int, status: int })).optional(),
+}
+export const BundledVerdictSchema = z.object(verdictFields)
+
+/**
+ * A node's callback queue: the pipeline's verdict on a submit, a bundle of the verdicts one submit invocation
+ * has for this node (issue 16: one message, one parse and one delete entry for many submits), or a delivery
+ * to send to a receiver session. A single verdict is still read: a node may be upgraded before the functions.
+ */
 export const CallbackMessageSchema = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('verdict'),
-    messageId: z.string().min(1),
-    status: int, // 0 or the command_status to answer with
-    adoptedId: z.string().optional(), // issue 18: a re-send adopted as this earlier message id, answered with it
-    /** submit_multi: destinations refused while others were accepted (submit_multi_resp unsuccess_sme). */
-    unsuccess: z.array(z.object({ addr: z.string(), ton: int, npi: int, status: int })).optional(),
-  }),
+  z.object({ type: z.literal('verdict'), ...verdictFields }),
+  z.object({ type: z.literal('verdicts'), verdicts: z.array(BundledVerdictSchema).min(1) }),
   z.object({
     type: z.literal('deliver'),
     accountId: z.string().min(1),
@@ -138,5 +146,5 @@ export const parseDispatchJob = (body: string) => DispatchJobSchema.parse(JSON.p
 export const parseUpstreamEvent = (body: string) => UpstreamEventSchema.parse(JSON.parse(body))
 export const parseCallbackMessage = (body: string) => {
   const v: unknown = JSON.parse(body)
-  return plainVerdict(v) ?? CallbackMessageSchema.parse(v) // the usual verdict without zod's cost per submit
+  return plainVerdict(v) ?? plainBundle(v) ?? CallbackMessageSchema.parse(v) // the usual verdicts without zod's cost per submit
 }

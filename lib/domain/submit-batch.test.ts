@@ -2,16 +2,15 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { memoryStores } from '../adapters/memory'
 import type { Stores } from '../ports'
 import { Status } from '../smpp/status'
-import { account, DispatchQueue, ReplyTo, seed, submitJob, T0, type TestDeps, testDeps } from './fixtures'
-import type { DispatchJob, SubmitJob } from './jobs'
+import { account, DispatchQueue, ReplyTo, seed, submitJob, T0, type TestDeps, testDeps, verdictsIn } from './fixtures'
+import type { DispatchJob, SubmitJob, VerdictBundle } from './jobs'
 import { submitBatch, submitMessage } from './submit'
-import type { Verdict } from './verdict'
 
 // Issue 12: a batch is decided per account and charged together; each job still gets its own verdict.
 let stores: Stores
 let deps: TestDeps
 let batchSends: string[]
-const verdicts = () => deps.queue.bodies<Verdict>(ReplyTo)
+const verdicts = () => verdictsIn(deps.queue.bodies(ReplyTo))
 const statusOf = (job: SubmitJob) => verdicts().filter((v) => v.messageId === job.messageId)
 const balance = async (id: string) => (await stores.accounts.get(id))!.balance
 const charges = async (id: string) =>
@@ -60,7 +59,9 @@ describe('submitBatch', () => {
     const got = outcomes.map((o) => ('verdict' in o ? o.verdict?.status : 'error'))
     expect(got).toEqual([0, Status.Duplicate, Status.Blacklisted, 0, 0, Status.InsufficientFunds, 0, 0])
     expect(outcomes[6]).toMatchObject({ verdict: { unsuccess: [{ addr: '1212', status: Status.NoTariff }] } })
-    // One verdict per distinct job, all in one sendBatch; then one sendBatch of dispatch jobs.
+    // One verdict per distinct job, all in one callback message (issue 16: a bundle); then one sendBatch of dispatch jobs.
+    const bodies = deps.queue.bodies<VerdictBundle>(ReplyTo)
+    expect(bodies.map((b) => [b.type, b.verdicts.length])).toEqual([['verdicts', 7]])
     expect(verdicts()).toHaveLength(7)
     expect(statusOf(accepted)).toEqual([{ type: 'verdict', messageId: accepted.messageId, status: 0 }])
     expect(batchSends).toEqual([ReplyTo, DispatchQueue])
@@ -76,6 +77,23 @@ describe('submitBatch', () => {
     expect(await balance('poor')).toBe(0)
     expect(await charges('acme')).toEqual([[redelivered.messageId], [accepted.messageId, jobs[6].messageId]])
     expect(await charges('poor')).toEqual([[jobs[4].messageId]])
+  })
+
+  it('issue 16: one bundle per reply queue, and a queue with one verdict gets it alone, as nodes before bundles read it', async () => {
+    const other = 'queue://callback-node-2'
+    const jobs = [to('447700900001', { text: 'a' }), to('447700900002', { replyTo: other }), to('447700900003', { text: 'c' })]
+    await submitBatch(deps, jobs)
+    expect(deps.queue.bodies(ReplyTo)).toEqual([
+      {
+        type: 'verdicts',
+        verdicts: [
+          { messageId: jobs[0].messageId, status: 0 },
+          { messageId: jobs[2].messageId, status: 0 },
+        ],
+      },
+    ])
+    expect(deps.queue.bodies(other)).toEqual([{ type: 'verdict', messageId: jobs[1].messageId, status: 0 }])
+    expect(batchSends.filter((u) => u !== DispatchQueue).sort()).toEqual([ReplyTo, other].sort())
   })
 
   it('a failure in one account group fails only its records; the others are answered and charged', async () => {

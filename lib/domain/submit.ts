@@ -10,6 +10,7 @@ import { receiptDeliver } from './receipts'
 import { guarded } from './settle'
 import { decideAccount, type Slot } from './submit-account'
 import { type UnsuccessSme, type Verdict, verdictOf } from './verdict'
+import { bundleVerdicts } from './verdict-bundle'
 
 export { AccountUnavailable } from './submit-account'
 
@@ -18,7 +19,7 @@ export type SubmitOutcome = { verdict?: Verdict } | { error: unknown }
 
 /**
  * Decides a batch of submit jobs (docs/PIPELINE.md "Charging a batch"): each account's jobs together
- * (decideAccount), then the verdicts, one sendBatch per reply queue, as soon as all are decided; then
+ * (decideAccount), then the verdicts, bundled, one sendBatch per reply queue, as soon as all are decided; then
  * the dispatch jobs; then the async refusals' REJECTD receipts. A refusal is a verdict; anything else
  * fails only the records it touched: one account's group, one reply queue, and SQS redelivers them,
  * where the recorded decisions repeat the same verdicts without a second charge.
@@ -69,9 +70,10 @@ export async function submitBatch(deps: Deps, jobs: SubmitJob[]): Promise<Submit
     if (jobs[n].async || jobs[n].replyTo === PollsDecision || !('verdict' in o) || !o.verdict) continue
     byReply.set(jobs[n].replyTo, [...(byReply.get(jobs[n].replyTo) ?? []), o.verdict])
   }
+  // Issue 16: a reply queue's verdicts travel bundled, one callback message for the lot (verdict-bundle.ts).
   await Promise.all(
     [...byReply].map(([url, verdicts]) =>
-      deps.queues.sendBatch(url, verdicts).catch((err) =>
+      deps.queues.sendBatch(url, bundleVerdicts(verdicts)).catch((err) =>
         // Issue 18, item 4: the node drained and deleted its queue. Nobody can answer these; they stay unanswered
         // (adoptable by the client's re-send) and go on to the carrier, rather than failing into the DLQ unsent.
         err instanceof QueueGone

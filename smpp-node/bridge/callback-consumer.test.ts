@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { DeliverMessage } from '../../lib/domain/jobs'
+import type { DeliverMessage, SubmitJob } from '../../lib/domain/jobs'
 import type { DeliverPayload } from '../../lib/domain/model'
 import { MessageState } from '../../lib/smpp/pdu'
 import { Status } from '../../lib/smpp/status'
 import { testAccount } from '../testing/accounts'
-import { bindTrx, CallbackUrl, connectClient, type Harness, startNode, until } from '../testing/harness'
+import { bindTrx, CallbackUrl, call, connectClient, type Harness, startNode, until } from '../testing/harness'
 import { MemoryQueues } from '../testing/memory-queues'
 import type { SmppPdu, SmppSession } from '../testing/smpp-package'
 
@@ -242,5 +242,73 @@ describe('callback consumer and store and forward', () => {
     expect(peakIdle).toBe(1)
     for (let i = 0; i < 25; i++) await queues.send(CallbackUrl, { type: 'verdict', messageId: `NOBODY${i}`, status: 0 })
     await until(() => queues.depth(CallbackUrl) === 0, 3000, 'verdicts deleted')
+  })
+})
+
+// Issue 16: the submit function sends one invocation's verdicts for this node as one message.
+describe('verdict bundles', () => {
+  let h: Harness
+  const sessions: SmppSession[] = []
+  afterEach(async () => {
+    for (const s of sessions.splice(0)) s.destroy()
+    await h?.close()
+  })
+
+  /** Two sessions of two accounts, each with submits waiting (the pipeline stand-in holds every job). */
+  async function waiting(perSession: number) {
+    const held: SubmitJob[] = []
+    h = await startNode({ accounts: [testAccount('acme', 'pw'), testAccount('beta', 'pw')], verdictOf: (job) => void held.push(job) })
+    const resps: Promise<SmppPdu>[][] = []
+    for (const account of ['acme', 'beta']) {
+      const s = await connectClient(h.port)
+      sessions.push(s)
+      expect((await bindTrx(s, account, 'pw')).command_status).toBe(Status.Ok)
+      resps.push(Array.from({ length: perSession }, (_, i) => call(s, 'submit_sm', { destination_addr: `4915${i}`, short_message: 'b' })))
+    }
+    await until(() => held.length === 2 * perSession, 3000, 'jobs posted')
+    return { held, resps }
+  }
+
+  it('answers every submit_sm of one bundle, on each session, with its own status, then deletes the bundle', async () => {
+    const { held, resps } = await waiting(2)
+    // Per job: the second submit of each session is refused; acme's first is a re-send adopted as an earlier id.
+    const entry = (j: SubmitJob) =>
+      j.destinations[0].addr === '49151'
+        ? { messageId: j.messageId, status: Status.Blacklisted }
+        : j.accountId === 'acme'
+          ? { messageId: j.messageId, status: 0, adoptedId: 'EARLIER01' }
+          : { messageId: j.messageId, status: 0 }
+    await h.queues.send(CallbackUrl, { type: 'verdicts', verdicts: [...held.map(entry), { messageId: 'NOBODY-WAITS', status: 0 }] })
+    const [acme, beta] = await Promise.all(resps.map((r) => Promise.all(r)))
+    expect(acme.map((p) => [p.command_status, p.message_id])).toEqual([
+      [Status.Ok, 'EARLIER01'],
+      [Status.Blacklisted, undefined],
+    ])
+    expect(beta.map((p) => p.command_status)).toEqual([Status.Ok, Status.Blacklisted])
+    expect(beta[0].message_id).toBe(held.find((j) => j.accountId === 'beta' && j.destinations[0].addr === '49150')!.messageId)
+    expect(h.node.verdicts.size).toBe(0)
+    await until(() => h.queues.depth(CallbackUrl) === 0, 3000, 'bundle deleted')
+  })
+
+  it('still answers a single verdict, as a node upgraded before the functions gets it', async () => {
+    const { held, resps } = await waiting(1)
+    for (const job of held) await h.queues.send(CallbackUrl, { type: 'verdict', messageId: job.messageId, status: Status.Duplicate })
+    for (const [r] of resps) expect((await r).command_status).toBe(Status.Duplicate)
+    await until(() => h.queues.depth(CallbackUrl) === 0, 3000, 'verdicts deleted')
+  })
+
+  it.each([
+    ['an empty bundle', { type: 'verdicts', verdicts: [] }],
+    ['an entry without status', { type: 'verdicts', verdicts: [{ messageId: 'm1' }, { messageId: 'm2', status: 0 }] }],
+    ['entries that are not a list', { type: 'verdicts', verdicts: { messageId: 'm1', status: 0 } }],
+  ])('leaves %s on the queue for the DLQ, answering none of it', async (_, body) => {
+    const { held, resps } = await waiting(1)
+    // The malformed entry names a waiting submit: it must not be answered from a bundle the schema refuses.
+    const named = JSON.stringify(body).replaceAll('"m2"', JSON.stringify(held[0].messageId))
+    h.queues.post(CallbackUrl, named)
+    await h.queues.send(CallbackUrl, { type: 'verdict', messageId: held[1].messageId, status: 0 })
+    expect((await resps[1][0]).command_status).toBe(Status.Ok) // the next message was read and answered
+    await until(() => h.queues.depth(CallbackUrl) === 1, 3000, 'good verdict deleted')
+    expect(h.node.verdicts.size).toBe(1)
   })
 })

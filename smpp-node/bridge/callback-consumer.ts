@@ -36,7 +36,7 @@ export const SessionDeliverWindow = 10
 const DeferSec = 2
 
 /**
- * Long-polls the node's callback queue: verdicts answer the waiting submit_sm, deliveries go out as
+ * Long-polls the node's callback queue: verdicts (alone or bundled) answer the waiting submit_sm, deliveries go out as
  * deliver_sm. A verdict is deleted once answered; a delivery only after its deliver_sm_resp with status 0
  * and the pending item's removal (at-least-once towards the ESME). A body that cannot be read is left on
  * the queue, so it ends in the DLQ with its alarm rather than in a log line only.
@@ -115,6 +115,12 @@ export class CallbackConsumer {
     }
     if (msg.type === 'verdict') {
       verdicts.settle(msg.messageId, msg.status, msg.unsuccess, msg.adoptedId) // submit_multi: the refused destinations (4.5.2)
+      return true
+    }
+    if (msg.type === 'verdicts') {
+      // Issue 16: one submit invocation's verdicts for this node; settling is synchronous, so once the loop is
+      // through every submit_sm of the bundle is answered (or was already), and the message can go.
+      for (const v of msg.verdicts) verdicts.settle(v.messageId, v.status, v.unsuccess, v.adoptedId)
       return true
     }
     const conn = this.node.pickReceiver(msg.accountId)
