@@ -6,8 +6,8 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs'
 import { countInvocation } from '../../lib/adapters/aws/meter'
-import { PollerGate } from '../../lib/ports/poller-gate'
 import type { Log } from '../../lib/ports/log'
+import { PollerGate } from '../../lib/ports/poller-gate'
 import { LocalRegion } from './clients'
 
 /** The SQS event AWS Lambda hands a function (the fields AWS sets; handlers declare the subset they read). */

@@ -1,7 +1,7 @@
-import { PollerGate } from '../../lib/ports/poller-gate'
 import type { CallbackMessage, DeliverMessage } from '../../lib/domain/jobs'
 import { parseCallbackMessage } from '../../lib/domain/parse'
 import type { Log, QueueConsumer, QueueSender, ReceivedMessage } from '../../lib/ports'
+import { PollerGate } from '../../lib/ports/poller-gate'
 import { type Clock, sleep } from '../session/clock'
 import { claimAndSend, type DeliveryDeps, type Receiver } from './delivery'
 import type { VerdictBook } from './verdicts'
