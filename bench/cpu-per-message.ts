@@ -15,6 +15,9 @@ import { partOf, TicksPerSec, ticksOf } from './proc-cpu'
  * CPU per message, unlike a rate, means something on a shared machine.
  *
  *   npx tsx bench/cpu-per-message.ts [messages=600] [window=20]
+ *
+ * By profile: LOCAL_CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" reaches every Node process of the stack
+ * (each writes its profile when it exits), and `npx tsx bench/top-profile.ts <file> 40 <load window>` reads one.
  */
 const [messages = 600, window = 20] = process.argv.slice(2).map(Number)
 const To = '447700900123'
@@ -29,7 +32,10 @@ try {
   await new Promise((r) => setTimeout(r, 1_500))
   const before = readCounts(meterDir)
   const t0 = new Map(pids().map((p) => [p, ticksOf(p)]))
+  const loadFrom = process.hrtime.bigint() / 1000n
   const fig = await load(esmes, To, window, messages, 20_000)
+  // The load's window on the clock of V8's profiles, for bench/top-profile.ts (LOCAL_CHILD_NODE_ARGS=--cpu-prof).
+  console.log(`load window (monotonic µs) ${loadFrom}-${process.hrtime.bigint() / 1000n}`)
   await new Promise((r) => setTimeout(r, 1_500)) // the meter files' last flush
   const used = spent(readCounts(meterDir), before)
   const n = Math.max(1, fig.accepted)
@@ -43,6 +49,9 @@ try {
     `${per(used.ddbRequests)} DynamoDB requests per message (${per(used.ddbWriteUnits).trim()} WRU, ${per(used.ddbReadUnits).trim()} RRU)`,
   )
   for (const [op, v] of Object.entries(used.ddbRequestsByOp).sort(([, a], [, b]) => b - a)) console.log(`${per(v)}   ${op}`)
+  // Each SQS request costs its client (the SDK) and the local SQS server CPU: the other half of the per-request bill.
+  console.log(`${per(used.sqsRequests)} SQS requests per message`)
+  for (const [op, v] of Object.entries(used.sqsByAction).sort(([, a], [, b]) => b - a)) console.log(`${per(v)}   ${op}`)
 } finally {
   for (const e of esmes) e.close()
   await stack.stop()
