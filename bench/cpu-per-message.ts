@@ -16,6 +16,9 @@ import { partOf, TicksPerSec, ticksOf } from './proc-cpu'
  * CPU per message, unlike a rate, means something on a shared machine.
  *
  *   npx tsx bench/cpu-per-message.ts [messages=600] [window=20]
+ *
+ * By profile: LOCAL_CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" reaches every Node process of the stack
+ * (each writes its profile when it exits), and `npx tsx bench/top-profile.ts <file> 40 <load window>` reads one.
  */
 const [messages = 600, window = 20] = process.argv.slice(2).map(Number)
 const To = '447700900123'
@@ -30,7 +33,10 @@ try {
   await new Promise((r) => setTimeout(r, 1_500))
   const before = readCounts(meterDir)
   const t0 = new Map(pids().map((p) => [p, ticksOf(p)]))
+  const loadFrom = process.hrtime.bigint() / 1000n
   const fig = await load(esmes, To, window, messages, 20_000)
+  // The load's window on the clock of V8's profiles, for bench/top-profile.ts (LOCAL_CHILD_NODE_ARGS=--cpu-prof).
+  console.log(`load window (monotonic µs) ${loadFrom}-${process.hrtime.bigint() / 1000n}`)
   await new Promise((r) => setTimeout(r, 1_500)) // the meter files' last flush
   const used = spent(readCounts(meterDir), before)
   const n = Math.max(1, fig.accepted)

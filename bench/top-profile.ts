@@ -2,7 +2,11 @@
  * Prints the self time of the heaviest functions of a V8 .cpuprofile (from `node --cpu-prof`), grouped by
  * function and file, so a profile can be read without a browser.
  *
- *   tsx bench/top-profile.ts /tmp/prof/CPU.<...>.cpuprofile [rows]
+ *   tsx bench/top-profile.ts /tmp/prof/CPU.<...>.cpuprofile [rows] [fromUs-toUs]
+ *
+ * The optional window keeps only the samples taken between two CLOCK_MONOTONIC instants in µs (the clock of V8's
+ * profile timestamps and of process.hrtime, shared by every process of the machine): bench/cpu-per-message.ts
+ * prints its load's window, so start-up (module loading, tsx) and shutdown stay out of the figures.
  */
 import { readFileSync } from 'node:fs'
 
@@ -15,16 +19,21 @@ interface Profile {
   nodes: ProfileNode[]
   samples: number[]
   timeDeltas: number[]
+  startTime: number
 }
 
-const [file, rowsArg] = process.argv.slice(2)
+const [file, rowsArg, windowArg] = process.argv.slice(2)
 if (!file) throw new Error('usage: tsx bench/top-profile.ts <file.cpuprofile> [rows]')
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile
 const byId = new Map(profile.nodes.map((n) => [n.id, n]))
 const self = new Map<string, number>()
 let total = 0
+const [from, to] = windowArg ? windowArg.split('-').map(Number) : [-Infinity, Infinity]
+let at = profile.startTime
 profile.samples.forEach((id, i) => {
   const dt = profile.timeDeltas[i] ?? 0
+  at += dt
+  if (at < from || at > to) return
   const n = byId.get(id)
   if (n === undefined) return
   const { functionName, url, lineNumber, columnNumber } = n.callFrame

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { SQSClient } from '@aws-sdk/client-sqs'
+import { sdkClientOptions } from '../lib/adapters/aws/client-options'
 import { meterFromEnv } from '../lib/adapters/aws/meter'
 import { extensionSecrets } from '../lib/adapters/aws/secrets'
 import { dynamoStores } from '../lib/adapters/dynamo'
@@ -40,8 +41,8 @@ export interface WiringOptions {
  * the local stack; only cfg.endpoints differ (unset on AWS).
  */
 export function buildDeps(cfg: Deps['cfg'], opts: WiringOptions = {}): Deps {
-  const db = new DynamoDBClient({ region: cfg.region, endpoint: cfg.endpoints.dynamo })
-  const sqs = new SQSClient({ region: cfg.region, endpoint: cfg.endpoints.sqs })
+  const db = new DynamoDBClient({ ...sdkClientOptions, region: cfg.region, endpoint: cfg.endpoints.dynamo })
+  const sqs = new SQSClient({ ...sdkClientOptions, region: cfg.region, endpoint: cfg.endpoints.sqs })
   // Only the bench sets METER_DIR: DynamoDB units and SQS requests per message, counted (lib/adapters/aws/meter.ts).
   meterFromEnv(process.env.METER_DIR, 'functions', { dynamo: db, sqs })
   const queues = sqsQueues(sqs)
@@ -67,8 +68,8 @@ export function buildDeps(cfg: Deps['cfg'], opts: WiringOptions = {}): Deps {
 
 /** The webhook function's adapters: its tables, the queue whose records it backs off, fetch to the receivers. */
 export function buildWebhookDeps(cfg: Config<'webhook'>, opts: WiringOptions = {}) {
-  const db = new DynamoDBClient({ region: cfg.region, endpoint: cfg.endpoints.dynamo })
-  const sqs = new SQSClient({ region: cfg.region, endpoint: cfg.endpoints.sqs })
+  const db = new DynamoDBClient({ ...sdkClientOptions, region: cfg.region, endpoint: cfg.endpoints.dynamo })
+  const sqs = new SQSClient({ ...sdkClientOptions, region: cfg.region, endpoint: cfg.endpoints.sqs })
   meterFromEnv(process.env.METER_DIR, 'functions', { dynamo: db, sqs })
   const send: WebhookSendDeps = {
     stores: dynamoStores(db, cfg.tables, { retentionDays: cfg.retentionDays }),
@@ -84,7 +85,7 @@ export function buildWebhookDeps(cfg: Config<'webhook'>, opts: WiringOptions = {
  * by the upstream's own secretRef ('sandbox'), from the same source the dispatch function reads it from.
  */
 export function buildSandboxCarrierDeps(cfg: Config<'sandbox'>, secrets = upstreamSecrets(process.env)): SandboxCarrierDeps {
-  const sqs = new SQSClient({ region: cfg.region, endpoint: cfg.endpoints.sqs })
+  const sqs = new SQSClient({ ...sdkClientOptions, region: cfg.region, endpoint: cfg.endpoints.sqs })
   return {
     receipts: sqsDelayedSender(sqs),
     receiptsQueueUrl: cfg.queues.receipts,
@@ -98,7 +99,7 @@ export function buildSandboxCarrierDeps(cfg: Config<'sandbox'>, secrets = upstre
 
 /** The sandbox registration's one store: the reference table, where upstreams and their tariffs live. */
 export const buildSandboxSetupReference = (cfg: Config<'sandboxSetup'>) =>
-  dynamoReference(new DynamoDBClient({ region: cfg.region, endpoint: cfg.endpoints.dynamo }), cfg.tables.reference)
+  dynamoReference(new DynamoDBClient({ ...sdkClientOptions, region: cfg.region, endpoint: cfg.endpoints.dynamo }), cfg.tables.reference)
 
 /**
  * On AWS (CDK sets UPSTREAM_SECRET_PREFIX on the dispatch function, with the Parameters and Secrets extension):

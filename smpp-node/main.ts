@@ -2,6 +2,7 @@ import { hostname } from 'node:os'
 import { pathToFileURL } from 'node:url'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { SQSClient } from '@aws-sdk/client-sqs'
+import { sdkClientOptions } from '../lib/adapters/aws/client-options'
 import { meterFromEnv } from '../lib/adapters/aws/meter'
 import { dynamoStores } from '../lib/adapters/dynamo'
 import { envSecrets } from '../lib/adapters/http/secrets'
@@ -65,8 +66,8 @@ export async function main(): Promise<void> {
   const env = await withNodeId(process.env)
   const cfg = loadConfig('node', env)
   const log = jsonLog(undefined, { nodeId: cfg.nodeId })
-  const db = new DynamoDBClient({ region: cfg.region, endpoint: cfg.endpoints.dynamo }) // endpoints unset on AWS
-  const sqs = new SQSClient({ region: cfg.region, endpoint: cfg.endpoints.sqs })
+  const db = new DynamoDBClient({ ...sdkClientOptions, region: cfg.region, endpoint: cfg.endpoints.dynamo }) // endpoints unset on AWS
+  const sqs = new SQSClient({ ...sdkClientOptions, region: cfg.region, endpoint: cfg.endpoints.sqs })
   meterFromEnv(env.METER_DIR, 'node', { dynamo: db, sqs }) // the bench's counts (lib/adapters/aws/meter.ts); unset on AWS
   // A queue this node created is this node's to delete when it stops (issue 15: callback queues leaked).
   const ownQueue = cfg.callbackQueueUrl

@@ -26,9 +26,15 @@ export async function startSqs(opts: { port?: number } = {}): Promise<LocalSqs> 
   // Queues are created by requests; each is wrapped before the first request that could receive from it.
   const server = createServer((req, res) => {
     for (const queue of service.Queues) longPollLikeAws(queue as unknown as ServerQueue)
-    // 'close' also follows a finished answer, when nothing waits any more; before that it means the client left.
+    // Only a receive waits, so only a receive needs to hear that its client left (the SDK names the action in
+    // X-Amz-Target; a request without one, the query protocol's, keeps the signal). An AbortController and an
+    // abort() per request (each abort builds a DOMException with its stack) were ~5 % of this process's CPU
+    // under the bench's load (docs/PERFORMANCE.md, "CPU per message by profile").
+    const target = req.headers['x-amz-target']
+    if (typeof target === 'string' && !target.endsWith('.ReceiveMessage')) return void requestHandler(req, res)
     const gone = new AbortController()
-    res.once('close', () => gone.abort())
+    // 'close' also follows a finished answer, when nothing waits any more; before that it means the client left.
+    res.once('close', () => res.writableFinished || gone.abort())
     void pollingRequest.run(gone.signal, () => requestHandler(req, res))
   })
   await new Promise<void>((resolve, reject) => {

@@ -160,7 +160,10 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST')))
   // `node --import tsx` rather than the tsx CLI: the CLI SIGKILLs its child when a relayed SIGTERM is not
   // acknowledged within 30 ms, which a loaded machine misses, and the stack could not stop in order (docs/LOCAL.md).
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts', '--in-memory'], {
+  // LOCAL_CHILD_NODE_ARGS (infra/local/children.ts) reaches the stack's own process too: it hosts the SQS server and
+  // the simulators, a third of the stack's CPU per message (docs/PERFORMANCE.md).
+  const extra = (env.LOCAL_CHILD_NODE_ARGS ?? process.env.LOCAL_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean)
+  const proc = spawn(process.execPath, [...extra, '--import', 'tsx', 'infra/local/main.ts', '--in-memory'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {

@@ -1,9 +1,12 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { GetItemCommand, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { localDynamoClient, localSqsClient } from '../../../infra/local/clients'
 import { type LocalServices, localServices, tempQueue } from '../../../test/local-services'
 import { sqsQueues } from '../sqs'
-import { emptyCounts, meterDynamo, meterSqs, sumCounts } from './meter'
+import { emptyCounts, FlushMs, type MeterCounts, meterDynamo, meterSqs, sumCounts, writeMeterFile } from './meter'
 
 // Against DynamoDB Local and the SQS server of the test run: the units are what DynamoDB itself reports.
 let svc: LocalServices
@@ -62,5 +65,22 @@ describe('meter', () => {
     )
     expect(m.sqsByAction).toEqual({ SendMessageBatch: 1, ReceiveMessage: 1, DeleteMessageBatch: 1 })
     expect(sumCounts([m, m]).sqsRequests).toBe(6)
+  })
+
+  it('keeps its file up to date: written at once, then each change within a few flushes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meter-test-'))
+    try {
+      const m = emptyCounts()
+      writeMeterFile(dir, 'unit', m)
+      const file = join(dir, `unit-${process.pid}.json`)
+      const read = () => JSON.parse(readFileSync(file, 'utf8')) as MeterCounts
+      expect(read().sqsRequests).toBe(0)
+      m.sqsRequests = 7
+      await vi.waitFor(() => expect(read().sqsRequests).toBe(7), { timeout: 20 * FlushMs, interval: FlushMs / 5 })
+      m.sqsRequests = 9
+      await vi.waitFor(() => expect(read().sqsRequests).toBe(9), { timeout: 20 * FlushMs, interval: FlushMs / 5 })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
