@@ -1,14 +1,12 @@
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb'
 import { beforeAll, expect, it } from 'vitest'
-import { localDynamoClient } from '../../../infra/local/clients'
 import { type LocalServices, localServices } from '../../../test/local-services'
-import { aCharge, aMessage, fundedAccount, TestClock, uid } from '../../ports/contract/fixtures'
-import { emptyCounts, meterDynamo } from '../aws/meter'
+import { aCharge, aMessage, TestClock, uid } from '../../ports/contract/fixtures'
 import { Pk } from '../keys'
-import { dynamoStores } from '.'
 import { groups } from './charge-plan'
 import { fromItem, toItem } from './item'
 import { messageItem } from './messages'
+import { meteredStores } from './testing/metered-stores'
 
 // Issue 12 (cost): the message item is its own decision guard. What the adapter writes, read back raw, and what
 // DynamoDB bills for it: before this, every charge also put DECISION#<id> in the guards table (2 WRU in a transaction).
@@ -18,16 +16,12 @@ beforeAll(async () => {
 })
 
 async function metered() {
-  const clock = new TestClock()
-  const db = localDynamoClient(svc.config.endpoints.dynamo ?? '')
-  const m = emptyCounts()
-  meterDynamo(db, m)
-  const stores = dynamoStores(db, svc.config.tables, { now: clock.now, retentionDays: 30 })
+  const stores = await meteredStores(svc)
   const raw = async (table: string, key: Record<string, unknown>) => {
-    const out = await db.send(new GetItemCommand({ TableName: table, Key: toItem(key), ConsistentRead: true }))
+    const out = await stores.db.send(new GetItemCommand({ TableName: table, Key: toItem(key), ConsistentRead: true }))
     return out.Item && fromItem(out.Item)
   }
-  return { clock, db, m, stores, raw, account: await fundedAccount(stores, clock, { balance: 10_000 }) }
+  return { ...stores, raw }
 }
 
 it('a charge writes one transaction item per record, the record itself, and no decision guard', async () => {

@@ -1,9 +1,7 @@
 import { beforeAll, expect, it } from 'vitest'
-import { localDynamoClient } from '../../../infra/local/clients'
 import { type LocalServices, localServices } from '../../../test/local-services'
-import { aCharge, aMessage, fundedAccount, TestClock } from '../../ports/contract/fixtures'
-import { emptyCounts, meterDynamo } from '../aws/meter'
-import { dynamoStores } from '.'
+import { aCharge, aMessage } from '../../ports/contract/fixtures'
+import { meteredStores } from './testing/metered-stores'
 
 // What DynamoDB itself reports for a message's state changes (issue 12): the indexes hold keys only, so a
 // change that leaves their keys alone rewrites the item and nothing else.
@@ -12,15 +10,7 @@ beforeAll(async () => {
   svc = await localServices()
 })
 
-/** Stores on the file's tables whose DynamoDB client counts what it spends in `m`, and a funded account. */
-async function metered() {
-  const clock = new TestClock()
-  const db = localDynamoClient(svc.config.endpoints.dynamo ?? '')
-  const m = emptyCounts()
-  meterDynamo(db, m)
-  const stores = dynamoStores(db, svc.config.tables, { now: clock.now, retentionDays: 30 })
-  return { clock, m, stores, account: await fundedAccount(stores, clock, { balance: 10_000 }) }
-}
+const metered = () => meteredStores(svc)
 
 it('a state change costs one write unit, plus one when it gives the message its upstream key', async () => {
   const { clock, m, stores, account } = await metered()
