@@ -33,11 +33,12 @@ export const nodeSettings = (cfg: Config<'node'>, callbackQueueUrl: string): Nod
 })
 
 /**
- * The bind pool's timing from the node's drain budget: `stop()` aborts the receive under way (so its long poll
- * keeps SQS's 20 s maximum: an idle pool makes 3 receives a minute, issue 12) and then waits for answers to
- * submit_sm on the wire, beside the node's drain, so both stay within DRAIN_TIMEOUT_MS.
+ * The bind pool's timing from the node's drain budget: `stop()` waits for the receive under way and then for
+ * answers to submit_sm on the wire, and runs beside the node's drain, so both stay within DRAIN_TIMEOUT_MS
+ * (and the task's stopTimeout, which allows a 20 s long poll on top).
  */
 export const poolOptions = (cfg: Config<'node'>): Partial<UpstreamPoolOptions> => ({
+  receiveWaitSec: Math.max(1, Math.min(20, Math.floor(cfg.smpp.drainTimeoutMs / 1000))),
   drainMs: Math.min(10_000, cfg.smpp.drainTimeoutMs),
 })
 

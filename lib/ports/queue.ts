@@ -42,8 +42,7 @@ export interface ReceivedMessage {
 }
 
 export interface QueueConsumer {
-  /** A long poll; `signal` ends it early with no messages (a stopping consumer need not wait out its 20 s). */
-  receive(queueUrl: string, max: number, waitSec: number, visibilitySec?: number, signal?: AbortSignal): Promise<ReceivedMessage[]>
+  receive(queueUrl: string, max: number, waitSec: number, visibilitySec?: number): Promise<ReceivedMessage[]>
   /** Deletes of one queue made within a few ms share one DeleteMessageBatch under the hood. */
   delete(queueUrl: string, receiptHandle: string): Promise<void>
   /** Deletes many at once (DeleteMessageBatch, 10 per request under the hood); rejects if any could not be deleted. */

@@ -89,11 +89,10 @@ export class MemoryQueues implements QueueSender, QueueConsumer {
     }
   }
 
-  async receive(queueUrl: string, max: number, waitSec: number, visibilitySec = 30, signal?: AbortSignal): Promise<ReceivedMessage[]> {
+  async receive(queueUrl: string, max: number, waitSec: number, visibilitySec = 30): Promise<ReceivedMessage[]> {
     const q = this.queue(queueUrl)
     const until = Date.now() + waitSec * 1000
     for (;;) {
-      if (signal?.aborted) return []
       const now = Date.now()
       this.expire(q, now)
       const out: ReceivedMessage[] = []
@@ -111,14 +110,11 @@ export class MemoryQueues implements QueueSender, QueueConsumer {
       }
       if (out.length > 0 || now >= until) return out
       await new Promise<void>((resolve) => {
-        const done = () => {
+        const timer = setTimeout(resolve, Math.min(until - now, 100))
+        q.waiters.push(() => {
           clearTimeout(timer)
-          signal?.removeEventListener('abort', done)
           resolve()
-        }
-        const timer = setTimeout(done, Math.min(until - now, 100))
-        signal?.addEventListener('abort', done)
-        q.waiters.push(done)
+        })
       })
     }
   }

@@ -61,8 +61,6 @@ export async function startUpstreamPool(deps: UpstreamPoolDeps): Promise<Upstrea
   let stopping = false
   let signalStop!: () => void
   const stopped = new Promise<void>((resolve) => (signalStop = resolve))
-  // A stop ends the receive under way at once, so the loop can long-poll 20 s and still stop within the drain.
-  const receiving = new AbortController()
   const inFlight = new Set<Promise<void>>()
   let slotFree: (() => void) | undefined
 
@@ -119,13 +117,7 @@ export async function startUpstreamPool(deps: UpstreamPoolDeps): Promise<Upstrea
       }
       let batch: ReceivedMessage[]
       try {
-        batch = await deps.queues.receive(
-          url,
-          Math.min(10, o.maxInFlight - inFlight.size),
-          o.receiveWaitSec,
-          o.visibilitySec,
-          receiving.signal,
-        )
+        batch = await deps.queues.receive(url, Math.min(10, o.maxInFlight - inFlight.size), o.receiveWaitSec, o.visibilitySec)
       } catch (err) {
         deps.log.warn('upstream queue receive failed', { err })
         await Promise.race([stopped, sleep(deps.clock, o.errorPauseMs)])
@@ -153,7 +145,6 @@ export async function startUpstreamPool(deps: UpstreamPoolDeps): Promise<Upstrea
       if (stopping) return
       stopping = true
       signalStop()
-      receiving.abort()
       groups.cancelWaiting()
       await running
       await Promise.race([Promise.all(inFlight), sleep(deps.clock, o.drainMs)])

@@ -72,26 +72,18 @@ export function sqsQueues(sqs: SQSClient): QueueSender & QueueConsumer {
     return []
   }
 
-  const receiveOnce = async (queueUrl: string, max: number, waitSec: number, visibilitySec?: number, signal?: AbortSignal) => {
-    if (signal?.aborted) return []
-    const res = await sqs
-      .send(
-        new ReceiveMessageCommand({
-          QueueUrl: queueUrl,
-          MaxNumberOfMessages: Math.min(Math.max(max, 1), MaxEntries),
-          WaitTimeSeconds: waitSec,
-          VisibilityTimeout: visibilitySec,
-          MessageSystemAttributeNames: ['ApproximateReceiveCount'],
-          // The deprecated field too (its type allows only 'All' here): the local SQS server reads only this one.
-          AttributeNames: ['All'],
-        }),
-        { abortSignal: signal },
-      )
-      .catch((err: unknown) => {
-        // Aborted by its consumer's stop: no messages (the local server takes none for a poll whose client left).
-        if (signal?.aborted) return { Messages: [] }
-        throw err
-      })
+  const receiveOnce = async (queueUrl: string, max: number, waitSec: number, visibilitySec?: number) => {
+    const res = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: Math.min(Math.max(max, 1), MaxEntries),
+        WaitTimeSeconds: waitSec,
+        VisibilityTimeout: visibilitySec,
+        MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+        // The deprecated field too (its type allows only 'All' here): the local SQS server reads only this one.
+        AttributeNames: ['All'],
+      }),
+    )
     // One entry per message, the last receive winning: the local server can hand out a message twice in one
     // answer when its visibility timeout is shorter than the wait, and only the newest receipt handle is valid.
     const byId = new Map<string, ReceivedMessage>()
@@ -163,10 +155,10 @@ export function sqsQueues(sqs: SQSClient): QueueSender & QueueConsumer {
         })
       }),
 
-    receive: (queueUrl, max, waitSec, visibilitySec, signal) =>
+    receive: (queueUrl, max, waitSec, visibilitySec) =>
       // A real long poll on AWS and locally alike: the local SQS server answers as soon as a message is there
       // (infra/local/sqs-long-poll.ts), so no short polls (issue 12).
-      guard('receive', queueUrl, () => receiveOnce(queueUrl, max, waitSec, visibilitySec, signal)),
+      guard('receive', queueUrl, () => receiveOnce(queueUrl, max, waitSec, visibilitySec)),
 
     // Deletes of one queue made within DeleteWindowMs leave in one DeleteMessageBatch (issue 12): a delete is
     // on no one's latency path (the message was handled; the wait only extends its invisibility a little).
