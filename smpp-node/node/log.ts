@@ -28,10 +28,23 @@ function scrub(key: string, value: unknown, depth: number): unknown {
   return value
 }
 
-export function jsonLog(
-  write: (line: string) => void = (line) => process.stdout.write(line + '\n'),
-  base: Record<string, unknown> = {},
-): Log {
+/**
+ * stdout as the log's sink. Once stdout fails (EPIPE: whoever read it is gone, as when `npm start` is killed and
+ * its children are orphaned) the log goes quiet. Unhandled, that 'error' became an uncaught exception, whose log
+ * line (main.ts) hit the closed pipe again: a loop that held an orphaned node at a full core for hours.
+ */
+let stdoutOpen: boolean | undefined
+function toStdout(line: string): void {
+  if (stdoutOpen === undefined) {
+    stdoutOpen = true
+    process.stdout.on('error', () => {
+      stdoutOpen = false
+    })
+  }
+  if (stdoutOpen) process.stdout.write(`${line}\n`)
+}
+
+export function jsonLog(write: (line: string) => void = toStdout, base: Record<string, unknown> = {}): Log {
   const emit = (level: string, msg: string, fields?: Record<string, unknown>) => {
     const entry = { time: new Date().toISOString(), level, msg, ...base, ...(fields ? (scrub('', fields, 0) as object) : {}) }
     try {
