@@ -33,12 +33,11 @@ export const nodeSettings = (cfg: Config<'node'>, callbackQueueUrl: string): Nod
 })
 
 /**
- * The bind pool's timing from the node's drain budget: `stop()` waits for the receive under way and then for
- * answers to submit_sm on the wire, and runs beside the node's drain, so both stay within DRAIN_TIMEOUT_MS
- * (and the task's stopTimeout, which allows a 20 s long poll on top).
+ * The bind pool's timing from the node's drain budget: `stop()` waits for answers to submit_sm on the wire (not
+ * for its 20 s long poll, whose late answer it releases) and runs beside the node's drain, so both stay within
+ * DRAIN_TIMEOUT_MS and the task's stopTimeout.
  */
 export const poolOptions = (cfg: Config<'node'>): Partial<UpstreamPoolOptions> => ({
-  receiveWaitSec: Math.max(1, Math.min(20, Math.floor(cfg.smpp.drainTimeoutMs / 1000))),
   drainMs: Math.min(10_000, cfg.smpp.drainTimeoutMs),
 })
 

@@ -201,6 +201,19 @@ describe('a dropped bind', () => {
     expect(back.map((j) => j.messageId).sort()).toEqual(waiting.map((j) => j.messageId).sort())
     for (const job of waiting) expect((await state(job.messageId)).state).toBe('ACCEPTED')
   })
+
+  it('stops during a 20 s long poll without waiting it out; a job that poll then takes goes straight back (issue 12: idle cost)', async () => {
+    w = await world(sqs, carrier)
+    const pool = await startPool(w, { receiveWaitSec: 20 })
+    await eventually(() => expect(carrier.binds).toHaveLength(1))
+    await new Promise((r) => setTimeout(r, 200)) // the pool's receive is waiting
+    await pool.stop()
+    const [job] = await accept(w, 1) // the stopped pool's poll is still open on the server and may take it
+    const [back] = await take<DispatchJob>(w, w.urls.upstream, 1, 2_000) // visibility 0 at once, not its 30 s
+    expect(back?.messageId).toBe(job.messageId)
+    expect(carrier.submits).toHaveLength(0)
+    expect((await state(job.messageId)).state).toBe('ACCEPTED')
+  }, 15_000) // a stop that waited out the 20 s poll fails by this timeout, whatever the machine's load
 })
 
 describe('receipts and MO from the carrier', () => {

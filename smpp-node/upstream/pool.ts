@@ -138,7 +138,7 @@ export async function startUpstreamPool(deps: UpstreamPoolDeps): Promise<Upstrea
   }
 
   await groups.startAll()
-  const running = loop()
+  void loop()
   return {
     groups,
     async stop() {
@@ -146,7 +146,9 @@ export async function startUpstreamPool(deps: UpstreamPoolDeps): Promise<Upstrea
       stopping = true
       signalStop()
       groups.cancelWaiting()
-      await running
+      // The receive under way is neither awaited (it long-polls up to 20 s) nor aborted (a message SQS hands it as
+      // the abort lands would stay invisible for its visibility timeout): what it brings back, the loop releases at
+      // once, and then it ends. Only a process that exits first leaves such a message to its visibility timeout.
       await Promise.race([Promise.all(inFlight), sleep(deps.clock, o.drainMs)])
       await groups.stopAll()
     },
