@@ -1,24 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { DeliverMessage } from '../../lib/domain/jobs'
-import type { DeliverPayload } from '../../lib/domain/model'
 import { Status } from '../../lib/smpp/status'
 import { testAccount } from '../testing/accounts'
 import { bindTrx, CallbackUrl, connectClient, type Harness, startNode, until } from '../testing/harness'
+import { anMo } from '../testing/pdus'
 import type { SmppPdu, SmppSession } from '../testing/smpp-package'
 import { SessionDeliverWindow } from './callback-consumer'
-
-const mo = (text: string): DeliverPayload => ({
-  kind: 'mo',
-  sourceAddr: '4915112345678',
-  sourceAddrTon: 1,
-  sourceAddrNpi: 1,
-  destinationAddr: '4930123',
-  destAddrTon: 1,
-  destAddrNpi: 1,
-  esmClass: 0,
-  dataCoding: 0,
-  shortMessage: Buffer.from(text).toString('base64'),
-})
 
 async function pend(h: Harness, accountId: string, text: string, notify = true): Promise<void> {
   const createdAt = new Date().toISOString()
@@ -27,9 +14,9 @@ async function pend(h: Harness, accountId: string, text: string, notify = true):
     deliveryId: `${accountId}-${text}`,
     createdAt,
     validUntil: new Date(Date.now() + 3_600_000).toISOString(),
-    deliver: mo(text),
+    deliver: anMo(text),
   })
-  const msg: DeliverMessage = { type: 'deliver', accountId, pendingSk: sk, deliver: mo(text) }
+  const msg: DeliverMessage = { type: 'deliver', accountId, pendingSk: sk, deliver: anMo(text) }
   if (notify) await h.queues.send(CallbackUrl, msg)
 }
 

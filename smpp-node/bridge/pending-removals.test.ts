@@ -4,22 +4,10 @@ import type { DeliverMessage } from '../../lib/domain/jobs'
 import { Status } from '../../lib/smpp/status'
 import { testAccount } from '../testing/accounts'
 import { bindTrx, CallbackUrl, connectClient, type Harness, startNode, until } from '../testing/harness'
+import { anMo } from '../testing/pdus'
 import type { SmppPdu, SmppSession } from '../testing/smpp-package'
 import { SessionDeliverWindow } from './callback-consumer'
 import { PendingRemovals } from './pending-removals'
-
-const mo = (text: string) => ({
-  kind: 'mo' as const,
-  sourceAddr: '4915112345678',
-  sourceAddrTon: 1,
-  sourceAddrNpi: 1,
-  destinationAddr: '4930123',
-  destAddrTon: 1,
-  destAddrNpi: 1,
-  esmClass: 0,
-  dataCoding: 0,
-  shortMessage: Buffer.from(text).toString('base64'),
-})
 
 /** Memory stores whose pending removals are recorded as the requests DynamoDB would get (one per removeMany). */
 function recordingStores() {
@@ -58,7 +46,7 @@ describe('PendingRemovals (issue 18)', () => {
     expect((await bindTrx(session, 'burst', 'pw', 'bind_receiver')).command_status).toBe(Status.Ok)
     const sks: string[] = []
     for (let i = 0; i < SessionDeliverWindow; i++) {
-      const deliver = mo(`m${i}`)
+      const deliver = anMo(`m${i}`)
       const sk = await stores.pending.add({
         accountId: 'burst',
         deliveryId: `d${i}`,
@@ -84,7 +72,7 @@ describe('PendingRemovals (issue 18)', () => {
       deliveryId: 'd',
       createdAt: new Date().toISOString(),
       validUntil: new Date(Date.now() + 60_000).toISOString(),
-      deliver: mo('x'),
+      deliver: anMo('x'),
     })
     await Promise.all([removals.remove('a', sk), removals.remove('a', 'absent')])
     await removals.remove('a', 'later')
