@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { localDynamoClient } from '../infra/local/clients'
 import type { MeterCounts } from '../lib/adapters/aws/meter'
 import { FlushMs } from '../lib/adapters/aws/meter'
@@ -12,6 +11,7 @@ import { readCounts, spent } from './meter-files'
 import { type NaiveFigures, naiveCharge } from './naive-charge'
 import { costPer1M } from './prices'
 import { type IdleFigures, idleCpu, JvmPart, partOf, TicksPerSec, ticksOf } from './proc-cpu'
+import { runAsScript } from './script'
 import { percentile, round } from './stats'
 
 /**
@@ -188,15 +188,4 @@ export async function benchE2e(opts: BenchE2eOptions = {}): Promise<E2eFigures> 
 }
 
 // `tsx bench/e2e.ts` runs it alone and prints the figures as one JSON line.
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  benchE2e().then(
-    (f) => {
-      console.log(JSON.stringify(f))
-      process.exit(0)
-    },
-    (err) => {
-      console.error(err)
-      process.exit(1)
-    },
-  )
-}
+runAsScript(import.meta.url, benchE2e, (f) => console.log(JSON.stringify(f)))

@@ -1,12 +1,12 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { now } from '../lib/adapters/aws/hop-trace'
 import { CommandId } from '../lib/smpp/pdu'
 import { startStack } from '../test/e2e/stack'
 import { receiptId } from './e2e-load'
 import { connectEsme, type Esme, submitBody } from './esme'
+import { runAsScript } from './script'
 import { percentile, round } from './stats'
 
 /**
@@ -135,18 +135,15 @@ export async function benchHops(messages = 600, window = 20, sessions = 2, carri
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const [messages, window] = process.argv.slice(2).map(Number)
-  benchHops(messages || 600, window || 20).then(
-    (f) => {
-      console.log(`${f.accepted} accepted of ${f.sent}, ${f.receipts} receipts, ${f.sessions} x ${f.window}`)
-      for (const h of f.hops) console.log(`${h.hop.padEnd(62)} n=${String(h.n).padStart(4)}  p50 ${h.p50Ms} ms  p99 ${h.p99Ms} ms`)
-      console.log(JSON.stringify(f))
-      process.exit(0)
-    },
-    (err) => {
-      console.error(err)
-      process.exit(1)
-    },
-  )
-}
+runAsScript(
+  import.meta.url,
+  () => {
+    const [messages, window] = process.argv.slice(2).map(Number)
+    return benchHops(messages || 600, window || 20)
+  },
+  (f) => {
+    console.log(`${f.accepted} accepted of ${f.sent}, ${f.receipts} receipts, ${f.sessions} x ${f.window}`)
+    for (const h of f.hops) console.log(`${h.hop.padEnd(62)} n=${String(h.n).padStart(4)}  p50 ${h.p50Ms} ms  p99 ${h.p99Ms} ms`)
+    console.log(JSON.stringify(f))
+  },
+)

@@ -1,4 +1,3 @@
-import { pathToFileURL } from 'node:url'
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb'
 import { localDynamoClient } from '../infra/local/clients'
 import { DynamoDBJavaOpts, startDynamo } from '../infra/local/dynamo'
@@ -8,6 +7,7 @@ import { queryDue } from '../lib/adapters/dynamo/due'
 import { physicalName, Tables } from '../lib/resources'
 import { naiveCharge } from './naive-charge'
 import { TicksPerSec, ticksOf } from './proc-cpu'
+import { runAsScript } from './script'
 
 /**
  * What DynamoDB Local's JVM burns by itself and per kind of idle request (issue 12's idle budget), in phases of
@@ -75,12 +75,4 @@ async function main() {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().then(
-    () => process.exit(0),
-    (err) => {
-      console.error(err)
-      process.exit(1)
-    },
-  )
-}
+runAsScript(import.meta.url, main)

@@ -1,13 +1,13 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { emptyCounts, FlushMs, type MeterCounts } from '../lib/adapters/aws/meter'
 import { startStack } from '../test/e2e/stack'
 import { receiptLatency } from './e2e-load'
 import { connectEsme } from './esme'
 import { spent } from './meter-files'
 import { JvmPart, partOf, rssKiB, TicksPerSec, ticksOf } from './proc-cpu'
+import { runAsScript } from './script'
 
 /**
  * Who burns an idle stack's CPU (issue 12: under 5 % of a core). Starts the stack as the e2e bench does
@@ -135,12 +135,4 @@ async function main() {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().then(
-    () => process.exit(0),
-    (err) => {
-      console.error(err)
-      process.exit(1)
-    },
-  )
-}
+runAsScript(import.meta.url, main)

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs'
-import { pathToFileURL } from 'node:url'
 import v8 from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { Worker } from 'node:worker_threads'
@@ -14,6 +13,7 @@ import type { LoadResult } from '../smpp-node/testing/load-generator'
 import { instantPipeline, MemoryQueues } from '../smpp-node/testing/memory-queues'
 import { smpp } from '../smpp-node/testing/smpp-package'
 import { InstantQueues } from './instant-queues'
+import { runAsScript } from './script'
 import { percentile, round } from './stats'
 
 /**
@@ -255,15 +255,4 @@ export async function benchNode(opts: BenchNodeOptions = {}): Promise<BenchNodeF
 }
 
 // `tsx bench/node.ts` runs it alone and prints the figures as one JSON line.
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  benchNode().then(
-    (f) => {
-      console.log(JSON.stringify(f))
-      process.exit(0)
-    },
-    (err) => {
-      console.error(err)
-      process.exit(1)
-    },
-  )
-}
+runAsScript(import.meta.url, benchNode, (f) => console.log(JSON.stringify(f)))
