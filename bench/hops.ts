@@ -19,38 +19,44 @@ import { percentile, round } from './stats'
  *
  *   npx tsx bench/hops.ts [messages=600] [window=20]
  */
-const Chain: [string, string, string][] = [
+/**
+ * The hops, each from one mark to the next (lib/adapters/aws/hop-trace.ts names them: `<process> <event>`). A send
+ * is marked when it is issued, so a queue hop holds the send's request and the wait for the receive; a write or a
+ * receive when its request returned. A verdict in a bundle and a delivery nudge are marks of their own kind
+ * (`sent:verdict`, `sent:deliver`), so each hop is one real interval of one message.
+ */
+export const Chain: [string, string, string][] = [
   // submit_sm -> submit_sm_resp
-  ['node: decode, job, SendMessageBatch', 'esme submit', 'node sent:submit'],
-  ['submit queue -> runner receive', 'node sent:submit', 'functions got:submit'],
+  ['node: decode, job, submit batcher', 'esme submit', 'node sent:submit'],
+  ['submit SendMessageBatch -> runner receive', 'node sent:submit', 'functions got:submit'],
   ['submit Lambda: first reads (decisions, account, stop words)', 'functions got:submit', 'functions read:decisions'],
   ['submit Lambda: blacklist, price, charge transaction', 'functions read:decisions', 'functions charged'],
-  ['submit Lambda: verdict SendMessageBatch', 'functions charged', 'functions sent:callback'],
-  ['callback queue -> node receive (verdict)', 'functions sent:callback', 'node got:callback'],
-  ['node: resp written -> ESME', 'node got:callback', 'esme resp'],
+  ['submit Lambda: charged -> verdicts sent', 'functions charged', 'functions sent:verdict'],
+  ['verdict SendMessageBatch -> node receive', 'functions sent:verdict', 'node got:verdict'],
+  ['node: resp written -> ESME', 'node got:verdict', 'esme resp'],
   // accepted -> receipt deliver_sm
-  ['submit Lambda: dispatch SendMessageBatch after the verdict', 'functions sent:callback', 'functions sent:dispatch'],
-  ['dispatch queue -> runner receive', 'functions sent:dispatch', 'functions got:dispatch'],
+  ['submit Lambda: verdicts sent -> dispatch sent', 'functions sent:verdict', 'functions sent:dispatch'],
+  ['dispatch SendMessageBatch -> runner receive', 'functions sent:dispatch', 'functions got:dispatch'],
   // The simulator posts the receipt `carrierDelayMs` after it answered the HTTP submit, while dispatch writes ENROUTE.
-  ['dispatch Lambda: lease, upstream HTTP; carrier delay, SendMessageBatch', 'functions got:dispatch', 'carrier sent:receipts'],
+  ['dispatch Lambda: lease, upstream HTTP; carrier delay', 'functions got:dispatch', 'carrier sent:receipts'],
   ['(dispatch Lambda: lease, upstream HTTP, ENROUTE write)', 'functions got:dispatch', 'functions state:ENROUTE'],
-  ['receipts queue -> runner receive', 'carrier sent:receipts', 'functions got:receipts'],
-  ['DLR Lambda: lookup, final state', 'functions got:receipts', 'functions state:DELIVERED'],
-  ['DLR Lambda: usage, receipt guard, pending put', 'functions state:DELIVERED', 'functions pending'],
-  ['DLR Lambda: sessions, nudge SendMessage', 'functions pending', 'functions sent:callback#2'],
-  ['callback queue -> node receive (nudge)', 'functions sent:callback#2', 'node got:callback#2'],
-  ['node: claim pending, deliver_sm -> ESME', 'node got:callback#2', 'esme receipt'],
+  ['receipts SendMessageBatch -> runner receive', 'carrier sent:receipts', 'functions got:receipts'],
+  // One transaction per batch holds the state moves and the stored receipts (lib/adapters/dynamo/effects.ts).
+  ['DLR Lambda: lookup, final state + pending put (one transaction)', 'functions got:receipts', 'functions pending'],
+  ['DLR Lambda: sessions, nudges at the batch end', 'functions pending', 'functions sent:deliver'],
+  ['nudge SendMessageBatch -> node receive', 'functions sent:deliver', 'node got:deliver'],
+  ['node: claim pending, deliver_sm -> ESME', 'node got:deliver', 'esme receipt'],
   // totals
   ['total submit -> resp', 'esme submit', 'esme resp'],
   ['total submit -> receipt', 'esme submit', 'esme receipt'],
   ['total resp -> receipt', 'esme resp', 'esme receipt'],
 ]
 
-type Marks = Map<string, Map<string, number>> // id -> event (the n-th time: `event#n`) -> first time
+export type Marks = Map<string, Map<string, number>> // id -> event (the n-th time: `event#n`) -> its time
 
-function readMarks(dir: string, extra: string[]): Marks {
+/** Mark lines `<epoch ms> <process> <event> <id>` of every process, by message id, each event in time order. */
+export function parseMarks(lines: string[]): Marks {
   const marks: Marks = new Map()
-  const lines = [...readdirSync(dir).flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n')), ...extra]
   const parsed = lines
     .filter(Boolean)
     .map((l) => l.split(' '))
@@ -65,6 +71,9 @@ function readMarks(dir: string, extra: string[]): Marks {
   }
   return marks
 }
+
+const readMarks = (dir: string, extra: string[]): Marks =>
+  parseMarks([...readdirSync(dir).flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n')), ...extra])
 
 export interface HopFigure {
   hop: string
