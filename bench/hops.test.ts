@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Chain, hops, parseMarks } from './hops'
+import { Chain, hops, parseMarks, requestTimes } from './hops'
 
 describe('bench/hops', () => {
   it('numbers a repeated event and measures each hop between its two marks', () => {
@@ -25,5 +25,21 @@ describe('bench/hops', () => {
     const starts = new Set(Chain.map(([, from]) => from))
     for (const [hop, , to] of Chain.filter(([h]) => !h.startsWith('total') && !h.startsWith('(')))
       expect(starts.has(to) || to.startsWith('esme '), hop).toBe(true)
+  })
+})
+
+describe('requestTimes', () => {
+  it('gives each process and command its request times, leaving out the requests before `from`', () => {
+    const lines = [
+      '10 functions took:TransactWriteItems 90.0',
+      '110 functions took:TransactWriteItems 30.5',
+      '120 functions took:TransactWriteItems 10.0',
+      '130 node took:SendMessageBatch 4.0',
+      '140 node sent:submit m1',
+    ]
+    expect(requestTimes(lines, 100)).toEqual([
+      { request: 'functions TransactWriteItems', n: 2, p50Ms: expect.any(Number), p99Ms: 30.5 },
+      { request: 'node SendMessageBatch', n: 1, p50Ms: 4, p99Ms: 4 },
+    ])
   })
 })

@@ -72,8 +72,32 @@ export function parseMarks(lines: string[]): Marks {
   return marks
 }
 
-const readMarks = (dir: string, extra: string[]): Marks =>
-  parseMarks([...readdirSync(dir).flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n')), ...extra])
+const readLines = (dir: string): string[] => readdirSync(dir).flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n'))
+const Took = /^(\S+) (\S+) took:(\S+) (\S+)$/
+
+export interface RequestFigure {
+  request: string // `<process> <command>`
+  n: number
+  p50Ms: number
+  p99Ms: number
+}
+
+/** Per process and command, the time of its requests issued at or after `from` (the `took:` lines of hop-trace.ts). */
+export function requestTimes(lines: string[], from: number): RequestFigure[] {
+  const by = new Map<string, number[]>()
+  for (const l of lines) {
+    const m = Took.exec(l)
+    if (!m || Number(m[1]) < from) continue
+    const key = `${m[2]} ${m[3]}`
+    by.set(key, [...(by.get(key) ?? []), Number(m[4])])
+  }
+  return [...by]
+    .map(([request, d]) => {
+      d.sort((x, y) => x - y)
+      return { request, n: d.length, p50Ms: round(percentile(d, 50), 1), p99Ms: round(percentile(d, 99), 1) }
+    })
+    .sort((a, b) => a.request.localeCompare(b.request))
+}
 
 export interface HopFigure {
   hop: string
@@ -131,16 +155,20 @@ export async function benchHops(messages = 600, window = 20, sessions = 2, carri
     while (receipts < accepted && performance.now() < drainUntil) await new Promise((r) => setTimeout(r, 20))
     await new Promise((r) => setTimeout(r, 600)) // every process flushes its marks every 200 ms
     // The first messages pay for cold handlers and connections: leave out the first tenth.
-    const marks = readMarks(dir, own)
+    const lines = readLines(dir)
+    const marks = parseMarks([...lines.filter((l) => !Took.test(l)), ...own])
     const ordered = [...marks.entries()]
       .filter(([, m]) => m.has('esme submit'))
       .sort(([, a], [, b]) => a.get('esme submit')! - b.get('esme submit')!)
     const warm = new Map(ordered.slice(Math.floor(ordered.length / 10)))
-    return { sent, accepted, receipts, window, sessions, carrierDelayMs, hops: hops(warm) }
+    const from = Math.min(...[...warm.values()].map((m) => m.get('esme submit')!))
+    return { sent, accepted, receipts, window, sessions, carrierDelayMs, hops: hops(warm), requests: requestTimes(lines, from) }
   } finally {
     for (const e of esmes) e.close()
     await stack.stop()
-    rmSync(dir, { recursive: true, force: true })
+    // HOPS_KEEP=1 keeps the raw marks for a closer look (every line is `<epoch ms> <process> <event> <id or ms>`).
+    if (process.env.HOPS_KEEP === '1') console.error(`marks kept in ${dir}`)
+    else rmSync(dir, { recursive: true, force: true })
   }
 }
 
@@ -153,6 +181,8 @@ runAsScript(
   (f) => {
     console.log(`${f.accepted} accepted of ${f.sent}, ${f.receipts} receipts, ${f.sessions} x ${f.window}`)
     for (const h of f.hops) console.log(`${h.hop.padEnd(62)} n=${String(h.n).padStart(4)}  p50 ${h.p50Ms} ms  p99 ${h.p99Ms} ms`)
+    console.log('requests (their own time; a ReceiveMessage includes its long-poll wait):')
+    for (const r of f.requests) console.log(`  ${r.request.padEnd(60)} n=${String(r.n).padStart(5)}  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms`)
     console.log(JSON.stringify(f))
   },
 )
