@@ -149,6 +149,22 @@ export async function startEventSource(opts: EventSourceOptions): Promise<EventS
     return records.filter((r) => !failed.has(r.messageId))
   }
 
+  const remove = async (done: SqsRecord[]) => {
+    for (let i = 0; i < done.length; i += MaxReceive) {
+      const entries = done.slice(i, i + MaxReceive).map((r, n) => ({ Id: String(n), ReceiptHandle: r.receiptHandle }))
+      const res = await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }))
+      if (res.Failed?.length) log.warn('delete failed: the record will be redelivered', { failed: res.Failed })
+    }
+  }
+  // Deletes still in flight: a stop waits for them, the poller does not (see invoke).
+  const deleting = new Set<Promise<void>>()
+
+  /**
+   * Runs the handler, then deletes what succeeded. The poller goes back to its receive as soon as the handler has
+   * returned, not after the delete's round trip (issue 12: a busy queue's next batch waited for it at every
+   * invocation): the records are invisible for the visibility timeout meanwhile, and a delete that fails or never
+   * runs (a crash) only means a redelivery, which every handler's once-only guards already answer.
+   */
   const invoke = async (records: SqsRecord[]) => {
     let done: SqsRecord[] = []
     countInvocation(records.length)
@@ -157,11 +173,11 @@ export async function startEventSource(opts: EventSourceOptions): Promise<EventS
     } catch (err) {
       log.error('handler threw: every record of the batch is retried', { records: records.length, err: String(err) })
     }
-    for (let i = 0; i < done.length; i += MaxReceive) {
-      const entries = done.slice(i, i + MaxReceive).map((r, n) => ({ Id: String(n), ReceiptHandle: r.receiptHandle }))
-      const res = await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }))
-      if (res.Failed?.length) log.warn('delete failed: the record will be redelivered', { failed: res.Failed })
-    }
+    if (done.length === 0) return
+    const deleted = remove(done)
+      .catch((err) => log.error('delete failed: the batch will be redelivered', { err: String(err) }))
+      .finally(() => deleting.delete(deleted))
+    deleting.add(deleted)
   }
 
   const poller = async (index: number) => {
@@ -184,6 +200,7 @@ export async function startEventSource(opts: EventSourceOptions): Promise<EventS
       gate.stop()
       wake.abort()
       await Promise.all(pollers)
+      await Promise.all([...deleting]) // every finished batch acknowledged
     },
   }
 }
