@@ -28,23 +28,25 @@ export async function moveAndSettle(
   patch: Patch,
   networkErrorCode?: string,
 ): Promise<MessageRecord | undefined> {
-  const account = await deps.stores.accounts.get(record.accountId)
   const wanted = receiptWanted(record.registeredDelivery, to)
+  const key = GuardKey.receipt(record.messageId, to) // the pending item's delivery id, as the guarded path names it
+  // Issue 12: the receiver is chosen before the commit, and the receipt stored claimed for its node process, which
+  // then sends it with no claim request of its own. The registry is read beside the account, not after it (one
+  // round trip less before the commit; wasted only for an account with a webhook). A registry read that fails
+  // leaves it unclaimed and un-nudged, for the next bind or re-drain, and is logged as a failed nudge always was.
+  const receiver = wanted
+    ? receiverFor(deps, record.accountId, key).catch((err) => {
+        deps.log.warn('nudge failed; delivery stays pending', { accountId: record.accountId, messageId: record.messageId, err })
+        return undefined
+      })
+    : undefined
+  const account = await deps.stores.accounts.get(record.accountId)
   const receiptLeft = wanted && account?.webhookUrl !== undefined && account.webhookUrl !== ''
   const settledOnce = { state: to, ...(receiptLeft ? { receiptLeft: true } : {}) }
   const next: MessageRecord = { ...record, ...patch, state: to, settledOnce }
   if (FinalStates.has(to)) delete next.dueAt
   const deliver = wanted && !receiptLeft ? receiptOf(next, deps.now(), networkErrorCode) : undefined
-  const key = GuardKey.receipt(record.messageId, to) // the pending item's delivery id, as the guarded path names it
-  // Issue 12: the receiver is chosen before the commit, and the receipt stored claimed for its node process, which
-  // then sends it with no claim request of its own. A registry read that fails leaves it unclaimed and un-nudged, for
-  // the next bind or re-drain, and is logged as a failed nudge always was.
-  const target = deliver
-    ? await receiverFor(deps, record.accountId, key).catch((err) => {
-        deps.log.warn('nudge failed; delivery stays pending', { accountId: record.accountId, messageId: record.messageId, err })
-        return undefined
-      })
-    : undefined
+  const target = deliver ? await receiver : undefined
   const claim = preClaim(deps, target)
   const [result] = await deps.stores.effects.commit([
     {
