@@ -203,6 +203,53 @@ describe('local SQS event source', () => {
     expect(peak).toBe(3)
   })
 
+  it('hands the next batch over while the last one is still being deleted, and stop() waits for the delete (issue 12)', async () => {
+    const q = await tempQueue(sqs, { visibilityTimeoutSec: 30 })
+    const { sqs: slow } = localClients()
+    let release: () => void = () => {}
+    const held = new Promise<void>((r) => {
+      release = r
+    })
+    let deletes = 0
+    slow.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== 'DeleteMessageBatchCommand') return next(args)
+        deletes++
+        await held // every delete waits until the test lets it go
+        return next(args)
+      },
+      { step: 'initialize', name: 'holdDeletes' },
+    )
+    const seen: number[] = []
+    const runner = await startEventSource({
+      sqs: slow,
+      queueUrl: q.url,
+      handler: async (e) => void seen.push(...bodyOf(e)),
+      batchSize: 1,
+      concurrency: 1,
+      log: silent,
+    })
+    await queues.sendBatch(
+      q.url,
+      [1, 2, 3].map((n) => ({ n })),
+    )
+    // One poller, each batch's delete held: the batches still follow one another.
+    await until(() => seen.length === 3)
+    expect(deletes).toBe(3)
+    expect(await depth(sqs, q.url)).toBeGreaterThan(0) // received, not yet deleted
+    const stopped = runner.stop()
+    let stoppedYet = false
+    void stopped.then(() => {
+      stoppedYet = true
+    })
+    await sleep(100)
+    expect(stoppedYet).toBe(false)
+    release()
+    await stopped
+    expect(await depth(sqs, q.url)).toBe(0)
+    expect(seen.sort()).toEqual([1, 2, 3])
+  })
+
   it('stop() lets the in-flight batch finish and acknowledges it', async () => {
     const q = await tempQueue(sqs, { visibilityTimeoutSec: 30 })
     await queues.send(q.url, { n: 1 })
