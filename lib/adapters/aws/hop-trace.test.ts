@@ -52,6 +52,16 @@ describe('hop-trace marks', () => {
     ])
   })
 
+  it('marks no state for an update of the record that sets none (a lease)', () => {
+    const lease = {
+      TableName: 'smpp-messages',
+      Key: { messageId: { S: 'm1' } },
+      UpdateExpression: 'SET dispatchLease = :until',
+      ExpressionAttributeNames: { '#state': 'state' },
+    }
+    expect(dynamoMarks('UpdateItemCommand', lease)).toEqual([])
+  })
+
   it('marks the read of the decisions, not other batch reads', () => {
     const input = {
       RequestItems: {

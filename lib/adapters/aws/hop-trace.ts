@@ -84,7 +84,8 @@ function stateMark(update: Input): HopMark[] {
   if (tableOf(update.TableName) !== 'messages' || typeof id !== 'string') return []
   const alias = Object.entries(update.ExpressionAttributeNames ?? {}).find(([k, v]) => v === 'state' && k !== '#state')?.[0]
   const state = alias ? update.ExpressionAttributeValues?.[alias.replace('#f', ':v')]?.S : undefined
-  return [{ event: `state:${state ?? '?'}`, id: clientId(id) }]
+  // An update that sets no state (a lease, a bookkeeping field) is no hop of the message.
+  return typeof state === 'string' ? [{ event: `state:${state}`, id: clientId(id) }] : []
 }
 
 /** The record a charge puts, or a stored delivery (its deliveryId is the receipt's guard key or an MO's id). */
