@@ -5,6 +5,8 @@ import { copy, type MemoryState } from './state'
 
 export function memoryMessages(state: MemoryState): MessageStore {
   const { messages } = state
+  // Dispatch's leases, beside the records as DynamoDB keeps them on the item, never part of a record read.
+  const leases = new Map<string, { until: number; attempt: number }>()
   return {
     async get(messageId) {
       const m = messages.get(messageId)
@@ -42,6 +44,17 @@ export function memoryMessages(state: MemoryState): MessageStore {
         else fields[k] = v
       }
       return copy(m)
+    },
+    async leaseDispatch(messageId, attempt, untilSec, nowSec) {
+      const m = messages.get(messageId)
+      if (m?.state !== 'ACCEPTED') return { outcome: 'not-accepted', ...(m ? { record: copy(m) } : {}) }
+      const held = leases.get(messageId)
+      if (held && held.until >= nowSec && held.attempt >= attempt) return { outcome: 'held' }
+      leases.set(messageId, { until: untilSec, attempt })
+      return { outcome: 'taken', record: copy(m) }
+    },
+    async releaseDispatch(messageId, attempt) {
+      if (leases.get(messageId)?.attempt === attempt) leases.delete(messageId)
     },
     async setUpstream(messageId, upstreamId, upstreamMessageId) {
       const m = messages.get(messageId)
