@@ -56,7 +56,7 @@ export const Tables = {
       'upstream: pk UPSTREAM, sk <upstreamId>; GetItem by id, Query to list',
       'upstream tariff: pk UPTARIFF#<upstreamId>, sk P#<prefix>; longest prefix as above',
       'blacklist: pk BLACKLIST#<accountId or *>, sk <number>; BatchGetItem of sender and recipient, account and platform',
-      'stop words: pk STOPWORDS#<accountId or *>, sk <phrase, lower case>; Query per account and platform (cached briefly)',
+      'stop words: pk STOPWORDS#<accountId or *>, sk <phrase, lower case>; Query per account and platform (submit keeps it 2 s: functions/reference-cache.ts)',
       'MO number: pk NUMBER, sk <msisdn> -> accountId; GetItem on each MO',
       'API key: pk APIKEY, sk <sha256 of key> -> role, accountId; GetItem per request',
     ],
