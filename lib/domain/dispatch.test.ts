@@ -40,6 +40,24 @@ describe('dispatch', () => {
     expect(await stores.messages.byUpstreamId('up-a', 'up-a-1')).toMatchObject({ messageId: dispatch.messageId })
   })
 
+  it('a carrier whose receipts name our id gets its id on the record, not in the byUpstreamId index (issue 12)', async () => {
+    await stores.reference.putUpstream({
+      upstreamId: 'up-a',
+      kind: 'http',
+      url: 'http://127.0.0.1:9/sms',
+      timeoutMs: 500,
+      echoesMessageId: true,
+    })
+    const { deps, dispatch } = await accepted({ 'up-a': 'ok' })
+    await dispatchMessage(deps, dispatch)
+    expect(await stores.messages.get(dispatch.messageId)).toMatchObject({
+      state: 'ENROUTE',
+      upstreamId: 'up-a',
+      upstreamMessageId: 'up-a-1',
+    })
+    expect(await stores.messages.byUpstreamId('up-a', 'up-a-1')).toBeUndefined()
+  })
+
   it('sends once when the same job arrives twice', async () => {
     const { deps, connector, dispatch } = await accepted({ 'up-a': 'ok' })
     await dispatchMessage(deps, dispatch)

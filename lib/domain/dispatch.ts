@@ -68,7 +68,9 @@ export async function dispatchMessage(deps: Deps, job: DispatchJob): Promise<voi
   // One write records the upstream's id (the byUpstreamId key receipts are found by) and ENROUTE together:
   // a message update rewrites the item and its index entries, so two of them cost twice (issue 12). Only a
   // message that left ACCEPTED meanwhile (cancel_sm, an early receipt) gets the id on its own, for its receipts.
-  const moved = await messages.transition(job.messageId, ['ACCEPTED'], 'ENROUTE', sent)
+  // A carrier whose receipts name our id (Upstream.echoesMessageId) needs no index entry: 1 write unit, not 2.
+  const { echoesMessageId, ...ids } = sent
+  const moved = await messages.transition(job.messageId, ['ACCEPTED'], 'ENROUTE', ids, { indexUpstream: !echoesMessageId })
   if (!moved) await messages.setUpstream(job.messageId, sent.upstreamId, sent.upstreamMessageId)
 }
 
@@ -92,7 +94,8 @@ async function sendWithFailover(deps: Deps, job: DispatchJob) {
       if (!upstream) throw new Error(`upstream ${upstreamId} is not configured`)
       // Issue 17: each upstream gets the encoding it accepts (a UCS2 text as GSM 7-bit with its shift tables).
       const result = await deps.connectorFor(upstream).send(upstream, jobForUpstream(job, upstream))
-      return 'queued' in result ? { upstreamId, queued: true as const } : { upstreamId, upstreamMessageId: result.upstreamMessageId }
+      if ('queued' in result) return { upstreamId, queued: true as const }
+      return { upstreamId, upstreamMessageId: result.upstreamMessageId, echoesMessageId: upstream.echoesMessageId === true }
     } catch (err) {
       deps.log.warn('upstream send failed', { messageId: job.messageId, upstreamId, attempt: k, err })
     }

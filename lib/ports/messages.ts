@@ -45,6 +45,8 @@ export interface MessageStore {
     from: readonly MessageStateName[],
     to: MessageStateName,
     patch?: Partial<Pick<MessageRecord, 'doneAt' | 'errorCode' | 'upstreamId' | 'upstreamMessageId' | 'refunded' | 'dueAt'>>,
+    /** indexUpstream false: the patch's upstream ids are kept on the record, not made a byUpstreamId key (Upstream.echoesMessageId). */
+    opts?: { indexUpstream?: boolean },
   ): Promise<MessageRecord | undefined>
   /**
    * The due-time sweep's read (lib/domain/due.ts): records whose dueAt is at or before `nowIso`, at most `limit`.

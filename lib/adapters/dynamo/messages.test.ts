@@ -24,6 +24,16 @@ it('a state change costs one write unit, plus one when it gives the message its 
   expect(await stores.messages.byUpstreamId('sim', 'u1')).toMatchObject({ messageId: message.messageId, state: 'DELIVERED' })
 })
 
+it('ENROUTE for a carrier that echoes our id is one write unit: no index entry (issue 12)', async () => {
+  const { clock, m, stores, account } = await metered()
+  const message = aMessage(clock, account.accountId)
+  expect(await stores.ledger.chargeOnce(aCharge(clock, message))).toEqual({ result: 'charged' })
+  const before = m.ddbWriteUnits
+  const patch = { upstreamId: 'sim', upstreamMessageId: 'u9' }
+  await stores.messages.transition(message.messageId, ['ACCEPTED'], 'ENROUTE', patch, { indexUpstream: false })
+  expect(m.ddbWriteUnits - before).toBe(1)
+})
+
 it('the dispatch lease is one write unit on the item, which it returns: no guard item, no read (issue 12)', async () => {
   const { clock, m, stores, account } = await metered()
   const message = aMessage(clock, account.accountId)

@@ -66,9 +66,12 @@ export function transitionInput(
   from: readonly MessageStateName[],
   to: MessageStateName,
   patch: Record<string, unknown> & Partial<Pick<MessageRecord, 'upstreamId' | 'upstreamMessageId' | 'dueAt'>>,
+  indexUpstream = true,
 ) {
   const fields: Record<string, unknown> = { ...patch, state: to }
-  if (patch.upstreamId && patch.upstreamMessageId) fields.upstreamKey = upstreamKey(patch.upstreamId, patch.upstreamMessageId)
+  // The index entry is a write unit of its own (issue 12): none for a carrier whose receipts name our id.
+  if (indexUpstream && patch.upstreamId && patch.upstreamMessageId)
+    fields.upstreamKey = upstreamKey(patch.upstreamId, patch.upstreamMessageId)
   if (patch.dueAt) Object.assign(fields, dueAttrs({ messageId, dueAt: patch.dueAt }))
   // A final state leaves the due index, unless the caller keeps a dueAt for the settle still to run.
   const leave = FinalStates.has(to) && !patch.dueAt ? ['dueAt', 'dueShard'] : []
@@ -113,9 +116,9 @@ export function dynamoMessages(db: DynamoDBClient, table: string): MessageStore 
       if (!key) return undefined
       return recordOf(await readIndexed(toItem({ messageId: key })))
     },
-    async transition(messageId, from, to, patch = {}) {
+    async transition(messageId, from, to, patch = {}, opts = {}) {
       if (from.length === 0) return undefined
-      return send(transitionInput(table, messageId, from, to, patch))
+      return send(transitionInput(table, messageId, from, to, patch, opts.indexUpstream ?? true))
     },
     async leaseDispatch(messageId, attempt, untilSec, nowSec) {
       try {

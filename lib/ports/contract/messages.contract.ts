@@ -67,6 +67,17 @@ export function messagesContract(name: string, makeStores: MakeStores) {
       expect((await stores.messages.listByAccount(account.accountId, clock.iso(-60_000), clock.iso(60_000), 100)).items).toHaveLength(1)
     })
 
+    it('keeps the upstream ids on the record without an index key when asked (a carrier echoing our id, issue 12)', async () => {
+      const { stores, charged } = await setup()
+      const m = await charged()
+      const patch = { upstreamId: 'sim', upstreamMessageId: uid('u') }
+      const moved = await stores.messages.transition(m.messageId, ['ACCEPTED'], 'ENROUTE', patch, { indexUpstream: false })
+      expect(moved).toEqual({ ...m, state: 'ENROUTE', ...patch })
+      expect(await stores.messages.byUpstreamId('sim', patch.upstreamMessageId)).toBeUndefined()
+      await stores.messages.setUpstream(m.messageId, 'sim', patch.upstreamMessageId) // an explicit setUpstream indexes it
+      expect((await stores.messages.byUpstreamId('sim', patch.upstreamMessageId))?.messageId).toBe(m.messageId)
+    })
+
     it('applies a transition once: a duplicate receipt changes nothing', async () => {
       const { stores, charged, clock } = await setup()
       const m = await charged()
