@@ -199,8 +199,8 @@ export const dispatchTimeoutFor = (maxUpstreamTimeoutMs: number): number =>
 /** The dispatch function's timeout on AWS: 247 s. */
 export const dispatchTimeoutSec = dispatchTimeoutFor(DispatchRun.maxUpstreamTimeoutMs)
 /**
- * The dispatch guard's lease for a run to upstreams of at most `upstreamTimeoutMs` (lib/domain/dispatch.ts): past
- * the run's bound, rounded up to whole minutes (300 s for 60 s upstreams, 60 s for the simulator's 5 s), and so
+ * The dispatch lease (on the message record) for a run to upstreams of at most `upstreamTimeoutMs`
+ * (lib/domain/dispatch.ts): past the run's bound, rounded up to whole minutes (300 s for 60 s upstreams, 60 s for the simulator's 5 s), and so
  * below six times the bound, the visibility timeout a redelivery waits for, in both deployments.
  */
 export const dispatchLeaseFor = (upstreamTimeoutMs: number): number => 60 * Math.ceil((dispatchTimeoutFor(upstreamTimeoutMs) + 1) / 60)
