@@ -20,8 +20,8 @@ export const DispatchPolicy = {
   /**
    * The dispatch lease (on the record: MessageStore.leaseDispatch) expires, so a run killed mid-send cannot strand
    * a charged message: `leaseFor` gives it for the job's upstreams (lib/resources.ts dispatchLeaseFor: longer than
-   * such a run may last, 300 s for 60 s upstreams) and it stays shorter than the dispatch queue's visibility timeout (six times the deployment's
-   * bound, on AWS and locally), so SQS's redelivery finds it free again.
+   * such a run may last, 300 s for 60 s upstreams) and it stays shorter than the dispatch queue's visibility
+   * timeout (six times the deployment's bound, on AWS and locally), so SQS's redelivery finds it free again.
    */
   leaseFor: dispatchLeaseFor,
 } as const
