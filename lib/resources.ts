@@ -56,7 +56,7 @@ export const Tables = {
       'upstream: pk UPSTREAM, sk <upstreamId>; GetItem by id, Query to list',
       'upstream tariff: pk UPTARIFF#<upstreamId>, sk P#<prefix>; longest prefix as above',
       'blacklist: pk BLACKLIST#<accountId or *>, sk <number>; BatchGetItem of sender and recipient, account and platform',
-      'stop words: pk STOPWORDS#<accountId or *>, sk <phrase, lower case>; Query per account and platform (cached briefly)',
+      'stop words: pk STOPWORDS#<accountId or *>, sk <phrase, lower case>; Query per account and platform (submit keeps it 2 s: functions/reference-cache.ts)',
       'MO number: pk NUMBER, sk <msisdn> -> accountId; GetItem on each MO',
       'API key: pk APIKEY, sk <sha256 of key> -> role, accountId; GetItem per request',
     ],
@@ -76,6 +76,7 @@ export const Tables = {
       // Issue 12 (cost): the one decision of a message id lives on its key here, not in guards (dynamo/decision-item.ts).
       'decision: refusals, the node and HTTP send 0x0402 at the deadline, adoptions put a decision-only item on the key (attribute_not_exists, first writer wins; no state, so no index holds it and no record read returns it; TTL expiresAt)',
       'submit / node / api: BatchGetItem or GetItem messageId (consistent, projected) -> the decision: a record = 0, else its verdict',
+      'dispatch: conditional UpdateItem messageId (ACCEPTED, lease free) -> the dispatch lease, returning the record; then ENROUTE',
       'node query_sm / cancel_sm: GetItem messageId, conditional UpdateItem on state',
       'dlr: GetItem messageId, or Query byUpstreamId (<upstreamId>#<upstream message id>) when the upstream only knows its own id',
       "api: Query byAccount (accountId, createdAt range) for an account's messages",
@@ -89,7 +90,8 @@ export const Tables = {
     accessPatterns: [
       // DECISION#<messageId> was the decision guard until issue 12's cost lane; old items only wait for their TTL.
       'duplicate window: pk DUP#<accountId>#<destination>#<sha256(text)>; conditional put, expires with the window',
-      'dispatch once: pk DISPATCH#<messageId>#<attempt>; receipt once: pk RECEIPT#<messageId>#<state>',
+      // DISPATCH#<messageId>#<attempt> was the dispatch lease until issue 12; it is on the messages item now.
+      'receipt once: pk RECEIPT#<messageId>#<state>',
       'usage once per final state: pk USAGE#<messageId>#<state>; MO once: pk MO#<hash of the upstream event>',
       'bind limits (node): pk STRIKE#A#<address> / STRIKE#S#<system_id> / STRIKE#K#<system_id>#<address>; atomic ADD per bind',
       'throttle windows (node, issue 17): pk QUOTA#<accountId>#<window>#<start>; conditional ADD per block of parts, not per message',
@@ -197,8 +199,8 @@ export const dispatchTimeoutFor = (maxUpstreamTimeoutMs: number): number =>
 /** The dispatch function's timeout on AWS: 247 s. */
 export const dispatchTimeoutSec = dispatchTimeoutFor(DispatchRun.maxUpstreamTimeoutMs)
 /**
- * The dispatch guard's lease for a run to upstreams of at most `upstreamTimeoutMs` (lib/domain/dispatch.ts): past
- * the run's bound, rounded up to whole minutes (300 s for 60 s upstreams, 60 s for the simulator's 5 s), and so
+ * The dispatch lease (on the message record) for a run to upstreams of at most `upstreamTimeoutMs`
+ * (lib/domain/dispatch.ts): past the run's bound, rounded up to whole minutes (300 s for 60 s upstreams, 60 s for the simulator's 5 s), and so
  * below six times the bound, the visibility timeout a redelivery waits for, in both deployments.
  */
 export const dispatchLeaseFor = (upstreamTimeoutMs: number): number => 60 * Math.ceil((dispatchTimeoutFor(upstreamTimeoutMs) + 1) / 60)

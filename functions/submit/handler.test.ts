@@ -28,6 +28,10 @@ beforeAll(async () => {
   queues = sqsQueues(svc.sqs)
   replyTo = await ensureCallbackQueue(svc.sqs, physicalName(svc.prefix, 'callback-n1'))
   await seed(stores)
+  // The refusal test's rules exist before the first submit reads them: the handler keeps what it read for
+  // ReferenceCacheMs (functions/reference-cache.ts), so a rule added after a read takes that long to apply.
+  await stores.reference.putStopWord('*', 'jackpot')
+  await stores.reference.putBlacklist({ owner: 'acme', number: '447700900666', scope: 'recipient' })
   ;({ handler } = await import('./handler'))
 })
 
@@ -109,8 +113,6 @@ describe('submit handler on DynamoDB Local and SQS', () => {
   })
 
   it('produces every refusal code of the submit path', async () => {
-    await stores.reference.putStopWord('*', 'jackpot')
-    await stores.reference.putBlacklist({ owner: 'acme', number: '447700900666', scope: 'recipient' })
     await stores.accounts.create(account({ accountId: 'broke', balance: 3 }))
     const to = (addr: string, extra: Partial<SubmitJob> = {}) => live({ destinations: [{ addr, ton: 1, npi: 1 }], ...extra })
     const cases: [SubmitJob, number][] = [

@@ -3,10 +3,14 @@ import { parseSubmitJob } from '../../lib/domain/parse'
 import { submitBatch } from '../../lib/domain/submit'
 import { wholeBatch } from '../batch'
 import { observed } from '../observe'
+import { cachedReference } from '../reference-cache'
 import type { SqsBatchResponse, SqsEvent } from '../types'
 import { buildDeps } from '../wiring'
 
-const deps = buildDeps(loadConfig('submit')) // once per cold start: a bad env fails here, not mid-batch
+const built = buildDeps(loadConfig('submit')) // once per cold start: a bad env fails here, not mid-batch
+// The rules an account's batches all read (tariffs, routes, blacklist, stop words) are kept for a few seconds across
+// invocations (../reference-cache.ts: the propagation delay of an operator's change).
+const deps = { ...built, stores: { ...built.stores, reference: cachedReference(built.stores.reference, built.now) } }
 
 /** Submit queue -> the batch decided and charged per account, one verdict per job on the node's callback queue (lib/domain/submit.ts). */
 export const handler = observed(

@@ -48,6 +48,7 @@ export async function seedDemo(stores: Stores, o: SeedOptions): Promise<void> {
     kind: 'http',
     url: o.simulatorUrl,
     timeoutMs: DispatchRun.localMaxUpstreamTimeoutMs,
+    echoesMessageId: true, // its receipts name our messageId (infra/local/carrier-simulator.ts)
   })
   await stores.reference.putUpstreamTariff({ upstreamId: SimulatorUpstream, prefix: '', cost: 2, currency: 'EUR' })
   await stores.reference.putNumber(o.moNumber, o.systemId)

@@ -5,7 +5,7 @@ import { DispatchRun, dispatchTimeoutFor, dispatchTimeoutSec, LocalQueues, Queue
 import { Status } from '../smpp/status'
 import { attemptsFor, DispatchPolicy, dispatchMessage } from './dispatch'
 import { DispatchQueue, scriptedConnector, seed, submitJob, T0, type TestDeps, testDeps } from './fixtures'
-import { epochSec, GuardKey } from './ids'
+import { epochSec } from './ids'
 import type { DispatchJob, SubmitJob } from './jobs'
 import { submitMessage } from './submit'
 
@@ -40,6 +40,24 @@ describe('dispatch', () => {
     expect(await stores.messages.byUpstreamId('up-a', 'up-a-1')).toMatchObject({ messageId: dispatch.messageId })
   })
 
+  it('a carrier whose receipts name our id gets its id on the record, not in the byUpstreamId index (issue 12)', async () => {
+    await stores.reference.putUpstream({
+      upstreamId: 'up-a',
+      kind: 'http',
+      url: 'http://127.0.0.1:9/sms',
+      timeoutMs: 500,
+      echoesMessageId: true,
+    })
+    const { deps, dispatch } = await accepted({ 'up-a': 'ok' })
+    await dispatchMessage(deps, dispatch)
+    expect(await stores.messages.get(dispatch.messageId)).toMatchObject({
+      state: 'ENROUTE',
+      upstreamId: 'up-a',
+      upstreamMessageId: 'up-a-1',
+    })
+    expect(await stores.messages.byUpstreamId('up-a', 'up-a-1')).toBeUndefined()
+  })
+
   it('sends once when the same job arrives twice', async () => {
     const { deps, connector, dispatch } = await accepted({ 'up-a': 'ok' })
     await dispatchMessage(deps, dispatch)
@@ -54,8 +72,9 @@ describe('dispatch', () => {
     const { connector, dispatch } = await accepted({ 'up-a': 'ok' })
     const deps = testDeps(stores, { now: () => now, connector })
     const lease = DispatchPolicy.leaseFor(500) // the fixtures' upstreams answer within 500 ms
-    // A run killed between taking the guard and sending: the guard is held, nothing was sent.
-    expect(await stores.guards.take(GuardKey.dispatch(dispatch.messageId, 0), epochSec(now) + lease)).toBe('taken')
+    // A run killed between taking the lease and sending: the lease is held, nothing was sent.
+    const held = await stores.messages.leaseDispatch(dispatch.messageId, 0, epochSec(now) + lease, epochSec(now))
+    expect(held.outcome).toBe('taken')
     await dispatchMessage(deps, dispatch) // a concurrent copy while the lease holds: no second send
     expect(connector.calls).toHaveLength(0)
     now = new Date(T0.getTime() + (lease + 1) * 1000) // SQS redelivers after the visibility timeout
@@ -137,17 +156,31 @@ describe('dispatch', () => {
     expect(connector.calls).toEqual([])
   })
 
-  it('a store failure before anything was sent gives the guard back: the retry sends, once', async () => {
-    const { deps, connector, dispatch } = await accepted({ 'up-a': 'ok' })
-    const get = stores.messages.get
-    stores.messages.get = async () => {
+  it('a store failure before anything reached a carrier gives the lease back: the retry runs at once, and counts once', async () => {
+    const { deps, connector, dispatch } = await accepted({})
+    // Every upstream failed and the give-up's commit fails: the record is still ACCEPTED, and nothing was sent.
+    const commit = stores.effects.commit
+    stores.effects.commit = async () => {
       throw new Error('DynamoDB unavailable')
     }
     await expect(dispatchMessage(deps, dispatch)).rejects.toThrow('unavailable')
-    stores.messages.get = get
-    await dispatchMessage(deps, dispatch)
-    await dispatchMessage(deps, dispatch)
-    expect(connector.calls).toHaveLength(1)
+    stores.effects.commit = commit
+    await dispatchMessage(deps, dispatch) // SQS's retry, well inside the lease it would otherwise wait for
+    expect(connector.calls).toHaveLength(8)
+    expect(await stores.messages.get(dispatch.messageId)).toMatchObject({ state: 'UNDELIVERABLE' })
+    const usage = await stores.usage.query('acme', '2025-03-01', '2025-03-01')
+    expect(usage.filter((u) => u.status === 'UNDELIVERABLE').map((u) => u.messages)).toEqual([1])
+  })
+
+  it("a later attempt (the bind pool's failover job) takes over a held lease; a copy of the earlier one sends nothing", async () => {
+    const { deps, connector, dispatch } = await accepted({ 'up-a': 'ok', 'up-b': 'ok' })
+    const now = epochSec(T0)
+    expect((await stores.messages.leaseDispatch(dispatch.messageId, 0, now + 60, now)).outcome).toBe('taken')
+    await dispatchMessage(deps, dispatch) // a copy of attempt 0 while its lease holds
+    expect(connector.calls).toHaveLength(0)
+    await dispatchMessage(deps, { ...dispatch, attempt: 1, upstreams: ['up-b'] })
+    expect(connector.calls.map((c) => c.upstreamId)).toEqual(['up-b'])
+    expect(await stores.messages.get(dispatch.messageId)).toMatchObject({ state: 'ENROUTE', upstreamId: 'up-b' })
   })
 
   it('tries each upstream of the route twice at most, four sends in all', () => {

@@ -38,7 +38,7 @@ export async function sweepDue(deps: Deps, limit = SweepLimit): Promise<SweepCou
       }
     }),
   )
-  // A lost send is found again at the recheck (resend); the dispatch guard makes a second copy harmless.
+  // A lost send is found again at the recheck (resend); the dispatch lease on the record makes a second copy harmless.
   if (release.length > 0) await deps.queues.sendBatch(queueUrl(deps.cfg, 'dispatch'), release)
   if (due.length > 0) deps.log.info('due sweep', { ...counts })
   return counts

@@ -99,6 +99,12 @@ export interface Upstream {
    * UCS2 text that fits one is re-encoded towards it (lib/domain/shift-reencode.ts). None by default.
    */
   shiftTables?: number[]
+  /**
+   * Issue 12 (cost): every receipt this carrier sends carries our messageId (the HTTP contract's `messageId`; the
+   * local simulator's do), so its messages are not indexed by the carrier's id (byUpstreamId): the ENROUTE write costs
+   * 1 write unit instead of 2. A receipt from it with only its own id then finds no message (retried, then the DLQ).
+   */
+  echoesMessageId?: boolean
 }
 
 export interface UpstreamTariff {

@@ -82,7 +82,7 @@ export async function late(ctx: Ctx, s: Slot): Promise<number> {
 /**
  * A redelivered or raced record: repeat the recorded verdict, with no second charge. An accepted
  * record still ACCEPTED and without an upstream may have lost its dispatch job in a crash, so it is
- * sent again; the dispatch guard (DISPATCH#<id>#0) makes a second copy harmless.
+ * sent again; the dispatch lease on the record (lib/domain/dispatch.ts) makes a second copy harmless.
  */
 export async function repeat(ctx: Ctx, s: Slot, status: number): Promise<number> {
   if (status !== Status.Ok) {

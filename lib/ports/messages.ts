@@ -24,6 +24,14 @@ export interface AmendCondition {
   cost?: number
 }
 
+/** What taking the dispatch lease found (MessageStore.leaseDispatch). */
+export type DispatchLease =
+  | { outcome: 'taken'; record: MessageRecord }
+  /** ACCEPTED, under an unexpired lease of the same or a later attempt: another run may be sending it. */
+  | { outcome: 'held' }
+  /** Not ACCEPTED (cancelled, expired, given up, already sent), a decision-only key, or no message at all. */
+  | { outcome: 'not-accepted'; record?: MessageRecord }
+
 export interface MessageStore {
   get(messageId: string): Promise<MessageRecord | undefined>
   byUpstreamId(upstreamId: string, upstreamMessageId: string): Promise<MessageRecord | undefined>
@@ -37,6 +45,8 @@ export interface MessageStore {
     from: readonly MessageStateName[],
     to: MessageStateName,
     patch?: Partial<Pick<MessageRecord, 'doneAt' | 'errorCode' | 'upstreamId' | 'upstreamMessageId' | 'refunded' | 'dueAt'>>,
+    /** indexUpstream false: the patch's upstream ids are kept on the record, not made a byUpstreamId key (Upstream.echoesMessageId). */
+    opts?: { indexUpstream?: boolean },
   ): Promise<MessageRecord | undefined>
   /**
    * The due-time sweep's read (lib/domain/due.ts): records whose dueAt is at or before `nowIso`, at most `limit`.
@@ -48,6 +58,14 @@ export interface MessageStore {
    * and, when given, `replaced` (0 = never replaced) and `cost` still match: replace_sm and the sweep's bookkeeping.
    */
   amend(messageId: string, patch: AmendPatch, when: AmendCondition): Promise<MessageRecord | undefined>
+  /**
+   * Dispatch's once-only guard, kept on the record (issue 12: one conditional write, no guard item and no read of
+   * its own): a lease of attempt `attempt` until `untilSec` (epoch seconds), taken only while the state is ACCEPTED
+   * and no lease of this attempt or a later one holds beyond `nowSec`. A state move away from ACCEPTED ends it.
+   */
+  leaseDispatch(messageId: string, attempt: number, untilSec: number, nowSec: number): Promise<DispatchLease>
+  /** Gives the lease of `attempt` back (nothing reached a carrier); a later attempt's lease is left alone. */
+  releaseDispatch(messageId: string, attempt: number): Promise<void>
   /** Record which upstream took the message and under which id (for receipts that carry only theirs). */
   setUpstream(messageId: string, upstreamId: string, upstreamMessageId: string): Promise<void>
   listByAccount(accountId: string, fromIso: string, toIso: string, limit: number, cursor?: string): Promise<Page<MessageRecord>>

@@ -40,6 +40,10 @@ const Upstream = z
       description:
         'National Language Identifiers (3GPP TS 23.038 6.2.1.2.4: 1 Turkish, 2 Spanish, 3 Portuguese, 4-13 Indian) whose shift tables the carrier accepts; none by default',
     }),
+    echoesMessageId: z.boolean().optional().openapi({
+      description:
+        "true when every receipt of this carrier carries our messageId: its messages are not indexed by the carrier's id (a cheaper dispatch write)",
+    }),
   })
   .openapi('Upstream')
 const UpstreamTariff = z.object({ prefix: Prefix, cost: Minor.min(0), currency: Currency }).openapi('UpstreamTariff')

@@ -24,6 +24,28 @@ it('a state change costs one write unit, plus one when it gives the message its 
   expect(await stores.messages.byUpstreamId('sim', 'u1')).toMatchObject({ messageId: message.messageId, state: 'DELIVERED' })
 })
 
+it('ENROUTE for a carrier that echoes our id is one write unit: no index entry (issue 12)', async () => {
+  const { clock, m, stores, account } = await metered()
+  const message = aMessage(clock, account.accountId)
+  expect(await stores.ledger.chargeOnce(aCharge(clock, message))).toEqual({ result: 'charged' })
+  const before = m.ddbWriteUnits
+  const patch = { upstreamId: 'sim', upstreamMessageId: 'u9' }
+  await stores.messages.transition(message.messageId, ['ACCEPTED'], 'ENROUTE', patch, { indexUpstream: false })
+  expect(m.ddbWriteUnits - before).toBe(1)
+})
+
+it('the dispatch lease is one write unit on the item, which it returns: no guard item, no read (issue 12)', async () => {
+  const { clock, m, stores, account } = await metered()
+  const message = aMessage(clock, account.accountId)
+  expect(await stores.ledger.chargeOnce(aCharge(clock, message))).toEqual({ result: 'charged' })
+  const before = { requests: m.ddbRequests, units: m.ddbWriteUnits }
+  expect(await stores.messages.leaseDispatch(message.messageId, 0, clock.sec() + 60, clock.sec())).toEqual({
+    outcome: 'taken',
+    record: message,
+  })
+  expect([m.ddbRequests - before.requests, m.ddbWriteUnits - before.units]).toEqual([1, 1])
+})
+
 it('reads started together share one BatchGetItem, each caller gets its own record (issue 12: every hop batches)', async () => {
   const { clock, m, stores, account } = await metered()
   const messages = [1, 2, 3].map(() => aMessage(clock, account.accountId))

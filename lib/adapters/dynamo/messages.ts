@@ -18,6 +18,8 @@ import { batchGet, fromItem, type Item, queryPage, toItem, values } from './item
  * byDue index: (dueShard, dueAt), sparse, for the due-time sweep (due.ts).
  * Both indexes hold keys only (lib/resources.ts IndexProjection): a state change then rewrites the item alone,
  * and a reader of an index fetches the items it names by key.
+ * dispatchLease, dispatchAttempt: dispatch's lease (epoch seconds, attempt number) on an ACCEPTED record (leaseDispatch):
+ * neither is an index key, so taking it rewrites the item alone (1 write unit), and it is bookkeeping the record omits.
  * A key may instead hold a decision-only item (a refusal, a deadline's 0x0402: ./decision-item.ts): it has no state,
  * so no read here returns it and no conditional update here (all name #state) applies to it.
  */
@@ -32,7 +34,8 @@ export const messageItem = (m: MessageRecord, retentionDays: number): Item =>
   })
 
 // decidedAt: the record is its own decision (./decision-item.ts), a storage matter the domain record does not carry.
-export const toMessage = (item: Item) => fromItem<MessageRecord>(item, ['upstreamKey', 'expiresAt', 'dueShard', 'decidedAt'])
+export const toMessage = (item: Item) =>
+  fromItem<MessageRecord>(item, ['upstreamKey', 'expiresAt', 'dueShard', 'decidedAt', 'dispatchLease', 'dispatchAttempt'])
 /** The record on a key, never the decision-only item a refusal or a deadline leaves there (./decision-item.ts). */
 const recordOf = (item: Item | undefined) => (item && isRecord(item) ? toMessage(item) : undefined)
 
@@ -63,9 +66,12 @@ export function transitionInput(
   from: readonly MessageStateName[],
   to: MessageStateName,
   patch: Record<string, unknown> & Partial<Pick<MessageRecord, 'upstreamId' | 'upstreamMessageId' | 'dueAt'>>,
+  indexUpstream = true,
 ) {
   const fields: Record<string, unknown> = { ...patch, state: to }
-  if (patch.upstreamId && patch.upstreamMessageId) fields.upstreamKey = upstreamKey(patch.upstreamId, patch.upstreamMessageId)
+  // The index entry is a write unit of its own (issue 12): none for a carrier whose receipts name our id.
+  if (indexUpstream && patch.upstreamId && patch.upstreamMessageId)
+    fields.upstreamKey = upstreamKey(patch.upstreamId, patch.upstreamMessageId)
   if (patch.dueAt) Object.assign(fields, dueAttrs({ messageId, dueAt: patch.dueAt }))
   // A final state leaves the due index, unless the caller keeps a dueAt for the settle still to run.
   const leave = FinalStates.has(to) && !patch.dueAt ? ['dueAt', 'dueShard'] : []
@@ -110,9 +116,50 @@ export function dynamoMessages(db: DynamoDBClient, table: string): MessageStore 
       if (!key) return undefined
       return recordOf(await readIndexed(toItem({ messageId: key })))
     },
-    async transition(messageId, from, to, patch = {}) {
+    async transition(messageId, from, to, patch = {}, opts = {}) {
       if (from.length === 0) return undefined
-      return send(transitionInput(table, messageId, from, to, patch))
+      return send(transitionInput(table, messageId, from, to, patch, opts.indexUpstream ?? true))
+    },
+    async leaseDispatch(messageId, attempt, untilSec, nowSec) {
+      try {
+        const out = await db.send(
+          new UpdateItemCommand({
+            TableName: table,
+            Key: toItem({ messageId }),
+            UpdateExpression: 'SET dispatchLease = :until, dispatchAttempt = :attempt',
+            // A lease of an earlier attempt gives way: the bind pool's failover job (attempt + 1) follows a send it gave up.
+            ConditionExpression:
+              '#state = :accepted AND (attribute_not_exists(dispatchLease) OR dispatchLease < :now OR dispatchAttempt < :attempt)',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: values({ ':until': untilSec, ':attempt': attempt, ':now': nowSec, ':accepted': 'ACCEPTED' }),
+            // The record comes back either way, at no read cost: taken, the new one; refused, the one that refused it.
+            ReturnValues: 'ALL_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        )
+        return { outcome: 'taken', record: toMessage(out.Attributes ?? {}) }
+      } catch (err) {
+        if (!(err instanceof ConditionalCheckFailedException)) throw err
+        const record = recordOf(err.Item)
+        if (record?.state === 'ACCEPTED') return { outcome: 'held' }
+        return { outcome: 'not-accepted', ...(record ? { record } : {}) }
+      }
+    },
+    async releaseDispatch(messageId, attempt) {
+      try {
+        await db.send(
+          new UpdateItemCommand({
+            TableName: table,
+            Key: toItem({ messageId }),
+            UpdateExpression: 'REMOVE dispatchLease, dispatchAttempt',
+            ConditionExpression: 'dispatchAttempt = :attempt',
+            ExpressionAttributeValues: values({ ':attempt': attempt }),
+          }),
+        )
+      } catch (err) {
+        // A later attempt holds it now, or it was never taken: nothing of ours to give back.
+        if (!(err instanceof ConditionalCheckFailedException)) throw err
+      }
     },
     async setUpstream(messageId, upstreamId, upstreamMessageId) {
       // Conditional so an unknown id does not create a stray item holding only these fields.

@@ -5,6 +5,10 @@ import { copy, type MemoryState } from './state'
 
 export function memoryMessages(state: MemoryState): MessageStore {
   const { messages } = state
+  // Dispatch's leases, beside the records as DynamoDB keeps them on the item, never part of a record read.
+  const leases = new Map<string, { until: number; attempt: number }>()
+  // Records whose upstream ids are not a byUpstreamId key (transition's indexUpstream false), as in DynamoDB.
+  const unindexed = new Set<string>()
   return {
     async get(messageId) {
       const m = messages.get(messageId)
@@ -12,13 +16,17 @@ export function memoryMessages(state: MemoryState): MessageStore {
     },
     async byUpstreamId(upstreamId, upstreamMessageId) {
       for (const m of messages.values()) {
-        if (m.upstreamId === upstreamId && m.upstreamMessageId === upstreamMessageId) return copy(m)
+        if (m.upstreamId === upstreamId && m.upstreamMessageId === upstreamMessageId && !unindexed.has(m.messageId)) return copy(m)
       }
       return undefined
     },
-    async transition(messageId, from, to, patch = {}) {
+    async transition(messageId, from, to, patch = {}, opts = {}) {
       const m = messages.get(messageId)
       if (!m || !from.includes(m.state)) return undefined
+      if (patch.upstreamId && patch.upstreamMessageId) {
+        if (opts.indexUpstream === false) unindexed.add(messageId)
+        else unindexed.delete(messageId)
+      }
       for (const [k, v] of Object.entries(patch)) if (v !== undefined) (m as unknown as Record<string, unknown>)[k] = v
       if (FinalStates.has(to) && !patch.dueAt) delete m.dueAt
       m.state = to
@@ -43,9 +51,21 @@ export function memoryMessages(state: MemoryState): MessageStore {
       }
       return copy(m)
     },
+    async leaseDispatch(messageId, attempt, untilSec, nowSec) {
+      const m = messages.get(messageId)
+      if (m?.state !== 'ACCEPTED') return { outcome: 'not-accepted', ...(m ? { record: copy(m) } : {}) }
+      const held = leases.get(messageId)
+      if (held && held.until >= nowSec && held.attempt >= attempt) return { outcome: 'held' }
+      leases.set(messageId, { until: untilSec, attempt })
+      return { outcome: 'taken', record: copy(m) }
+    },
+    async releaseDispatch(messageId, attempt) {
+      if (leases.get(messageId)?.attempt === attempt) leases.delete(messageId)
+    },
     async setUpstream(messageId, upstreamId, upstreamMessageId) {
       const m = messages.get(messageId)
       if (m) Object.assign(m, { upstreamId, upstreamMessageId })
+      unindexed.delete(messageId)
     },
     async listByAccount(accountId, fromIso, toIso, limit, cursor) {
       // The byAccount index orders by (createdAt, messageId); the cursor names the last pair returned.

@@ -40,6 +40,44 @@ export function messagesContract(name: string, makeStores: MakeStores) {
       expect(await stores.ledger.decisions(decisions.map((d) => d.messageId))).toEqual(new Map(decisions.map((d) => [d.messageId, d])))
     })
 
+    // Issue 12: dispatch's once-only lease lives on the record (lib/domain/dispatch.ts), not in a guard item.
+    it('leases an ACCEPTED record to one dispatch attempt at a time, until it expires or a later attempt takes it', async () => {
+      const { stores, charged, clock, account } = await setup()
+      const m = await charged()
+      const now = clock.sec()
+      const taken = await stores.messages.leaseDispatch(m.messageId, 0, now + 60, now)
+      expect(taken).toEqual({ outcome: 'taken', record: m }) // the record, without the lease's bookkeeping
+      expect(await stores.messages.leaseDispatch(m.messageId, 0, now + 60, now)).toEqual({ outcome: 'held' })
+      expect(await stores.messages.get(m.messageId)).toEqual(m)
+      expect((await stores.messages.leaseDispatch(m.messageId, 0, now + 200, now + 61)).outcome).toBe('taken') // lapsed
+      expect((await stores.messages.leaseDispatch(m.messageId, 1, now + 200, now + 62)).outcome).toBe('taken') // failover
+      expect(await stores.messages.leaseDispatch(m.messageId, 0, now + 200, now + 63)).toEqual({ outcome: 'held' })
+      await stores.messages.releaseDispatch(m.messageId, 0) // not attempt 0's any more: left alone
+      expect(await stores.messages.leaseDispatch(m.messageId, 1, now + 200, now + 64)).toEqual({ outcome: 'held' })
+      await stores.messages.releaseDispatch(m.messageId, 1)
+      expect((await stores.messages.leaseDispatch(m.messageId, 0, now + 200, now + 65)).outcome).toBe('taken')
+      // Not ACCEPTED: refused with the record (an UNDELIVERABLE one is settled by the caller); no record, none.
+      const gone = await stores.messages.transition(m.messageId, ['ACCEPTED'], 'DELETED')
+      expect(await stores.messages.leaseDispatch(m.messageId, 2, now + 200, now + 66)).toEqual({ outcome: 'not-accepted', record: gone })
+      const refused = { messageId: uid('refused'), status: 0x0403, decidedAt: clock.iso() }
+      expect(await stores.ledger.decide(refused, now + 60)).toEqual({ result: 'recorded' })
+      for (const id of [refused.messageId, uid('none')])
+        expect(await stores.messages.leaseDispatch(id, 0, now + 60, now)).toEqual({ outcome: 'not-accepted' })
+      expect(await stores.messages.get(uid('none'))).toBeUndefined()
+      expect((await stores.messages.listByAccount(account.accountId, clock.iso(-60_000), clock.iso(60_000), 100)).items).toHaveLength(1)
+    })
+
+    it('keeps the upstream ids on the record without an index key when asked (a carrier echoing our id, issue 12)', async () => {
+      const { stores, charged } = await setup()
+      const m = await charged()
+      const patch = { upstreamId: 'sim', upstreamMessageId: uid('u') }
+      const moved = await stores.messages.transition(m.messageId, ['ACCEPTED'], 'ENROUTE', patch, { indexUpstream: false })
+      expect(moved).toEqual({ ...m, state: 'ENROUTE', ...patch })
+      expect(await stores.messages.byUpstreamId('sim', patch.upstreamMessageId)).toBeUndefined()
+      await stores.messages.setUpstream(m.messageId, 'sim', patch.upstreamMessageId) // an explicit setUpstream indexes it
+      expect((await stores.messages.byUpstreamId('sim', patch.upstreamMessageId))?.messageId).toBe(m.messageId)
+    })
+
     it('applies a transition once: a duplicate receipt changes nothing', async () => {
       const { stores, charged, clock } = await setup()
       const m = await charged()
