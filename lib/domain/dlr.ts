@@ -27,8 +27,10 @@ export class UnknownMessage extends Error {}
  * A receipt can overtake dispatch's ENROUTE write (the carrier answers within ms of the send): the record is read
  * again a few times, briefly, before the receipt fails to SQS, whose retry comes a visibility timeout later (40 to
  * 60 s of receipt latency for the ESME). Seen in the bench after the DLR's commit got faster (docs/PERFORMANCE.md).
+ * The first pauses are short because the write is usually tens of ms behind: a receipt waits at most about twice
+ * the write's lag, not the next 100 ms step (one consistent read each, only for a receipt that overtook).
  */
-export const UpstreamRereadMs = [100, 200, 400] as const
+export const UpstreamRereadMs = [25, 50, 100, 200, 400] as const
 
 async function onReceipt(deps: Deps, ev: ReceiptEvent): Promise<void> {
   let record = await find(deps, ev)
