@@ -5,12 +5,17 @@
  *   npx tsx bench/hot-path-micro.ts
  *
  * - text: gsmDecode + JSON.stringify of the text, against decoding with `out += char` (the rope it replaced);
- * - job: JSON.stringify of a SubmitJob, against a hand-written serialiser (tried, not kept);
+ * - job: submitJobJson (lib/domain/submit-job-json.ts) of the bench's SubmitJob, against JSON.stringify;
  * - verdict: parseCallbackMessage (plain-verdict fast path, then zod) against JSON.parse alone, and against zod;
  * - a verdict in a bundle of 10 (issue 16): parseCallbackMessage of the bundle, per verdict.
  */
+import type { SubmitJob } from '../lib/domain/jobs'
 import { CallbackMessageSchema, parseCallbackMessage } from '../lib/domain/parse'
+import { submitJobJson } from '../lib/domain/submit-job-json'
 import { DEFAULT_ALPHABET, gsmDecode } from '../lib/encoding/gsm7'
+import { decode, encode } from '../lib/smpp/codec'
+import { prepareSubmit } from '../smpp-node/commands/submit-sm'
+import { submitSm } from '../smpp-node/testing/pdus'
 
 const N = 200_000
 function time(name: string, run: (i: number) => number): void {
@@ -33,55 +38,29 @@ const ropeDecode = (bytes: Uint8Array): string => {
 time('text: gsmDecode + stringify', (i) => JSON.stringify(gsmDecode(texts[i % 1000])).length)
 time('text: rope decode + stringify', (i) => JSON.stringify(ropeDecode(texts[i % 1000])).length)
 
-const jobOf = (i: number) => {
-  const text = ropeDecode(texts[i % 1000])
-  return {
-    v: 1,
-    messageId: `0MID${i.toString(36).padStart(20, '0')}`,
-    accountId: 'bench',
-    nodeId: 'node-1',
-    replyTo: 'http://127.0.0.1:1234/000000000000/callback-node-1',
-    receivedAt: '2026-12-01T12:00:00.000Z',
-    deadline: 1764590400000 + i,
-    async: false,
-    command: 'submit_sm',
-    serviceType: '',
-    sourceAddr: 'BENCH',
-    sourceAddrTon: 5,
-    sourceAddrNpi: 0,
-    destinations: [{ addr: `4479${1000000 + i}`, ton: 1, npi: 1 }],
-    esmClass: 0,
-    protocolId: 0,
-    priorityFlag: 0,
-    registeredDelivery: 0,
-    dataCoding: 0,
-    validityPeriod: '',
-    scheduleDeliveryTime: '',
-    shortMessage: Buffer.from(text).toString('base64'),
-    text,
-    parts: 1,
-  }
-}
-type Job = ReturnType<typeof jobOf>
-const Unsafe = /["\\\u0000-\u001f\ud800-\udfff]/
-const str = (v: string) => (Unsafe.test(v) ? JSON.stringify(v) : `"${v}"`)
-const handWritten = (j: Job): string =>
-  `{"v":1,"messageId":${str(j.messageId)},"accountId":${str(j.accountId)},"nodeId":${str(j.nodeId)},"replyTo":${str(j.replyTo)},` +
-  `"receivedAt":${str(j.receivedAt)},"deadline":${j.deadline},"async":${j.async},"command":${str(j.command)},` +
-  `"serviceType":${str(j.serviceType)},"sourceAddr":${str(j.sourceAddr)},"sourceAddrTon":${j.sourceAddrTon},` +
-  `"sourceAddrNpi":${j.sourceAddrNpi},"destinations":[${j.destinations.map((d) => `{"addr":${str(d.addr)},"ton":${d.ton},"npi":${d.npi}}`).join(',')}],` +
-  `"esmClass":${j.esmClass},"protocolId":${j.protocolId},"priorityFlag":${j.priorityFlag},"registeredDelivery":${j.registeredDelivery},` +
-  `"dataCoding":${j.dataCoding},"validityPeriod":${str(j.validityPeriod)},"scheduleDeliveryTime":${str(j.scheduleDeliveryTime)},` +
-  `"shortMessage":${str(j.shortMessage)},"text":${str(j.text)},"parts":${j.parts}}`
-if (handWritten(jobOf(7)) !== JSON.stringify(jobOf(7))) throw new Error('the hand-written serialiser differs from JSON.stringify')
-const jobs = Array.from({ length: 1000 }, (_, i) => i)
-// A fresh job each time (its text a rope, as the node's was): charCodeAt flattens the result, as a socket write would.
-time('job: JSON.stringify', (i) => {
-  const s = JSON.stringify(jobOf(jobs[i % 1000] + i))
+// The job as the node builds it (commands/submit-sm.ts post()) from the load generator's submit_sm.
+const benchSubmit = encode(submitSm({ shortMessage: Buffer.from('Benchmark message: hello from the load generator') }))
+const jobOf = (i: number): SubmitJob => ({
+  v: 1,
+  messageId: `0MID${i.toString(36).padStart(16, '0')}`,
+  accountId: 'bench',
+  nodeId: 'node-1',
+  replyTo: 'http://127.0.0.1:1234/000000000000/callback-node-1',
+  incarnation: 'node-1.0a1b2c3d',
+  receivedAt: '2026-12-01T12:00:00.000Z',
+  deadline: 1764590400000 + i,
+  async: false,
+  ...prepareSubmit(decode(benchSubmit)),
+})
+const job = jobOf(7)
+if (submitJobJson(job) !== JSON.stringify(job)) throw new Error('submitJobJson differs from JSON.stringify')
+// charCodeAt flattens the result, as the socket write of the request would.
+time('job: JSON.stringify', () => {
+  const s = JSON.stringify(job)
   return s.charCodeAt(s.length >> 1)
 })
-time('job: hand-written serialiser', (i) => {
-  const s = handWritten(jobOf(jobs[i % 1000] + i))
+time('job: submitJobJson', () => {
+  const s = submitJobJson(job)
   return s.charCodeAt(s.length >> 1)
 })
 

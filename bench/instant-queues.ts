@@ -1,9 +1,9 @@
-import type { QueueConsumer, QueueSender, ReceivedMessage } from '../lib/ports'
+import { bodyText, type QueueConsumer, type QueueSender, type ReceivedMessage } from '../lib/ports'
 
 /**
  * The bench's stand-in for SQS and the submit pipeline ("instant local verdict"), cheap but honest:
  *
- * - every SubmitJob the node posts is serialised with JSON.stringify, as the SQS adapter does, and the
+ * - every SubmitJob the node posts is serialised as the SQS adapter sends it (bodyText: the node's own JSON), and the
  *   verdict names the messageId read back from that serialised body (so the job must really be encoded);
  * - it answers the way the submit function does (lib/domain/submit.ts, verdict-bundle.ts, issue 16): the jobs
  *   of one sendBatch (the node's SendMessageBatch of up to 10, which the submit Lambda receives as one batch of
@@ -31,14 +31,14 @@ export class InstantQueues implements QueueSender, QueueConsumer {
   ) {}
 
   async send(queueUrl: string, body: unknown): Promise<void> {
-    const id = this.post(queueUrl, JSON.stringify(body))
+    const id = this.post(queueUrl, bodyText(body))
     if (id !== undefined) this.callback(`{"type":"verdict","messageId":"${id}","status":0}`)
   }
 
   async sendBatch(queueUrl: string, bodies: unknown[]): Promise<void> {
     const ids: string[] = []
     for (const b of bodies) {
-      const id = this.post(queueUrl, JSON.stringify(b))
+      const id = this.post(queueUrl, bodyText(b))
       if (id !== undefined) ids.push(id)
     }
     if (ids.length === 1) this.callback(`{"type":"verdict","messageId":"${ids[0]}","status":0}`)

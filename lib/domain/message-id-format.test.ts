@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { clientIdOf, DecimalIdSpace, decimalIdAt, decimalRecordId, recordIdOf } from './message-id-format'
 
@@ -40,5 +41,15 @@ describe('decimal message ids (issue 17)', () => {
     expect(clientIdOf('0MH8Z5T2A000K3J9ABCDEFGH')).toBe('0MH8Z5T2A000K3J9ABCDEFGH')
     expect(recordIdOf('0MH8Z5T2A000K3J9ABCDEFGH', { accountId: 'a' })).toBe('0MH8Z5T2A000K3J9ABCDEFGH')
     expect(recordIdOf('19C0FFEE', { accountId: 'a', messageIdFormat: 'hex' })).toBe('19c0ffee')
+  })
+
+  it('maps any record id as the decimal pattern alone would (the dot test before it skips only what cannot match)', () => {
+    const digitsDot = fc.tuple(fc.stringMatching(/^\d{10}$/), fc.string()).map(([d, rest]) => `${d}.${rest}`)
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), digitsDot, fc.stringMatching(/^\d{10}\.[0-9a-f]+(#\d+)?$/)), (id) => {
+        expect(clientIdOf(id)).toBe(id.replace(/^(\d{10})\.[0-9a-f]+/, '$1'))
+      }),
+      { numRuns: 2000 },
+    )
   })
 })

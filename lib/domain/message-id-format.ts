@@ -26,8 +26,12 @@ const DecimalRecord = /^(\d{10})\.[0-9a-f]+/
 /** The record id (the key of the message and of its guards) of an account's decimal id. */
 export const decimalRecordId = (decimal: string, accountId: string): string => `${decimal}.${hexOf(accountId)}`
 
-/** The id the client was given for a record id (a submit_multi record keeps its `#n`). */
-export const clientIdOf = (recordId: string): string => recordId.replace(DecimalRecord, '$1')
+/**
+ * The id the client was given for a record id (a submit_multi record keeps its `#n`). Only a decimal record has its
+ * dot at index 10: every other id (opaque, hex: every submit_sm_resp of most accounts) is returned without the regex.
+ */
+export const clientIdOf = (recordId: string): string =>
+  recordId.charCodeAt(10) === 0x2e ? recordId.replace(DecimalRecord, '$1') : recordId
 
 /** The record id a client's id names, for the account's format; a malformed id maps to one no record has. */
 export function recordIdOf(clientId: string, account: { accountId: string; messageIdFormat?: MessageIdFormat }): string {

@@ -8,6 +8,25 @@ export interface QueueSender {
   sendBatch(queueUrl: string, bodies: unknown[]): Promise<void>
 }
 
+/**
+ * A body whose JSON text its producer wrote already (the node's SubmitJob, issue 16: lib/domain/submit-job-json.ts):
+ * a sender sends `json` as is. `toJSON` gives the value back, so a sender that JSON.stringify's every body still
+ * sends the same text, only at the generic serialiser's cost.
+ */
+export class JsonBody<T = unknown> {
+  constructor(
+    readonly value: T,
+    readonly json: string,
+  ) {}
+
+  toJSON(): T {
+    return this.value
+  }
+}
+
+/** The text a queue message carries for `body`: JSON, written by its producer (JsonBody) or by JSON.stringify. */
+export const bodyText = (body: unknown): string => (body instanceof JsonBody ? body.json : JSON.stringify(body))
+
 /** Issue 13, item 8: which bodies of a sendBatch failed (indexes into `bodies`); the others are queued. */
 export class BatchSendFailure extends Error {
   constructor(

@@ -29,4 +29,16 @@ describe('AnswerLog', () => {
     for (let i = 0; i <= MaxUnsure; i++) log.opened(`m${i}`)
     expect(log.take(100)).toBeUndefined()
   })
+
+  it('past MaxUnsure answered in one period writes no record for it; the next period lists what still waits', () => {
+    const log = new AnswerLog()
+    for (let i = 0; i < MaxUnsure + 5; i++) log.opened(`m${i}`)
+    log.opened('late')
+    expect(log.take(100)).toBeUndefined()
+    for (let i = 0; i < MaxUnsure + 5; i++) log.answered(`m${i}`)
+    expect(log.take(300)).toBeUndefined() // every answer of the period is unsure: too many to write
+    expect(log.take(500)).toEqual({ atMs: 500, unsure: ['late'] }) // the answers of the last period are proven now
+    log.answered('late')
+    expect(log.take(700)).toEqual({ atMs: 700, unsure: ['late'] })
+  })
 })

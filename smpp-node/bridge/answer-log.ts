@@ -18,7 +18,9 @@ export const MaxUnsure = 2_000
  */
 export class AnswerLog {
   private readonly open = new Set<string>()
-  private recent = new Set<string>()
+  // The ids answered in this period; undefined once this period's record is past MaxUnsure (below).
+  private recent: Set<string> | undefined = new Set()
+  private answeredInPeriod = 0
   private changed = false
 
   /** A sync submit now waits for its verdict (VerdictBook.wait). */
@@ -30,8 +32,14 @@ export class AnswerLog {
   /** Its submit_sm_resp was written (the verdict, or the deadline's answer). */
   answered(messageId: string): void {
     if (!this.open.delete(messageId)) return
-    this.recent.add(messageId)
+    this.answeredInPeriod++
     this.changed = true
+    if (this.recent === undefined) return
+    this.recent.add(messageId)
+    // Within a period open + recent only grows (an answer moves an id from one to the other; ids are unique), so
+    // once past MaxUnsure this period's record will not be written: its ids are not kept (issue 16: under load a
+    // 200 ms period answers ~10,000 submits, a Set of them built only to be dropped).
+    if (this.open.size + this.recent.size > MaxUnsure) this.recent = undefined
   }
 
   /**
@@ -40,10 +48,11 @@ export class AnswerLog {
    */
   take(atMs: number, force = false): AnswerRecord | undefined {
     if (!this.changed && !force) return undefined
-    const unsure = [...this.open, ...this.recent]
-    this.changed = this.recent.size > 0 // the ids answered in this period leave the next record
+    const recent = this.recent
+    this.changed = this.answeredInPeriod > 0 // the ids answered in this period leave the next record
     this.recent = new Set()
-    if (unsure.length > MaxUnsure) return undefined
-    return { atMs, unsure }
+    this.answeredInPeriod = 0
+    if (recent === undefined || this.open.size + recent.size > MaxUnsure) return undefined
+    return { atMs, unsure: [...this.open, ...recent] }
   }
 }

@@ -1,5 +1,6 @@
 import type { SubmitJob } from '../../lib/domain/jobs'
-import { BatchSendFailure, type QueueSender } from '../../lib/ports'
+import { submitJobJson } from '../../lib/domain/submit-job-json'
+import { BatchSendFailure, JsonBody, type QueueSender } from '../../lib/ports'
 
 /** Told once whether the job reached the queue: `err` undefined when it did. */
 export type Posted = (err?: unknown) => void
@@ -45,7 +46,10 @@ export class SubmitBatcher {
     this.done = []
     for (let i = 0; i < jobs.length; i += BatchSize) {
       const callbacks = done.slice(i, i + BatchSize)
-      this.queues.sendBatch(this.queueUrl, jobs.slice(i, i + BatchSize)).then(
+      const bodies: JsonBody<SubmitJob>[] = []
+      // The node's own writer for the job's JSON (the same text JSON.stringify writes, at about half its cost).
+      for (let k = i; k < i + callbacks.length; k++) bodies.push(new JsonBody(jobs[k], submitJobJson(jobs[k])))
+      this.queues.sendBatch(this.queueUrl, bodies).then(
         () => {
           for (const cb of callbacks) cb()
         },

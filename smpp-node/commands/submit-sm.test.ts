@@ -159,6 +159,23 @@ describe('submit_sm over the node', () => {
     expect(jobs()[0].deadline - Date.parse(jobs()[0].receivedAt)).toBe(2_000)
   })
 
+  it('posts the optional fields a submit_sm carries: message_payload and the SAR TLVs (SMPP 3.4 5.3.2.32, 5.3.2.22-24)', async () => {
+    await start()
+    const payload = Buffer.from('a long text in message_payload')
+    const resp = await call(s, 'submit_sm', {
+      destination_addr: '4915112345678',
+      message_payload: payload,
+      sar_msg_ref_num: 7,
+      sar_total_segments: 2,
+      sar_segment_seqnum: 1,
+    })
+    expect(resp.command_status).toBe(Status.Ok)
+    expect(jobs()[0]).toMatchObject({ messagePayload: payload.toString('base64'), sar: { ref: 7, total: 2, seq: 1 } })
+    await call(s, 'submit_sm', { destination_addr: '4915112345678', short_message: 'plain' })
+    expect(Object.keys(jobs()[1])).not.toContain('messagePayload')
+    expect(Object.keys(jobs()[1])).not.toContain('sar')
+  })
+
   it('answers with the platform code of a refusal verdict', async () => {
     await start({ verdictOf: (job) => (job.destinations[0].addr.startsWith('4900') ? Status.Blacklisted : 0) })
     expect((await call(s, 'submit_sm', { destination_addr: '4900111', short_message: 'x' })).command_status).toBe(Status.Blacklisted)

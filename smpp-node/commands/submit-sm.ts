@@ -199,6 +199,11 @@ function go(node: SubmitServices, conn: Session, pdu: Pdu, prepared: PreparedSub
   )
 }
 
+// post() lists PreparedSubmit's optional fields one by one: a new one fails to compile here until it is listed there.
+type OptionalKeys<T> = { [K in keyof T]-?: undefined extends T[K] ? K : never }[keyof T]
+const optionalFieldsInPost: Record<OptionalKeys<PreparedSubmit>, true> = { messagePayload: true, sar: true }
+void optionalFieldsInPost
+
 function post(
   node: SubmitServices,
   conn: Session,
@@ -209,6 +214,9 @@ function post(
   release: () => void,
 ): void {
   const account = conn.account!
+  const p = prepared
+  // Field by field, not `...prepared` after the identifiers: V8 builds that spread property by property at run time,
+  // 0.6 µs a submit against 0.06 for this literal (issue 16). The keys' order is the job's JSON (submit-job-json.ts).
   const job: SubmitJob = {
     v: 1,
     messageId,
@@ -219,7 +227,24 @@ function post(
     receivedAt: isoOf(now),
     deadline: now + node.verdictDeadlineMs,
     async: account.refusalMode === 'async',
-    ...prepared,
+    command: p.command,
+    serviceType: p.serviceType,
+    sourceAddr: p.sourceAddr,
+    sourceAddrTon: p.sourceAddrTon,
+    sourceAddrNpi: p.sourceAddrNpi,
+    destinations: p.destinations,
+    esmClass: p.esmClass,
+    protocolId: p.protocolId,
+    priorityFlag: p.priorityFlag,
+    registeredDelivery: p.registeredDelivery,
+    dataCoding: p.dataCoding,
+    validityPeriod: p.validityPeriod,
+    scheduleDeliveryTime: p.scheduleDeliveryTime,
+    shortMessage: p.shortMessage,
+    ...(p.messagePayload === undefined ? {} : { messagePayload: p.messagePayload }),
+    ...(p.sar === undefined ? {} : { sar: p.sar }),
+    text: p.text,
+    parts: p.parts,
   }
   if (job.async) {
     node.submits.post(job, (err) => {

@@ -8,7 +8,7 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs'
-import { BatchSendFailure, type QueueConsumer, QueueGone, type QueueSender, type ReceivedMessage } from '../../ports/queue'
+import { BatchSendFailure, bodyText, type QueueConsumer, QueueGone, type QueueSender, type ReceivedMessage } from '../../ports/queue'
 
 /** SendMessageBatch takes at most 10 entries and 256 KiB in all. */
 const MaxEntries = 10
@@ -125,7 +125,7 @@ export function sqsQueues(sqs: SQSClient): QueueSender & QueueConsumer {
   return {
     send: (queueUrl, body) =>
       guard('send', queueUrl, async () => {
-        await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(body) }))
+        await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: bodyText(body) }))
       }),
 
     sendBatch: (queueUrl, bodies) =>
@@ -135,7 +135,7 @@ export function sqsQueues(sqs: SQSClient): QueueSender & QueueConsumer {
         const failed: number[] = []
         let first: unknown
         let offset = 0
-        for (const chunk of chunkBodies(bodies.map((b) => JSON.stringify(b)))) {
+        for (const chunk of chunkBodies(bodies.map(bodyText))) {
           const at = offset
           offset += chunk.length
           try {
