@@ -13,6 +13,7 @@ import type { AccountStore } from '../../ports'
 import { decodeCursor, encodeCursor, Pk, Sk } from '../keys'
 import { balanceMove, readShards, type Shards, shardKey, shardMove, shardPk, snapshotShards, split } from './balance'
 import { batchGet, fromItem, type Item, reasonCodes, toItem, transact, values } from './item'
+import type { RecentShards } from './recent-shards'
 
 /**
  * accounts item: { accountId (pk), ...Account, headroom }.
@@ -36,7 +37,7 @@ export const ledgerPut = (table: string, e: LedgerEntry) => ({
 export function dynamoAccounts(
   db: DynamoDBClient,
   tables: { accounts: string; ledger: string; guards: string },
-  opts: { now: () => Date; retentionDays: number; balanceShards: number },
+  opts: { now: () => Date; retentionDays: number; balanceShards: number; recent?: RecentShards },
 ): AccountStore {
   const table = tables.accounts
   const n = opts.balanceShards
@@ -104,7 +105,9 @@ export function dynamoAccounts(
       .Item !== undefined
   return {
     async get(accountId) {
-      return withShards(await readShards(db, tables, accountId, n))
+      const shards = readShards(db, tables, accountId, n)
+      opts.recent?.keep(accountId, shards)
+      return withShards(await shards)
     },
     async getExact(accountId) {
       return withShards(await snapshotShards(db, tables, accountId, n))

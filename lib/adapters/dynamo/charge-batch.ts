@@ -11,10 +11,11 @@ import { groups, usageRows } from './charge-plan'
 import { readDecisions, toDecision } from './decision-item'
 import { batchGet, reasonCodes, toItem, transact, values } from './item'
 import { messageItem } from './messages'
+import type { RecentShards } from './recent-shards'
 import { usageAdd } from './usage'
 
 type Tables = { accounts: string; messages: string; ledger: string; usage: string; guards: string }
-type Opts = { now: () => Date; retentionDays: number; balanceShards: number }
+type Opts = { now: () => Date; retentionDays: number; balanceShards: number; recent?: RecentShards }
 const Failed = 'ConditionalCheckFailed'
 const MaxAttempts = 12
 
@@ -125,7 +126,8 @@ export function batchCharger(db: DynamoDBClient, tables: Tables, opts: Opts) {
       const live = group.filter((i) => results[i] === undefined)
       if (live.length === 0) return
       if (attempt > MaxAttempts) throw new Error(`charge batch of ${accountId}: no outcome after ${MaxAttempts} attempts`)
-      const shards = await readShards(db, tables, accountId, n)
+      // The first attempt starts from the account read's view when it is fresh (./recent-shards.ts), then reads afresh.
+      const shards = await ((attempt === 1 && opts.recent?.take(accountId)) || readShards(db, tables, accountId, n))
       // The whole balance + creditLimit: a shard below its floor counts against the others (see draws).
       let left = shards.item ? shards.available.reduce((a, b) => a + b, 0) : 0
       // In order, each message the balance still covers; a cheaper later one may fit where an earlier did not.

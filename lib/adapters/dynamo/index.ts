@@ -11,6 +11,7 @@ import { dynamoMessages } from './messages'
 import { dynamoFingerprints, dynamoNodes } from './nodes'
 import { dynamoPending } from './pending'
 import { dynamoQuotas } from './quotas'
+import { RecentShards } from './recent-shards'
 import { dynamoReference } from './reference'
 import { dynamoSessions } from './sessions'
 import { dynamoStrikes } from './strikes'
@@ -44,11 +45,12 @@ export function dynamoStores(db: DynamoDBClient, configured: Partial<Record<Tabl
     retentionDays: opts.retentionDays ?? 30,
     balanceShards: Math.max(1, opts.balanceShards ?? DefaultShards),
   }
+  const recent = new RecentShards(() => clock.now().getTime()) // the account read's shards, for the charge after it
   return {
-    accounts: dynamoAccounts(db, tables, clock),
+    accounts: dynamoAccounts(db, tables, { ...clock, recent }),
     reference: dynamoReference(db, tables.reference),
     messages: dynamoMessages(db, tables.messages),
-    ledger: dynamoLedger(db, tables, clock),
+    ledger: dynamoLedger(db, tables, { ...clock, recent }),
     usage: dynamoUsage(db, tables.usage),
     guards: dynamoGuards(db, tables.guards, clock.now),
     sessions: dynamoSessions(db, tables.sessions),

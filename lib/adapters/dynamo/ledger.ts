@@ -12,6 +12,7 @@ import { anyShard, shardMove } from './balance'
 import { batchCharger } from './charge-batch'
 import { decisionPut, readDecision, readDecisions, toDecision } from './decision-item'
 import { fromItem, queryPage, reasonCodes, toItem, transact, values } from './item'
+import type { RecentShards } from './recent-shards'
 import { usageAdd } from './usage'
 
 /**
@@ -24,7 +25,7 @@ const Failed = 'ConditionalCheckFailed'
 export function dynamoLedger(
   db: DynamoDBClient,
   tables: Tables,
-  opts: { now: () => Date; retentionDays: number; balanceShards: number },
+  opts: { now: () => Date; retentionDays: number; balanceShards: number; recent?: RecentShards },
 ): Ledger {
   const chargeBatch = batchCharger(db, tables, opts)
   const nowSec = () => Math.floor(opts.now().getTime() / 1000)
