@@ -26,22 +26,57 @@ function setup() {
   return { inner, cached, reads, advance: (ms: number) => (t += ms) }
 }
 
-describe('cachedReference (issue 12: the submit function reads the rules once per ReferenceCacheMs)', () => {
-  it('answers a key read within the bound from the first read, an absent row included, and reads it afresh after', async () => {
-    const { inner, cached, reads, advance } = setup()
+describe('cachedReference (issue 12: the submit function reads the rules once while their version stays)', () => {
+  it('answers a key from its first read while the version stays, an absent row included, for ReferenceCacheMs at most', async () => {
+    const { cached, reads, advance } = setup()
+    cached.sync()
     expect(await cached.stopWords('acme')).toEqual([])
     expect(await cached.tariffFor('p1', '4477')).toBeUndefined()
-    await inner.putStopWord('acme', 'jackpot')
-    await inner.putTariff({ plan: 'p1', prefix: '44', price: 5, currency: 'EUR' })
-    advance(ReferenceCacheMs - 1) // the propagation delay: the change is not seen yet
+    cached.sync() // the next invocation: the version has not moved
     expect(await cached.stopWords('acme')).toEqual([])
     expect(await cached.tariffFor('p1', '4477')).toBeUndefined()
     expect(reads).toEqual(['stop acme', 'tariff p1 4477'])
-    advance(1)
+    advance(ReferenceCacheMs) // the backstop
+    expect(await cached.stopWords('acme')).toEqual([])
+    expect(await cached.tariffFor('p1', '4478')).toBeUndefined() // another key: its own read
+    expect(reads).toEqual(['stop acme', 'tariff p1 4477', 'stop acme', 'tariff p1 4478'])
+  })
+
+  it("an operator's change applies from the next invocation: the rules' version moved, nothing kept is used", async () => {
+    const { inner, cached, reads } = setup()
+    cached.sync()
+    expect(await cached.stopWords('acme')).toEqual([])
+    expect(await cached.blacklistHits('acme', '100', '4477')).toEqual([])
+    await inner.putStopWord('acme', 'jackpot')
+    await inner.putBlacklist({ owner: 'acme', number: '4477', scope: 'recipient' })
+    expect(await cached.stopWords('acme')).toEqual([]) // the same invocation: what it read at its start
+    cached.sync()
     expect(await cached.stopWords('acme')).toEqual(['jackpot'])
-    expect(await cached.tariffFor('p1', '4477')).toMatchObject({ price: 5 })
-    expect(await cached.tariffFor('p1', '4478')).toMatchObject({ price: 5 }) // another key: its own read
-    expect(reads).toHaveLength(5)
+    expect(await cached.blacklistHits('acme', '100', '4477')).toMatchObject([{ number: '4477' }])
+    expect(reads).toEqual(['stop acme', 'stop acme'])
+  })
+
+  it('keeps nothing while the version cannot be read', async () => {
+    const { inner } = setup()
+    const reads: string[] = []
+    let down = false
+    const cached = cachedReference(
+      {
+        ...inner,
+        rulesVersion: () => (down ? Promise.reject(new Error('throttled')) : inner.rulesVersion()),
+        stopWords: (a) => {
+          reads.push(`stop ${a}`)
+          return inner.stopWords(a)
+        },
+      },
+      () => T0,
+    )
+    cached.sync()
+    await cached.stopWords('acme')
+    down = true
+    cached.sync()
+    await cached.stopWords('acme')
+    expect(reads).toEqual(['stop acme', 'stop acme'])
   })
 
   it('keeps no failed read, and passes the upstream rows and the writes straight through', async () => {

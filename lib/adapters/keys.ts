@@ -29,6 +29,9 @@ export const Sk = {
   compat: (boundAt: string, nodeId: string, sessionId: string) => `${boundAt}#${nodeId}#${sessionId}`,
 } as const
 
+/** The reference table's item whose number every rule write raises (ReferenceStore.rulesVersion). */
+export const RulesVersion = { pk: 'VERSION', sk: 'rules' } as const
+
 /**
  * Upper bound for a BETWEEN over `<time or day>#...` sort keys: '~' sorts after every character used
  * in ISO times, days and '#', so `to` is inclusive whether it is a day or a full ISO time.

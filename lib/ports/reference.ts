@@ -16,6 +16,11 @@ export interface ReferenceStore {
   /** The MO number entry: its account and the upstreams named for its MO. */
   moNumber(msisdn: string): Promise<MoNumber | undefined>
   apiKey(keyHash: string): Promise<ApiKey | undefined>
+  /**
+   * A number every write of a tariff, route, upstream tariff, blacklist entry or stop word raises once it is
+   * written (a consistent read): a reader that kept those rows knows they may have changed (functions/reference-cache.ts).
+   */
+  rulesVersion(): Promise<number>
 
   // Operator writes and listings (API only).
   putTariff(t: Tariff): Promise<void>

@@ -1,7 +1,7 @@
-import { DeleteItemCommand, type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb'
+import { DeleteItemCommand, type DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb'
 import type { ApiKey, BlacklistEntry, MoNumber, Route, Tariff, Upstream, UpstreamTariff } from '../../domain/model'
 import type { Page, ReferenceStore } from '../../ports'
-import { blacklistMatches, longest, Pk, prefixesOf, Sk } from '../keys'
+import { blacklistMatches, longest, Pk, prefixesOf, RulesVersion, Sk } from '../keys'
 import { batchGet, fromItem, type Item, queryAll, queryPage, toItem, values } from './item'
 
 /**
@@ -14,6 +14,7 @@ import { batchGet, fromItem, type Item, queryAll, queryPage, toItem, values } fr
  *   stop word       STOPWORDS#<owner>        <phrase>     { owner }
  *   MO number       NUMBER                   <msisdn>     MoNumber { msisdn, accountId, upstreams? }
  *   API key         APIKEY                   <keyHash>    ApiKey
+ *   rules' version  VERSION                  rules        { v }: raised after each write of the five rule kinds above
  * The P# in prefix keys keeps '' (the catch-all) a valid, non-empty sort key.
  */
 const strip = <T>(item: Item) => fromItem<T>(item, ['pk', 'sk'])
@@ -29,6 +30,19 @@ export function dynamoReference(db: DynamoDBClient, table: string): ReferenceSto
   }
   const del = async (pk: string, sk: string) => {
     await db.send(new DeleteItemCommand({ TableName: table, Key: key(pk, sk) }))
+  }
+  // After the rule's own write, so a reader that sees the new version reads the new rule (a write that fails
+  // before it is answered as failed to the operator, whose retry raises it).
+  const rule = async (write: Promise<void>) => {
+    await write
+    await db.send(
+      new UpdateItemCommand({
+        TableName: table,
+        Key: key(RulesVersion.pk, RulesVersion.sk),
+        UpdateExpression: 'ADD v :one',
+        ExpressionAttributeValues: values({ ':one': 1 }),
+      }),
+    )
   }
   const list = async <T>(pk: string, limit: number, cursor?: string): Promise<Page<T>> => {
     const query = { TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: values({ ':pk': pk }) }
@@ -83,22 +97,26 @@ export function dynamoReference(db: DynamoDBClient, table: string): ReferenceSto
     numberOwner: async (msisdn) => (await get<{ accountId: string }>(Pk.number, msisdn))?.accountId,
     moNumber: (msisdn) => get<MoNumber>(Pk.number, msisdn),
     apiKey: (keyHash) => get<ApiKey>(Pk.apiKey, keyHash),
+    async rulesVersion() {
+      const out = await db.send(new GetItemCommand({ TableName: table, Key: key(RulesVersion.pk, RulesVersion.sk), ConsistentRead: true }))
+      return Number(out.Item?.v?.N ?? 0)
+    },
 
-    putTariff: (t) => put(Pk.tariff(t.plan), Sk.prefix(t.prefix), t),
-    deleteTariff: (plan, prefix) => del(Pk.tariff(plan), Sk.prefix(prefix)),
+    putTariff: (t) => rule(put(Pk.tariff(t.plan), Sk.prefix(t.prefix), t)),
+    deleteTariff: (plan, prefix) => rule(del(Pk.tariff(plan), Sk.prefix(prefix))),
     listTariffs: (plan, limit, cursor) => list<Tariff>(Pk.tariff(plan), limit, cursor),
-    putRoute: (r) => put(Pk.route(r.plan), Sk.prefix(r.prefix), r),
-    deleteRoute: (plan, prefix) => del(Pk.route(plan), Sk.prefix(prefix)),
+    putRoute: (r) => rule(put(Pk.route(r.plan), Sk.prefix(r.prefix), r)),
+    deleteRoute: (plan, prefix) => rule(del(Pk.route(plan), Sk.prefix(prefix))),
     listRoutes: (plan, limit, cursor) => list<Route>(Pk.route(plan), limit, cursor),
     putUpstream: (u) => put(Pk.upstream, u.upstreamId, u),
     listUpstreams: (limit, cursor) => list<Upstream>(Pk.upstream, limit, cursor),
-    putUpstreamTariff: (t) => put(Pk.upstreamTariff(t.upstreamId), Sk.prefix(t.prefix), t),
+    putUpstreamTariff: (t) => rule(put(Pk.upstreamTariff(t.upstreamId), Sk.prefix(t.prefix), t)),
     listUpstreamTariffs: (upstreamId, limit, cursor) => list<UpstreamTariff>(Pk.upstreamTariff(upstreamId), limit, cursor),
-    putBlacklist: (e) => put(Pk.blacklist(e.owner), e.number, e),
-    deleteBlacklist: (owner, number) => del(Pk.blacklist(owner), number),
+    putBlacklist: (e) => rule(put(Pk.blacklist(e.owner), e.number, e)),
+    deleteBlacklist: (owner, number) => rule(del(Pk.blacklist(owner), number)),
     listBlacklist: (owner, limit, cursor) => list<BlacklistEntry>(Pk.blacklist(owner), limit, cursor),
-    putStopWord: (owner, phrase) => put(Pk.stopWords(owner), phrase.toLowerCase(), { owner }),
-    deleteStopWord: (owner, phrase) => del(Pk.stopWords(owner), phrase.toLowerCase()),
+    putStopWord: (owner, phrase) => rule(put(Pk.stopWords(owner), phrase.toLowerCase(), { owner })),
+    deleteStopWord: (owner, phrase) => rule(del(Pk.stopWords(owner), phrase.toLowerCase())),
     listStopWords: (owner) => phrases(owner),
     putNumber: (msisdn, accountId, upstreams) => put(Pk.number, msisdn, { msisdn, accountId, ...(upstreams?.length ? { upstreams } : {}) }),
     deleteNumber: (msisdn) => del(Pk.number, msisdn),

@@ -1,6 +1,6 @@
 import type { ApiKey, BlacklistEntry, MoNumber, Route, Tariff, Upstream, UpstreamTariff } from '../../domain/model'
 import type { ReferenceStore } from '../../ports'
-import { longest, blacklistMatches as matches, Pk, prefixesOf, Sk } from '../keys'
+import { longest, blacklistMatches as matches, Pk, prefixesOf, RulesVersion, Sk } from '../keys'
 import { copy, type MemoryState, pageOf, partition } from './state'
 
 /** Reference data in the reference table's own layout (pk -> sk -> item), so lookups behave identically. */
@@ -12,6 +12,12 @@ export function memoryReference(state: MemoryState): ReferenceStore {
   }
   const put = (pk: string, sk: string, v: unknown) => void partition(items, pk).set(sk, copy(v))
   const del = (pk: string, sk: string) => void items.get(pk)?.delete(sk)
+  // The rules' version lives beside them, as in DynamoDB (../dynamo/reference.ts), so every store on this state sees it.
+  const version = () => (items.get(RulesVersion.pk)?.get(RulesVersion.sk) as number | undefined) ?? 0
+  const rule = (write: () => void) => {
+    write()
+    partition(items, RulesVersion.pk).set(RulesVersion.sk, version() + 1)
+  }
   const byPrefix = <T>(pk: string, destination: string) => longest(prefixesOf(destination), (p) => get<T>(pk, Sk.prefix(p)))
   const owners = (accountId: string) => [...new Set([accountId, '*'])]
 
@@ -51,22 +57,23 @@ export function memoryReference(state: MemoryState): ReferenceStore {
       return get<ApiKey>(Pk.apiKey, keyHash)
     },
 
-    putTariff: async (t) => put(Pk.tariff(t.plan), Sk.prefix(t.prefix), t),
-    deleteTariff: async (plan, prefix) => del(Pk.tariff(plan), Sk.prefix(prefix)),
+    rulesVersion: async () => version(),
+    putTariff: async (t) => rule(() => put(Pk.tariff(t.plan), Sk.prefix(t.prefix), t)),
+    deleteTariff: async (plan, prefix) => rule(() => del(Pk.tariff(plan), Sk.prefix(prefix))),
     listTariffs: async (plan, limit, cursor) => pageOf(items.get(Pk.tariff(plan)) as Map<string, Tariff>, limit, cursor),
-    putRoute: async (r) => put(Pk.route(r.plan), Sk.prefix(r.prefix), r),
-    deleteRoute: async (plan, prefix) => del(Pk.route(plan), Sk.prefix(prefix)),
+    putRoute: async (r) => rule(() => put(Pk.route(r.plan), Sk.prefix(r.prefix), r)),
+    deleteRoute: async (plan, prefix) => rule(() => del(Pk.route(plan), Sk.prefix(prefix))),
     listRoutes: async (plan, limit, cursor) => pageOf(items.get(Pk.route(plan)) as Map<string, Route>, limit, cursor),
     putUpstream: async (u) => put(Pk.upstream, u.upstreamId, u),
     listUpstreams: async (limit, cursor) => pageOf(items.get(Pk.upstream) as Map<string, Upstream>, limit, cursor),
-    putUpstreamTariff: async (t) => put(Pk.upstreamTariff(t.upstreamId), Sk.prefix(t.prefix), t),
+    putUpstreamTariff: async (t) => rule(() => put(Pk.upstreamTariff(t.upstreamId), Sk.prefix(t.prefix), t)),
     listUpstreamTariffs: async (upstreamId, limit, cursor) =>
       pageOf(items.get(Pk.upstreamTariff(upstreamId)) as Map<string, UpstreamTariff>, limit, cursor),
-    putBlacklist: async (e) => put(Pk.blacklist(e.owner), e.number, e),
-    deleteBlacklist: async (owner, number) => del(Pk.blacklist(owner), number),
+    putBlacklist: async (e) => rule(() => put(Pk.blacklist(e.owner), e.number, e)),
+    deleteBlacklist: async (owner, number) => rule(() => del(Pk.blacklist(owner), number)),
     listBlacklist: async (owner, limit, cursor) => pageOf(items.get(Pk.blacklist(owner)) as Map<string, BlacklistEntry>, limit, cursor),
-    putStopWord: async (owner, phrase) => put(Pk.stopWords(owner), phrase.toLowerCase(), { owner }),
-    deleteStopWord: async (owner, phrase) => del(Pk.stopWords(owner), phrase.toLowerCase()),
+    putStopWord: async (owner, phrase) => rule(() => put(Pk.stopWords(owner), phrase.toLowerCase(), { owner })),
+    deleteStopWord: async (owner, phrase) => rule(() => del(Pk.stopWords(owner), phrase.toLowerCase())),
     listStopWords: async (owner) => [...(items.get(Pk.stopWords(owner))?.keys() ?? [])].sort(),
     putNumber: async (msisdn, accountId, upstreams) =>
       put(Pk.number, msisdn, { msisdn, accountId, ...(upstreams?.length ? { upstreams } : {}) }),

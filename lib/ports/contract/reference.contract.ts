@@ -19,6 +19,29 @@ export function referenceContract(name: string, makeStores: MakeStores) {
       expect(await stores.reference.tariffFor(uid('plan'), '491701234567')).toBeUndefined()
     })
 
+    it("raises the rules' version after every write of a tariff, route, upstream tariff, blacklist entry or stop word", async () => {
+      const { stores, plan } = await setup()
+      const r = stores.reference
+      const owner = uid('acct')
+      const writes = [
+        () => r.putTariff({ plan, prefix: '44', price: 5, currency: 'EUR' }),
+        () => r.deleteTariff(plan, '44'),
+        () => r.putRoute({ plan, prefix: '44', upstreams: [{ upstreamId: 'uk', priority: 1 }] }),
+        () => r.deleteRoute(plan, '44'),
+        () => r.putUpstreamTariff({ upstreamId: uid('up'), prefix: '44', cost: 2, currency: 'EUR' }),
+        () => r.putBlacklist({ owner, number: '4477', scope: 'recipient' }),
+        () => r.deleteBlacklist(owner, '4477'),
+        () => r.putStopWord(owner, 'jackpot'),
+        () => r.deleteStopWord(owner, 'jackpot'),
+      ]
+      for (const write of writes) {
+        const before = await r.rulesVersion()
+        await write()
+        // Other tests share the table and raise it too: it only ever moves up.
+        expect(await r.rulesVersion()).toBeGreaterThan(before)
+      }
+    })
+
     it("routes by the plan's longest prefix, else by the platform default '*'", async () => {
       const { stores, plan } = await setup()
       const upstreams = (id: string) => [
