@@ -15,7 +15,6 @@ export const Pk = {
   number: 'NUMBER',
   apiKey: 'APIKEY',
   // guards table
-  decision: (messageId: string) => `DECISION#${messageId}`,
   refund: (messageId: string) => `REFUND#${messageId}`,
   credit: (entryId: string) => `CREDIT#${entryId}`,
 } as const

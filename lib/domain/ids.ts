@@ -14,7 +14,6 @@ export const recordId = (messageId: string, index: number): string => (index ===
 export const clientMessageId = (recordId: string): string => recordId.split('#', 1)[0]
 
 export const GuardKey = {
-  dispatch: (messageId: string, attempt: number) => `DISPATCH#${messageId}#${attempt}`,
   receipt: (messageId: string, state: string) => `RECEIPT#${messageId}#${state}`,
   usage: (messageId: string, state: string) => `USAGE#${messageId}#${state}`,
   mo: (fingerprint: string) => `MO#${fingerprint}`,

@@ -2,7 +2,6 @@ import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb'
 import { beforeAll, expect, it } from 'vitest'
 import { type LocalServices, localServices } from '../../../test/local-services'
 import { aCharge, aMessage, TestClock, uid } from '../../ports/contract/fixtures'
-import { Pk } from '../keys'
 import { groups } from './charge-plan'
 import { fromItem, toItem } from './item'
 import { messageItem } from './messages'
@@ -11,6 +10,8 @@ import { meteredStores } from './testing/metered-stores'
 // Issue 12 (cost): the message item is its own decision guard. What the adapter writes, read back raw, and what
 // DynamoDB bills for it: before this, every charge also put DECISION#<id> in the guards table (2 WRU in a transaction).
 let svc: LocalServices
+/** The guards-table key the decision had before; nothing writes it any more, which these tests check. */
+const oldDecisionKey = (messageId: string) => `DECISION#${messageId}`
 beforeAll(async () => {
   svc = await localServices()
 })
@@ -31,7 +32,7 @@ it('a charge writes one transaction item per record, the record itself, and no d
   const { guards, messages } = svc.config.tables
   expect(m.ddbWriteByOp[`TransactWriteItems ${guards}`]).toBeUndefined()
   expect(m.ddbWriteByOp[`TransactWriteItems ${messages}`]).toBe(2) // one item under 1 KB, transactional
-  expect(await raw(guards, { pk: Pk.decision(charge.message.messageId) })).toBeUndefined()
+  expect(await raw(guards, { pk: oldDecisionKey(charge.message.messageId) })).toBeUndefined()
   expect(await raw(messages, { messageId: charge.message.messageId })).toMatchObject({ state: 'ACCEPTED', decidedAt: charge.entry.at })
   expect(await stores.ledger.decision(charge.message.messageId)).toEqual({
     messageId: charge.message.messageId,
@@ -50,7 +51,7 @@ it('decide puts a decision-only item on the message key that expires with the TT
     decidedAt: d.decidedAt,
     expiresAt: clock.sec() + 3_600, // the messages table's TTL attribute (lib/resources.ts)
   })
-  expect(await raw(svc.config.tables.guards, { pk: Pk.decision(d.messageId) })).toBeUndefined()
+  expect(await raw(svc.config.tables.guards, { pk: oldDecisionKey(d.messageId) })).toBeUndefined()
 })
 
 it('a record written before the upgrade, without decidedAt, is decision 0 at its creation and wins over a deadline', async () => {

@@ -10,7 +10,7 @@ import { toItem, values } from './item'
 
 /**
  * guards item: { pk <key>, expiresAt (TTL, epoch seconds), done (set by confirm) }. Keys are given whole by the
- * caller (DISPATCH#<messageId>#<attempt>, RECEIPT#<messageId>#<state>, ...). An expired key counts as free
+ * caller (UPSTREAM#<messageId>#<attempt>, RECEIPT#<messageId>#<state>, ...). An expired key counts as free
  * even before TTL removes it, since DynamoDB deletes expired items only eventually. A refused take tells `held`
  * from `done` by the item the failed condition returns (no second read).
  */

@@ -24,8 +24,12 @@ export class RecentShards {
 
   keep(accountId: string, shards: Promise<Shards>): void {
     if (this.kept.size >= MaxKept) this.kept.clear()
-    this.kept.set(accountId, { atMs: this.nowMs(), shards })
-    shards.catch(() => this.kept.delete(accountId))
+    const entry = { atMs: this.nowMs(), shards }
+    this.kept.set(accountId, entry)
+    // Only this read: a newer one kept for the account meanwhile stays.
+    shards.catch(() => {
+      if (this.kept.get(accountId) === entry) this.kept.delete(accountId)
+    })
   }
 
   take(accountId: string): Promise<Shards> | undefined {
