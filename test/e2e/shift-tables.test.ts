@@ -8,8 +8,8 @@ import { Iei, parseUdh } from '../../lib/encoding/udh'
 import { Status } from '../../lib/smpp/status'
 import { sharedServicesStack } from '../integration/stacks'
 import { connectEsme, type Esme } from './esme'
-import { createAccount, expectStatus, messagesOf, putRoute, putUpstream } from './fixtures'
-import { eventually, type Stack, StartTimeoutMs, sleep, stopStack } from './stack'
+import { createAccount, expectStatus, inOneMinute, messagesOf, putRoute, putUpstream, utcMinute } from './fixtures'
+import { eventually, type Stack, StartTimeoutMs, stopStack } from './stack'
 
 /**
  * Issue 17 against `npm start`'s stack, with the npm `smpp` client as ESME: Turkish, Spanish and Portuguese texts
@@ -134,30 +134,22 @@ describe('HTTP sends counted against the account speed (issue 17)', () => {
   it('spends the minute window the SMPP node spends: HTTP over it gets 429 with 0x58, then SMPP gets 0x58 too', async () => {
     const acct = await createAccount(stack, 'httpthr', { price: Price, settings: { speed: 1_000, throttle: { perMinute: 2 } } })
     const send = () => stack.api('POST', `/accounts/${acct.id}/messages`, { from: 'E2E', to: dest(), text: 'hi' })
-    const minute = () => Math.floor(Date.now() / 60_000)
-    // The limit is per UTC minute: the three sends must share one, so they start early in a minute, and are sent
-    // again in the next one should a minute turn among them (bounded: three tries).
-    let first = minute()
-    let answers: number[] = []
-    let over: Awaited<ReturnType<typeof send>> | undefined
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const into = Date.now() % 60_000
-      if (into > 40_000) await sleep(60_000 - into + 100)
-      first = minute()
-      answers = [(await send()).status, (await send()).status]
-      over = await send()
-      if (minute() === first) break
-    }
+    // The limit is per UTC minute: the three sends must share one (inOneMinute).
+    const { result, minute: first } = await inOneMinute(async () => ({
+      answers: [(await send()).status, (await send()).status],
+      over: await send(),
+    }))
+    const { answers, over } = result
     expect(answers).toEqual([201, 201])
     expect(over?.status).toBe(429)
     expect(over?.body.error).toMatchObject({ code: 'ESME_RTHROTTLED', status: 0x58 })
     const esme = await connectEsme(stack.ports.smpp)
     open.push(esme)
     expectStatus((await esme.bind('transceiver', acct.id, acct.password)).command_status, Status.Ok)
-    const before = minute()
+    const before = utcMinute()
     const resp = await esme.call('submit_sm', { source_addr: 'E2E', destination_addr: dest(), short_message: 'hi' })
     // The window HTTP spent is spent for SMPP too; only if the minute turned meanwhile does a new window let it pass.
-    if (before === first && minute() === first) expectStatus(resp.command_status, Status.Throttled)
+    if (before === first && utcMinute() === first) expectStatus(resp.command_status, Status.Throttled)
     else if (before !== first) expectStatus(resp.command_status, Status.Ok)
   })
 })
